@@ -1,0 +1,115 @@
+package io.camkit.core;
+
+import java.awt.image.BufferedImage;
+
+/**
+ * An 8-bit RGB image, row-major and interleaved: pixel {@code (x, y)} channel {@code c} is {@code
+ * rgb[(y * width + x) * 3 + c]} (unsigned). Immutable.
+ */
+public final class RgbImage {
+  private final int width;
+  private final int height;
+  private final byte[] rgb;
+
+  public RgbImage(int width, int height, byte[] rgb) {
+    if (width <= 0 || height <= 0 || rgb.length != width * height * 3) {
+      throw new IllegalArgumentException(
+          "RGB image of " + width + "x" + height + " needs " + (width * height * 3) + " bytes");
+    }
+    this.width = width;
+    this.height = height;
+    this.rgb = rgb.clone();
+  }
+
+  public int width() {
+    return width;
+  }
+
+  public int height() {
+    return height;
+  }
+
+  /** Channel {@code c} of pixel {@code (x, y)}, in 0..255. */
+  public int get(int x, int y, int c) {
+    return rgb[(y * width + x) * 3 + c] & 0xFF;
+  }
+
+  /** A copy of the interleaved bytes. */
+  public byte[] bytes() {
+    return rgb.clone();
+  }
+
+  /**
+   * Writes the image into {@code dst[offset ...]} as planar {@code [3, H, W]} floats in [0, 1]
+   * (the layout of one item of an {@code [N, C, H, W]} batch).
+   */
+  public void toChw(float[] dst, int offset) {
+    int plane = width * height;
+    for (int i = 0; i < plane; i++) {
+      dst[offset + i] = (rgb[i * 3] & 0xFF) / 255f;
+      dst[offset + plane + i] = (rgb[i * 3 + 1] & 0xFF) / 255f;
+      dst[offset + 2 * plane + i] = (rgb[i * 3 + 2] & 0xFF) / 255f;
+    }
+  }
+
+  public BufferedImage toBufferedImage() {
+    BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        int i = (y * width + x) * 3;
+        img.setRGB(x, y, ((rgb[i] & 0xFF) << 16) | ((rgb[i + 1] & 0xFF) << 8) | (rgb[i + 2] & 0xFF));
+      }
+    }
+    return img;
+  }
+
+  /**
+   * From any decoded image: grey, palette, alpha (composited on black, i.e. alpha dropped) and
+   * 16-bit images all go through the colour model's sRGB conversion.
+   */
+  public static RgbImage of(BufferedImage img) {
+    int w = img.getWidth();
+    int h = img.getHeight();
+    byte[] rgb = new byte[w * h * 3];
+    int[] row = new int[w];
+    for (int y = 0; y < h; y++) {
+      img.getRGB(0, y, w, 1, row, 0, w);
+      for (int x = 0; x < w; x++) {
+        int p = row[x];
+        int i = (y * w + x) * 3;
+        rgb[i] = (byte) (p >> 16);
+        rgb[i + 1] = (byte) (p >> 8);
+        rgb[i + 2] = (byte) p;
+      }
+    }
+    return new RgbImage(w, h, rgb);
+  }
+
+  /** Bilinear resize (half-pixel centres), for feeding images of any size to a fixed-size model. */
+  public RgbImage resize(int newWidth, int newHeight) {
+    if (newWidth == width && newHeight == height) {
+      return this;
+    }
+    byte[] out = new byte[newWidth * newHeight * 3];
+    double sx = (double) width / newWidth;
+    double sy = (double) height / newHeight;
+    for (int y = 0; y < newHeight; y++) {
+      double fy = Math.max(0, (y + 0.5) * sy - 0.5);
+      int y0 = Math.min((int) fy, height - 1);
+      int y1 = Math.min(y0 + 1, height - 1);
+      double wy = fy - y0;
+      for (int x = 0; x < newWidth; x++) {
+        double fx = Math.max(0, (x + 0.5) * sx - 0.5);
+        int x0 = Math.min((int) fx, width - 1);
+        int x1 = Math.min(x0 + 1, width - 1);
+        double wx = fx - x0;
+        for (int c = 0; c < 3; c++) {
+          double top = get(x0, y0, c) * (1 - wx) + get(x1, y0, c) * wx;
+          double bottom = get(x0, y1, c) * (1 - wx) + get(x1, y1, c) * wx;
+          out[(y * newWidth + x) * 3 + c] = (byte) Math.round(top * (1 - wy) + bottom * wy);
+        }
+      }
+    }
+    return new RgbImage(newWidth, newHeight, out);
+  }
+}
