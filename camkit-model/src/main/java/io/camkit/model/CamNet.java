@@ -1,0 +1,133 @@
+package io.camkit.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * A CNN-GAP classifier as one block with two children: {@code features} (input {@code [N, 3, H,
+ * W]} → last conv maps {@code f = [N, K, h, w]}) and {@code classifier}, a linear layer with
+ * weights {@code w = [C, K]} and bias {@code b = [C]}. The scores are
+ *
+ * <pre>  y_c = Σ_k w_k^c · GAP(f_k) + b_c,   GAP(f_k) = (1 / hw) Σ_{x,y} f_k(x, y)</pre>
+ *
+ * so {@code y_c = (1 / hw) Σ_{x,y} M_c(x, y) + b_c} with the class activation map {@code M_c = Σ_k
+ * w_k^c f_k} (Zhou et al. 2016, Eq. 1–2).
+ */
+public final class CamNet extends AbstractBlock {
+  private static final byte VERSION = 1;
+
+  private final CamNetOptions options;
+  private final Block features;
+  private final Linear classifier;
+
+  public CamNet(CamNetOptions options) {
+    super(VERSION);
+    this.options = options;
+    this.features = addChildBlock("features", features(options));
+    this.classifier = addChildBlock("classifier", Linear.builder().setUnits(options.classes()).build());
+  }
+
+  public CamNetOptions options() {
+    return options;
+  }
+
+  /** The conv part: {@code [N, 3, H, W] → [N, K, H/4, W/4]}. */
+  public Block features() {
+    return features;
+  }
+
+  /** The linear layer; its {@code weight} parameter is {@code [C, K]}. */
+  public Linear classifier() {
+    return classifier;
+  }
+
+  /** The classifier weights {@code w = [C, K]} (owned by the model; do not close). */
+  public NDArray classWeights() {
+    return classifier.getParameters().get("weight").getArray();
+  }
+
+  private static Block features(CamNetOptions o) {
+    int w = o.width();
+    return new SequentialBlock()
+        .add(conv(w, 3, 2, 1, true))
+        .add(conv(w, 3, 1, 1, true))
+        .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+        .add(conv(2 * w, 3, 1, 1, true))
+        .add(conv(2 * w, 3, 1, 1, true))
+        .add(conv(3 * w, 3, 1, 2, true))
+        .add(conv(o.featureMaps(), 3, 1, 4, false));
+  }
+
+  /**
+   * Conv ("same" padding) → batch norm → ReLU, or, for the last conv, conv with bias → ReLU: batch
+   * norm there would force every map to be active on about half of all positions (zero-mean,
+   * unit-variance over batch and space before the ReLU), which dilutes the pooled evidence of a
+   * small object and blurs its CAM; without it, background positions are free to stay at zero.
+   */
+  private static Block conv(int filters, int kernel, int stride, int dilation, boolean batchNorm) {
+    int pad = dilation * (kernel - 1) / 2;
+    SequentialBlock b = new SequentialBlock();
+    b.add(
+            Conv2d.builder()
+                .setKernelShape(new Shape(kernel, kernel))
+                .optStride(new Shape(stride, stride))
+                .optPadding(new Shape(pad, pad))
+                .optDilation(new Shape(dilation, dilation))
+                .setFilters(filters)
+                .optBias(!batchNorm)
+                .build());
+    if (batchNorm) {
+      b.add(BatchNorm.builder().build());
+    }
+    return b.add(Activation::relu);
+  }
+
+  /** Global average pooling {@code [N, K, h, w] → [N, K]}. */
+  public static NDArray globalAveragePool(NDArray f) {
+    Shape s = f.getShape();
+    // PyTorch's DJL binding reduces over one axis at a time: flatten [h, w] first.
+    return f.reshape(s.get(0), s.get(1), -1).mean(new int[] {2});
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray f = features.forward(ps, inputs, training, params).singletonOrThrow();
+    return classifier.forward(ps, new NDList(globalAveragePool(f)), training, params);
+  }
+
+  /**
+   * Runs the net once and returns both the last conv maps {@code [N, K, h, w]} and the scores
+   * {@code [N, C]}, for CAM.
+   */
+  public NDList forwardWithFeatures(ParameterStore ps, NDArray input, boolean training) {
+    NDArray f = features.forward(ps, new NDList(input), training).singletonOrThrow();
+    NDArray logits = classifier.forward(ps, new NDList(globalAveragePool(f)), training).singletonOrThrow();
+    return new NDList(f, logits);
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {new Shape(inputShapes[0].get(0), options.classes())};
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    features.initialize(manager, dataType, inputShapes);
+    Shape f = features.getOutputShapes(inputShapes)[0];
+    classifier.initialize(manager, dataType, new Shape(f.get(0), f.get(1)));
+  }
+}

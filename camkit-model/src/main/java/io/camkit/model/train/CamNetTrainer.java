@@ -1,0 +1,231 @@
+package io.camkit.model.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import io.camkit.core.CamkitException;
+import io.camkit.dataset.Dataset;
+import io.camkit.model.CamModel;
+import io.camkit.model.CamNetOptions;
+import io.camkit.model.InputBatch;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * Trains a {@link CamModel} from image-level labels only (softmax cross-entropy), with Adam, a
+ * warm-up + cosine learning-rate schedule and flip/translation augmentation. After every epoch it
+ * validates and writes an atomic checkpoint; {@link #fit} resumes from the last checkpoint of its
+ * folder. Seeded: the same options, data and seed give the same weights.
+ */
+public final class CamNetTrainer {
+  private static final int EVAL_BATCH = 256;
+
+  private final TrainOptions options;
+  private final TrainingListener listener;
+
+  public CamNetTrainer(TrainOptions options, TrainingListener listener) {
+    this.options = options;
+    this.listener = listener;
+  }
+
+  /** A fresh network whose initial weights are drawn from {@code seed}. */
+  public static CamModel newModel(CamNetOptions net, List<String> classes, long seed) {
+    Engine.getInstance().setRandomSeed((int) seed);
+    return CamModel.create(net, classes);
+  }
+
+  /**
+   * Trains {@code model} on {@code train}, validating on {@code val} after each epoch.
+   *
+   * @param checkpoints folder for per-epoch checkpoints; if it already holds one made with the
+   *     same options, training resumes after its last epoch
+   * @return the learning curve, one entry per epoch (including resumed ones)
+   */
+  public List<EpochStats> fit(CamModel model, Dataset train, Dataset val, Optional<Path> checkpoints)
+      throws IOException {
+    CamNetOptions net = model.options();
+    if (train.size() < 2) {
+      throw new CamkitException("training needs at least 2 images, got " + train.size());
+    }
+    if (!train.classes().equals(model.classes())) {
+      throw new CamkitException("dataset classes " + train.classes() + " differ from the model's " + model.classes());
+    }
+    int batch = Math.min(options.batchSize(), train.size());
+    int stepsPerEpoch = train.size() / batch; // the last partial batch is dropped
+    long totalSteps = (long) stepsPerEpoch * options.epochs();
+    List<Pair<String, Parameter>> params = new ArrayList<>();
+    for (Pair<String, Parameter> p : model.net().getParameters()) {
+      if (p.getValue().requiresGradient()) {
+        p.getValue().getArray().setRequiresGradient(true);
+        params.add(p);
+      }
+    }
+    ResumableAdam adam = new ResumableAdam(model.manager());
+    List<EpochStats> history = new ArrayList<>();
+    if (checkpoints.isPresent()) {
+      Files.createDirectories(checkpoints.get());
+      Optional<Checkpoint> last = Checkpoint.read(checkpoints.get());
+      if (last.isPresent()) {
+        restore(model, adam, checkpoints.get(), last.get(), net);
+        history.addAll(last.get().history());
+      }
+    }
+    Augmenter augmenter = new Augmenter(options.flip(), options.maxShift());
+    int s = net.imageSize();
+    int plane = 3 * s * s;
+    listener.onStart(totalSteps, adam.step());
+    for (int epoch = history.size(); epoch < options.epochs(); epoch++) {
+      long t0 = System.nanoTime();
+      SplittableRandom rng = new SplittableRandom(options.seed() * 1_000_003L + epoch);
+      int[] order = permutation(train.size(), rng);
+      double lossSum = 0;
+      long correct = 0;
+      long seen = 0;
+      for (int b = 0; b < stepsPerEpoch; b++) {
+        float[] data = new float[batch * plane];
+        long[] labels = new long[batch];
+        for (int i = 0; i < batch; i++) {
+          var sample = train.get(order[b * batch + i]);
+          sample.image().resize(s, s).toChw(data, i * plane);
+          augmenter.apply(data, i * plane, s, rng);
+          labels[i] = sample.label();
+        }
+        InputBatch.normalise(data, net);
+        try (NDManager scope = model.manager().newSubManager()) {
+          NDArray x = scope.create(data, new Shape(batch, 3, s, s));
+          NDArray y = scope.create(labels);
+          NDArray logits;
+          NDArray loss;
+          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            logits = model.net().forward(new ParameterStore(scope, false), new NDList(x), true).singletonOrThrow();
+            loss = crossEntropy(logits, y);
+            gc.backward(loss);
+          }
+          adam.nextStep();
+          float lr = options.learningRateAt(adam.step() - 1, totalSteps);
+          for (Pair<String, Parameter> p : params) {
+            NDArray w = p.getValue().getArray();
+            try (NDArray g = w.getGradient()) {
+              float decay = w.getShape().dimension() > 1 ? options.weightDecay() : 0f;
+              adam.update(p.getKey(), w, g, lr, decay);
+              g.subi(g);
+            }
+          }
+          lossSum += loss.getFloat() * batch;
+          correct += logits.argMax(1).eq(y).sum().getLong();
+          seen += batch;
+        }
+        listener.onStep(adam.step(), epoch + 1, lossSum / seen, (double) correct / seen);
+      }
+      double[] valStats = val.size() == 0 ? new double[] {Double.NaN, Double.NaN} : evaluate(model, val);
+      double secs = (System.nanoTime() - t0) / 1e9;
+      EpochStats stats =
+          new EpochStats(epoch + 1, lossSum / seen, (double) correct / seen, valStats[0], valStats[1], secs, seen / secs);
+      history.add(stats);
+      if (checkpoints.isPresent()) {
+        save(model, adam, checkpoints.get(), new Checkpoint(epoch + 1, folderName(epoch + 1), net, options, history));
+      }
+      listener.onEpoch(stats);
+    }
+    return history;
+  }
+
+  /** {@code mean_n(−log softmax(z_n)[y_n])} for logits {@code [N, C]} and labels {@code [N]}. */
+  static NDArray crossEntropy(NDArray logits, NDArray labels) {
+    NDArray logp = logits.logSoftmax(1);
+    NDArray picked = logp.mul(labels.oneHot((int) logits.getShape().get(1))).sum(new int[] {1});
+    return picked.mean().neg();
+  }
+
+  /** Mean cross-entropy and accuracy of {@code model} on {@code data}, in inference mode. */
+  public static double[] evaluate(CamModel model, Dataset data) {
+    double loss = 0;
+    long correct = 0;
+    for (int from = 0; from < data.size(); from += EVAL_BATCH) {
+      int to = Math.min(data.size(), from + EVAL_BATCH);
+      var part = data.samples().subList(from, to);
+      try (NDManager scope = model.manager().newSubManager()) {
+        NDArray logits = model.forward(scope, part.stream().map(x -> x.image()).toList()).get(1);
+        long[] labels = part.stream().mapToLong(x -> x.label()).toArray();
+        NDArray y = scope.create(labels);
+        loss += crossEntropy(logits, y).getFloat() * (to - from);
+        correct += logits.argMax(1).eq(y).sum().getLong();
+      }
+    }
+    return new double[] {loss / data.size(), (double) correct / data.size()};
+  }
+
+  private static int[] permutation(int n, SplittableRandom rng) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+
+  private static String folderName(int epochsDone) {
+    return String.format(java.util.Locale.ROOT, "epoch-%04d", epochsDone);
+  }
+
+  private static void save(CamModel model, ResumableAdam adam, Path dir, Checkpoint cp) throws IOException {
+    Path folder = dir.resolve(cp.folder());
+    if (Files.exists(folder)) {
+      Checkpoint.deleteTree(folder);
+    }
+    Files.createDirectories(folder);
+    model.saveParameters(folder.resolve(Checkpoint.PARAMS));
+    io.camkit.core.AtomicFiles.write(
+        folder.resolve(Checkpoint.OPTIMIZER),
+        out -> {
+          DataOutputStream dos = new DataOutputStream(out);
+          adam.save(dos);
+          dos.flush();
+        });
+    cp.commit(dir);
+  }
+
+  private void restore(CamModel model, ResumableAdam adam, Path dir, Checkpoint cp, CamNetOptions net)
+      throws IOException {
+    if (!cp.net().equals(net) || !sameSchedule(cp.training())) {
+      throw new CamkitException(
+          "the checkpoint in " + dir + " was made with other options (" + cp.training() + ", " + cp.net()
+              + "); use another --out folder or the same options");
+    }
+    Path folder = dir.resolve(cp.folder());
+    model.loadParameters(folder.resolve(Checkpoint.PARAMS));
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(folder.resolve(Checkpoint.OPTIMIZER)))) {
+      adam.load(new DataInputStream(in));
+    }
+  }
+
+  /** A checkpoint can be resumed when every option but nothing else differs. */
+  private boolean sameSchedule(TrainOptions other) {
+    return other.equals(options);
+  }
+
+  static DataType labelType() {
+    return DataType.INT64;
+  }
+}
