@@ -1,0 +1,112 @@
+package io.camkit.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camkit.core.AtomicFiles;
+import io.camkit.core.CamkitException;
+import io.camkit.core.HeatMap;
+import io.camkit.core.ImageFiles;
+import io.camkit.core.RgbImage;
+import io.camkit.evaluate.Reports;
+import io.camkit.explain.CamExplainer;
+import io.camkit.explain.Explanation;
+import io.camkit.localize.Localization;
+import io.camkit.localize.ThresholdLocalizer;
+import io.camkit.model.CamModel;
+import io.camkit.render.Overlay;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code camkit localize}: heat maps and boxes for an image or every image of a folder. */
+@Command(name = "localize", mixinStandardHelpOptions = true,
+    description = "Write a CAM overlay (PNG) and the box (JSON) for an image or each image in a folder.")
+final class LocalizeCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Option(names = "--model", required = true, description = "model folder (with model.json)")
+  Path model;
+
+  @Parameters(index = "0", description = "an image file or a folder of images")
+  Path input;
+
+  @Option(names = "--out", required = true, description = "output folder")
+  Path out;
+
+  @Option(names = "--tau", description = "CAM threshold (default: ${DEFAULT-VALUE})")
+  double tau = ThresholdLocalizer.DEFAULT_TAU;
+
+  @Option(names = "--class", description = "explain this class (name) instead of the predicted one")
+  String className;
+
+  @Override
+  public Integer call() throws Exception {
+    List<Path> files = listInputs(input);
+    ThresholdLocalizer localizer = new ThresholdLocalizer(tau);
+    int done = 0;
+    int skipped = 0;
+    try (CamModel m = CamModel.load(model)) {
+      int forced = className == null ? -1 : m.classes().indexOf(className);
+      if (className != null && forced < 0) {
+        throw new CamkitException("unknown class '" + className + "'; the model knows " + m.classes());
+      }
+      CamExplainer explainer = new CamExplainer(m);
+      ArrayNode summary = JSON.createArrayNode();
+      for (Path f : files) {
+        RgbImage img;
+        try {
+          img = ImageFiles.read(f);
+        } catch (CamkitException e) {
+          System.err.println("skipped: " + e.getMessage());
+          skipped++;
+          continue;
+        }
+        Explanation e = explainer.explain(List.of(img)).get(0);
+        int cls = forced >= 0 ? forced : e.predicted();
+        HeatMap map = e.map(cls);
+        if (!e.rawMaps().get(cls).isFinite() || e.rawMaps().get(cls).max() == e.rawMaps().get(cls).min()) {
+          System.err.println("warning: " + f + ": the map of " + m.classes().get(cls) + " is constant or not finite; drawn as zeros");
+        }
+        Localization loc = localizer.localizeNormalised(map);
+        String stem = f.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        int scale = Math.max(1, 256 / Math.max(img.width(), img.height()));
+        ImageFiles.writePng(Overlay.render(img, map, 0.5, List.of(), loc.box(), scale), out.resolve(stem + "-cam.png"));
+        ObjectNode n = JSON.createObjectNode();
+        n.put("image", f.toString()).put("class", m.classes().get(cls)).put("probability", e.probabilities()[cls])
+            .put("predicted", m.classes().get(e.predicted())).put("tau", tau);
+        loc.box().ifPresent(b -> n.set("box", Reports.boxJson(b)));
+        AtomicFiles.writeString(out.resolve(stem + ".json"), JSON.writeValueAsString(n));
+        summary.add(n);
+        done++;
+      }
+      AtomicFiles.writeString(out.resolve("localizations.json"), JSON.writeValueAsString(summary));
+    }
+    System.out.println("localized " + done + " image(s)" + (skipped > 0 ? ", skipped " + skipped : "") + " -> " + out);
+    return done == 0 ? Camkit.USER_ERROR : 0;
+  }
+
+  private static List<Path> listInputs(Path input) throws java.io.IOException {
+    if (Files.isRegularFile(input)) {
+      return List.of(input);
+    }
+    if (!Files.isDirectory(input)) {
+      throw new CamkitException("no such image or folder: " + input);
+    }
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> s = Files.list(input)) {
+      s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().forEach(files::add);
+    }
+    if (files.isEmpty()) {
+      throw new CamkitException("the folder " + input + " holds no file");
+    }
+    return files;
+  }
+}

@@ -1,0 +1,34 @@
+package io.camkit.cli;
+
+import io.camkit.dataset.shapes.ShapesOptions;
+import picocli.CommandLine.Option;
+
+/** The options of the built-in benchmark, shared by {@code generate}, {@code train} and {@code demo}. */
+final class ShapesMixin {
+  private static final ShapesOptions D = ShapesOptions.defaults();
+
+  @Option(names = "--seed", description = "data seed (default: ${DEFAULT-VALUE})")
+  long seed = D.seed();
+
+  @Option(names = "--image-size", description = "image side in pixels (default: ${DEFAULT-VALUE})")
+  int imageSize = D.imageSize();
+
+  @Option(names = "--train-size", description = "training images (default: ${DEFAULT-VALUE})")
+  int trainSize = D.trainSize();
+
+  @Option(names = "--val-size", description = "validation images (default: ${DEFAULT-VALUE})")
+  int valSize = D.valSize();
+
+  @Option(names = "--test-size", description = "test images (default: ${DEFAULT-VALUE})")
+  int testSize = D.testSize();
+
+  @Option(names = "--max-objects", description = "objects per image, 1 = single-label (default: ${DEFAULT-VALUE})")
+  int maxObjects = D.maxObjects();
+
+  ShapesOptions options() {
+    int maxSize = Math.min(D.maxObjectSize(), imageSize);
+    int minSize = Math.min(D.minObjectSize(), maxSize);
+    return new ShapesOptions(imageSize, minSize, maxSize, 1, maxObjects, D.distractors(), D.lines(),
+        D.noiseSigma(), trainSize, valSize, testSize, seed);
+  }
+}

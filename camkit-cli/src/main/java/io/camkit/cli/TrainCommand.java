@@ -1,0 +1,37 @@
+package io.camkit.cli;
+
+import io.camkit.dataset.Dataset;
+import io.camkit.dataset.Split;
+import io.camkit.dataset.io.CocoFormat;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code camkit train}: trains a CNN-GAP net on a dataset folder written by {@code generate}. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train a CNN-GAP classifier from image-level labels (a folder with train/ and val/ COCO splits).")
+final class TrainCommand implements Callable<Integer> {
+  @Option(names = "--data", required = true, description = "dataset folder with train/ (and val/) subfolders")
+  Path data;
+
+  @Option(names = "--out", required = true, description = "output folder: model/, checkpoints/, training-curves.png")
+  Path out;
+
+  @Mixin TrainMixin training;
+
+  @Override
+  public Integer call() throws Exception {
+    CocoFormat.Loaded train = CocoFormat.read(data.resolve(Split.TRAIN.label()));
+    train.skipped().forEach(s -> System.err.println("skipped: " + s));
+    Dataset val = java.nio.file.Files.isDirectory(data.resolve(Split.VAL.label()))
+        ? CocoFormat.read(data.resolve(Split.VAL.label())).dataset()
+        : new Dataset("none", train.dataset().classes(), java.util.List.of());
+    Path model = Workflows.train(train.dataset(), val, Map.of("folder", data.toAbsolutePath().toString()),
+        training.options(), training.resume, out);
+    System.out.println("model saved to " + model);
+    return 0;
+  }
+}

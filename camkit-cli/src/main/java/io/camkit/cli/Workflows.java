@@ -1,0 +1,102 @@
+package io.camkit.cli;
+
+import io.camkit.core.CamkitException;
+import io.camkit.core.ImageFiles;
+import io.camkit.core.Version;
+import io.camkit.dataset.Dataset;
+import io.camkit.evaluate.Evaluation;
+import io.camkit.evaluate.Reports;
+import io.camkit.model.CamModel;
+import io.camkit.model.CamNetOptions;
+import io.camkit.model.DataDescription;
+import io.camkit.model.ModelCard;
+import io.camkit.model.train.CamNetTrainer;
+import io.camkit.model.train.Checkpoint;
+import io.camkit.model.train.EpochStats;
+import io.camkit.model.train.TrainOptions;
+import io.camkit.model.train.TrainingListener;
+import io.camkit.render.EvaluationPictures;
+import io.camkit.render.TrainingCurves;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** The steps the commands share: train with progress, evaluate and write reports and pictures. */
+final class Workflows {
+  private Workflows() {}
+
+  /** Trains a new model (or resumes) and saves it to {@code out/model}; returns the model folder. */
+  static Path train(Dataset train, Dataset val, Object dataSource, TrainOptions opts, boolean resume, Path out)
+      throws IOException {
+    Path checkpoints = out.resolve("checkpoints");
+    if (!resume && Files.exists(checkpoints.resolve(Checkpoint.FILE))) {
+      throw new CamkitException(
+          out + " already holds a checkpoint: pass --resume to continue it, or choose another --out");
+    }
+    CamNetOptions net = CamNetOptions.defaults(train.get(0).image().width(), train.classes().size());
+    Path modelDir = out.resolve("model");
+    try (CamModel model = CamNetTrainer.newModel(net, train.classes(), opts.seed())) {
+      List<EpochStats> history;
+      Progress[] bar = new Progress[1];
+      TrainingListener listener =
+          new TrainingListener() {
+            @Override
+            public void onStart(long totalSteps, long doneSteps) {
+              bar[0] = new Progress("train", totalSteps, doneSteps, "steps");
+            }
+
+            @Override
+            public void onStep(long step, int epoch, double loss, double accuracy) {
+              bar[0].step(step, String.format(Locale.ROOT, "epoch %d loss %.3f acc %.3f", epoch, loss, accuracy));
+            }
+
+            @Override
+            public void onEpoch(EpochStats s) {
+              org.slf4j.LoggerFactory.getLogger("camkit").info(String.format(Locale.ROOT,
+                  "epoch %d: train loss %.3f acc %.3f | val loss %.3f acc %.3f | %.0f img/s, checkpoint saved",
+                  s.epoch(), s.trainLoss(), s.trainAccuracy(), s.valLoss(), s.valAccuracy(), s.imagesPerSecond()));
+            }
+          };
+      try {
+        history = new CamNetTrainer(opts, listener).fit(model, train, val, Optional.of(checkpoints));
+      } finally {
+        if (bar[0] != null) {
+          bar[0].close();
+        }
+      }
+      ModelCard card = new ModelCard(Version.get(), Instant.now().toString(), "camnet", net, train.classes(), opts,
+          DataDescription.of(train, dataSource), history);
+      model.save(modelDir, card);
+      List<TrainingCurves.Point> pts = new ArrayList<>();
+      for (EpochStats s : history) {
+        pts.add(new TrainingCurves.Point(s.epoch(), s.trainLoss(), s.valLoss(), s.trainAccuracy(), s.valAccuracy()));
+      }
+      ImageFiles.writePng(TrainingCurves.render(pts), out.resolve("training-curves.png"));
+    }
+    return modelDir;
+  }
+
+  /** Evaluates, writes {@code metrics.json}, {@code report.md} and the contact sheets. */
+  static Evaluation.Result evaluate(CamModel model, Dataset data, double tau, Path out, Map<String, Object> provenance)
+      throws IOException {
+    Evaluation.Result r;
+    try (Progress p = new Progress("evaluate", data.size(), 0, "images")) {
+      r = Evaluation.run(model, data, tau, done -> p.step(done, ""));
+    }
+    Map<String, Object> prov = new LinkedHashMap<>(provenance);
+    prov.put("dataset", data.name());
+    prov.put("images", data.size());
+    Reports.writeJson(r, model.classes(), prov, out.resolve("metrics.json"));
+    EvaluationPictures.write(model, data, r, out, 24);
+    Reports.writeMarkdown("camkit evaluation: " + data.name(), r.metrics(),
+        List.of("Pictures: `successes.png`, `failures.png`. Every image: `metrics.json`."), out.resolve("report.md"));
+    return r;
+  }
+}

@@ -1,0 +1,51 @@
+package io.camkit.evaluate;
+
+import io.camkit.core.Box;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The result of one image: classes, boxes and IoUs (boxes from the maps at the default τ).
+ *
+ * @param id the sample id
+ * @param trueClass the labelled class
+ * @param predictedClass the top-1 class
+ * @param confidence the softmax probability of the predicted class
+ * @param groundTruth the true class's boxes
+ * @param predictedBox box from the predicted class's map (empty when no pixel passes τ)
+ * @param gtKnownBox box from the true class's map
+ * @param predictedIou best IoU of {@code predictedBox} with a ground-truth box (0 when empty)
+ * @param gtKnownIou best IoU of {@code gtKnownBox} with a ground-truth box
+ * @param hitsPerTau for each τ of the MaxBoxAcc grid, whether the true class's box at τ has IoU ≥
+ *     0.5
+ */
+public record ImageOutcome(
+    String id,
+    int trueClass,
+    int predictedClass,
+    double confidence,
+    List<Box> groundTruth,
+    Optional<Box> predictedBox,
+    Optional<Box> gtKnownBox,
+    double predictedIou,
+    double gtKnownIou,
+    boolean[] hitsPerTau) {
+
+  public ImageOutcome {
+    groundTruth = List.copyOf(groundTruth);
+    hitsPerTau = hitsPerTau.clone();
+  }
+
+  public boolean correct() {
+    return trueClass == predictedClass;
+  }
+
+  /** Top-1 localization: right class and IoU ≥ 0.5. */
+  public boolean top1Localized() {
+    return correct() && predictedIou >= LocalizationMetrics.IOU_THRESHOLD;
+  }
+
+  public boolean gtKnownLocalized() {
+    return gtKnownIou >= LocalizationMetrics.IOU_THRESHOLD;
+  }
+}

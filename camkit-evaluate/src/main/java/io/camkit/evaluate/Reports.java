@@ -1,0 +1,94 @@
+package io.camkit.evaluate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camkit.core.AtomicFiles;
+import io.camkit.core.Box;
+import io.camkit.core.Version;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes an evaluation as JSON (every figure and every image) and as a Markdown report. */
+public final class Reports {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private Reports() {}
+
+  /** {@code metrics.json}: provenance, the metrics, the MaxBoxAcc curve and each image. */
+  public static void writeJson(Evaluation.Result r, List<String> classes, Map<String, Object> provenance, Path file)
+      throws IOException {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("camkitVersion", Version.get());
+    root.set("provenance", JSON.valueToTree(provenance));
+    root.set("metrics", JSON.valueToTree(r.metrics()));
+    ArrayNode curve = root.putArray("maxBoxAccCurve");
+    for (int i = 0; i < r.maxBoxAccCurve().length; i++) {
+      curve.addObject().put("tau", LocalizationMetrics.tauAt(i)).put("gtKnownLoc", r.maxBoxAccCurve()[i]);
+    }
+    ArrayNode images = root.putArray("images");
+    for (ImageOutcome o : r.outcomes()) {
+      ObjectNode n = images.addObject();
+      n.put("id", o.id())
+          .put("trueClass", classes.get(o.trueClass()))
+          .put("predictedClass", classes.get(o.predictedClass()))
+          .put("confidence", o.confidence())
+          .put("predictedIou", o.predictedIou())
+          .put("gtKnownIou", o.gtKnownIou());
+      ArrayNode gt = n.putArray("groundTruth");
+      o.groundTruth().forEach(b -> gt.add(boxJson(b)));
+      o.predictedBox().ifPresent(b -> n.set("predictedBox", boxJson(b)));
+      o.gtKnownBox().ifPresent(b -> n.set("gtKnownBox", boxJson(b)));
+    }
+    AtomicFiles.writeString(file, JSON.writeValueAsString(root));
+  }
+
+  /** A box as COCO {@code [x, y, width, height]}. */
+  public static ArrayNode boxJson(Box b) {
+    ArrayNode a = JSON.createArrayNode();
+    for (int v : b.toXywh()) {
+      a.add(v);
+    }
+    return a;
+  }
+
+  /** The metrics as a Markdown table (figures in percent, fixed locale). */
+  public static String markdownTable(LocalizationMetrics m) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| metric | value |\n|---|---|\n");
+    row(sb, "images", String.valueOf(m.images()));
+    row(sb, "top-1 classification", pct(m.top1Accuracy()));
+    row(sb, "top-1 localization (IoU ≥ 0.5, τ = " + fmt(m.tau()) + ")", pct(m.top1Localization()));
+    row(sb, "GT-known localization (IoU ≥ 0.5, τ = " + fmt(m.tau()) + ")", pct(m.gtKnownLocalization()));
+    row(sb, "MaxBoxAcc (best over τ ∈ {0, 0.01, …, 1})", pct(m.maxBoxAcc()));
+    row(sb, "τ* (best τ)", fmt(m.tauStar()));
+    row(sb, "mean GT-known IoU", fmt(m.meanIou()));
+    row(sb, "centred-box baseline, GT-known loc", pct(m.centredBaseline()));
+    return sb.toString();
+  }
+
+  public static void writeMarkdown(String title, LocalizationMetrics m, List<String> notes, Path file) throws IOException {
+    StringBuilder sb = new StringBuilder("# ").append(title).append("\n\n");
+    sb.append(markdownTable(m)).append('\n');
+    for (String n : notes) {
+      sb.append(n).append("\n\n");
+    }
+    AtomicFiles.writeString(file, sb.toString());
+  }
+
+  private static void row(StringBuilder sb, String k, String v) {
+    sb.append("| ").append(k).append(" | ").append(v).append(" |\n");
+  }
+
+  public static String pct(double v) {
+    return String.format(Locale.ROOT, "%.1f %%", 100 * v);
+  }
+
+  public static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.2f", v);
+  }
+}

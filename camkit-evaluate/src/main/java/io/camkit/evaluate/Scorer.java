@@ -1,0 +1,54 @@
+package io.camkit.evaluate;
+
+import io.camkit.core.Box;
+import io.camkit.core.HeatMap;
+import io.camkit.dataset.ObjectAnnotation;
+import io.camkit.dataset.Sample;
+import io.camkit.localize.ThresholdLocalizer;
+import java.util.List;
+import java.util.Optional;
+
+/** Scores one image's maps against its ground truth. Pure; thread-safe. */
+public final class Scorer {
+  private final ThresholdLocalizer localizer;
+
+  public Scorer(double tau) {
+    this.localizer = new ThresholdLocalizer(tau);
+  }
+
+  public double tau() {
+    return localizer.tau();
+  }
+
+  /**
+   * @param predictedMap the predicted class's map, normalised, at image resolution
+   * @param trueMap the true class's map, normalised, at image resolution
+   */
+  public ImageOutcome score(
+      Sample sample, int predicted, double confidence, HeatMap predictedMap, HeatMap trueMap) {
+    int truth = sample.label();
+    List<Box> gt = sample.objectsOf(truth).stream().map(ObjectAnnotation::box).toList();
+    Optional<Box> predBox = localizer.localizeNormalised(predictedMap).box();
+    Optional<Box> gtKnownBox = predicted == truth ? predBox : localizer.localizeNormalised(trueMap).box();
+    boolean[] hits = new boolean[LocalizationMetrics.TAU_STEPS];
+    for (int i = 0; i < hits.length; i++) {
+      Optional<Box> b = new ThresholdLocalizer(LocalizationMetrics.tauAt(i)).localizeNormalised(trueMap).box();
+      hits[i] = bestIou(b, gt) >= LocalizationMetrics.IOU_THRESHOLD;
+    }
+    return new ImageOutcome(
+        sample.id(), truth, predicted, confidence, gt, predBox, gtKnownBox,
+        bestIou(predBox, gt), bestIou(gtKnownBox, gt), hits);
+  }
+
+  /** The best IoU of {@code box} with any of {@code truth}; 0 for no box. */
+  public static double bestIou(Optional<Box> box, List<Box> truth) {
+    if (box.isEmpty()) {
+      return 0;
+    }
+    double best = 0;
+    for (Box t : truth) {
+      best = Math.max(best, box.get().iou(t));
+    }
+    return best;
+  }
+}

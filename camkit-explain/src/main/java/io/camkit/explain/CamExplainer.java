@@ -1,0 +1,74 @@
+package io.camkit.explain;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.camkit.core.HeatMap;
+import io.camkit.core.RgbImage;
+import io.camkit.model.CamModel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Class activation mapping (Zhou et al. 2016) for a CNN-GAP {@link CamModel}: one forward pass
+ * gives the scores and the last conv maps {@code f = [N, K, h, w]}; the maps of all C classes are
+ * then one product with the classifier weights, {@code M = w · f = [N, C, h, w]}, so a map of any
+ * class costs no extra pass.
+ */
+public final class CamExplainer {
+  /** Images per forward pass. */
+  public static final int BATCH = 64;
+
+  private final CamModel model;
+
+  public CamExplainer(CamModel model) {
+    this.model = model;
+  }
+
+  /** Explains each image (of any size: it is resized to the model's input for the pass). */
+  public List<Explanation> explain(List<RgbImage> images) {
+    List<Explanation> out = new ArrayList<>(images.size());
+    for (int from = 0; from < images.size(); from += BATCH) {
+      out.addAll(explainBatch(images.subList(from, Math.min(images.size(), from + BATCH))));
+    }
+    return out;
+  }
+
+  private List<Explanation> explainBatch(List<RgbImage> images) {
+    try (NDManager scope = model.manager().newSubManager()) {
+      NDList fl = model.forward(scope, images);
+      NDArray f = fl.get(0); // [N, K, h, w]
+      NDArray probs = fl.get(1).softmax(1); // [N, C]
+      long n = f.getShape().get(0);
+      long k = f.getShape().get(1);
+      int h = (int) f.getShape().get(2);
+      int w = (int) f.getShape().get(3);
+      NDArray weights = model.net().classWeights(); // [C, K]
+      int c = (int) weights.getShape().get(0);
+      // [C, K] x [N, K, h*w] -> [N, C, h*w]
+      NDArray maps = weights.matMul(f.reshape(n, k, (long) h * w));
+      float[] mapData = maps.toFloatArray();
+      float[] probData = probs.toFloatArray();
+      List<Explanation> out = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        float[] p = new float[c];
+        System.arraycopy(probData, i * c, p, 0, c);
+        int best = 0;
+        for (int j = 1; j < c; j++) {
+          if (p[j] > p[best]) {
+            best = j;
+          }
+        }
+        List<HeatMap> classMaps = new ArrayList<>(c);
+        for (int j = 0; j < c; j++) {
+          float[] m = new float[h * w];
+          System.arraycopy(mapData, (i * c + j) * h * w, m, 0, h * w);
+          classMaps.add(new HeatMap(w, h, m));
+        }
+        RgbImage img = images.get(i);
+        out.add(new Explanation(p, best, classMaps, img.width(), img.height()));
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.camkit.explain;
+
+import io.camkit.core.HeatMap;
+import java.util.List;
+
+/**
+ * What an explainer says about one image: the class probabilities, the predicted class and the
+ * raw class activation map of every class at the feature resolution.
+ *
+ * @param probabilities softmax of the scores, length C
+ * @param predicted the top-1 class
+ * @param rawMaps {@code M_c} for every class c, at feature-map resolution {@code [h, w]}, before
+ *     any normalisation
+ * @param imageWidth width of the image the maps explain
+ * @param imageHeight height of the image the maps explain
+ */
+public record Explanation(
+    float[] probabilities, int predicted, List<HeatMap> rawMaps, int imageWidth, int imageHeight) {
+
+  public Explanation {
+    probabilities = probabilities.clone();
+    rawMaps = List.copyOf(rawMaps);
+  }
+
+  @Override
+  public float[] probabilities() {
+    return probabilities.clone();
+  }
+
+  public float confidence() {
+    return probabilities[predicted];
+  }
+
+  /**
+   * The map of class {@code c}, bilinearly upsampled to the image (half-pixel centres) and min-max
+   * normalised to [0, 1] (see {@link HeatMap#normalized()} for ε and for non-finite maps).
+   */
+  public HeatMap map(int c) {
+    return rawMaps.get(c).resize(imageWidth, imageHeight).normalized();
+  }
+
+  /** The map of the predicted class. */
+  public HeatMap predictedMap() {
+    return map(predicted);
+  }
+
+  /** The top-k classes, most probable first. */
+  public int[] topK(int k) {
+    Integer[] idx = new Integer[probabilities.length];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = i;
+    }
+    java.util.Arrays.sort(idx, (a, b) -> Float.compare(probabilities[b], probabilities[a]));
+    int n = Math.min(k, idx.length);
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = idx[i];
+    }
+    return out;
+  }
+}
