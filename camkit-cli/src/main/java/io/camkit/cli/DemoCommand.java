@@ -9,9 +9,9 @@ import io.camkit.evaluate.Evaluation;
 import io.camkit.evaluate.Reports;
 import io.camkit.localize.ThresholdLocalizer;
 import io.camkit.model.CamModel;
-import io.camkit.model.train.TrainOptions;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,11 +37,11 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
     ShapesOptions data = shapes.options();
-    TrainOptions opts = training.options();
     if (quick) {
       data = data.withSizes(1200, 200, 300);
-      opts = opts.withEpochs(6);
+      training.epochs = 6;
     }
+    training.options(); // validate before any work
     System.out.println("camkit demo -> " + out.toAbsolutePath());
     ShapesGenerator gen = new ShapesGenerator(data);
     Dataset train = gen.generate(Split.TRAIN);
@@ -50,11 +50,15 @@ final class DemoCommand implements Callable<Integer> {
     CocoFormat.write(test, out.resolve("data").resolve(Split.TEST.label()));
     System.out.printf("generated %d/%d/%d train/val/test images (seed %d); test split written to %s%n",
         train.size(), val.size(), test.size(), data.seed(), out.resolve("data/test"));
-    Path modelDir = Workflows.train(train, val, data, opts, training.resume, out);
+    Path modelDir = Workflows.train(train, val, data, training, out);
     try (CamModel model = CamModel.load(modelDir)) {
-      Evaluation.Result r = Workflows.evaluate(model, test, tau, out, Map.of("model", modelDir.toString(), "data", data));
+      // τ calibrated on the validation split (its MaxBoxAcc τ*), then applied to the test split.
+      double tauVal = val.size() == 0 ? tau : Evaluation.run(model, val, tau, n -> { }).metrics().tauStar();
+      Evaluation.Result r = Workflows.evaluate(model, test, tau, out,
+          Map.of("model", modelDir.toString(), "data", data), OptionalDouble.of(tauVal));
       System.out.println();
       System.out.println(Reports.markdownTable(r.metrics()));
+      System.out.println(Workflows.calibratedLine(r, tauVal));
     }
     System.out.printf("model: %s%nreport: %s%npictures: %s, %s, %s%ntotal time: %.0f s%n",
         modelDir, out.resolve("report.md"), out.resolve("training-curves.png"), out.resolve("successes.png"),

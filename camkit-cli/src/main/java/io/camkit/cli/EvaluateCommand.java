@@ -36,7 +36,8 @@ final class EvaluateCommand implements Callable<Integer> {
         throw new io.camkit.core.CamkitException("the data's classes " + loaded.dataset().classes()
             + " differ from the model's " + m.classes());
       }
-      Evaluation.Result r = Workflows.evaluate(m, loaded.dataset(), tau, out, Map.of("model", model.toString()));
+      Evaluation.Result r = Workflows.evaluate(m, loaded.dataset(), tau, out, Map.of("model", model.toString()),
+          java.util.OptionalDouble.empty());
       System.out.println(Reports.markdownTable(r.metrics()));
       System.out.println("written: " + out.resolve("metrics.json") + ", " + out.resolve("report.md"));
     }

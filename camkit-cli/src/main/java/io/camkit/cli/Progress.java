@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * every 10 seconds, plus the end) when output is a file or a pipe.
  */
 final class Progress implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger("camkit");
+  private static final Logger LOG = LoggerFactory.getLogger(Progress.class);
 
   private final String task;
   private final long total;

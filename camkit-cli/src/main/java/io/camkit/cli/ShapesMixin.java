@@ -25,10 +25,20 @@ final class ShapesMixin {
   @Option(names = "--max-objects", description = "objects per image, 1 = single-label (default: ${DEFAULT-VALUE})")
   int maxObjects = D.maxObjects();
 
+  @Option(names = "--min-object-size", description = "smallest object diameter, px (default: ${DEFAULT-VALUE})")
+  int minObjectSize = D.minObjectSize();
+
+  @Option(names = "--max-object-size", description = "largest object diameter, px (default: ${DEFAULT-VALUE})")
+  int maxObjectSize = D.maxObjectSize();
+
+  @Option(names = "--distractors", description = "fragments of other shapes per image (default: ${DEFAULT-VALUE})")
+  int distractors = D.distractors();
+
+  @Option(names = "--lines", description = "background line segments per image (default: ${DEFAULT-VALUE})")
+  int lines = D.lines();
+
   ShapesOptions options() {
-    int maxSize = Math.min(D.maxObjectSize(), imageSize);
-    int minSize = Math.min(D.minObjectSize(), maxSize);
-    return new ShapesOptions(imageSize, minSize, maxSize, 1, maxObjects, D.distractors(), D.lines(),
+    return new ShapesOptions(imageSize, minObjectSize, maxObjectSize, 1, maxObjects, distractors, lines,
         D.noiseSigma(), trainSize, valSize, testSize, seed);
   }
 }

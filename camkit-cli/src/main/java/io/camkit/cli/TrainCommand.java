@@ -30,7 +30,7 @@ final class TrainCommand implements Callable<Integer> {
         ? CocoFormat.read(data.resolve(Split.VAL.label())).dataset()
         : new Dataset("none", train.dataset().classes(), java.util.List.of());
     Path model = Workflows.train(train.dataset(), val, Map.of("folder", data.toAbsolutePath().toString()),
-        training.options(), training.resume, out);
+        training, out);
     System.out.println("model saved to " + model);
     return 0;
   }

@@ -22,8 +22,19 @@ final class TrainMixin {
   @Option(names = "--no-augment", description = "train without flips and translations")
   boolean noAugment;
 
+  @Option(names = "--width", description = "channels of the first convs; later ones have 2× and 4× (default: ${DEFAULT-VALUE})")
+  int width = io.camkit.model.CamNetOptions.defaults(96, 2).width();
+
+  @Option(names = "--feature-maps", description = "K, the maps of the last conv that CAM weighs (default: ${DEFAULT-VALUE})")
+  int featureMaps = io.camkit.model.CamNetOptions.defaults(96, 2).featureMaps();
+
   @Option(names = "--resume", description = "continue from the last checkpoint in the output folder")
   boolean resume;
+
+  io.camkit.model.CamNetOptions net(int imageSize, int classes) {
+    io.camkit.model.CamNetOptions d = io.camkit.model.CamNetOptions.defaults(imageSize, classes);
+    return new io.camkit.model.CamNetOptions(imageSize, classes, width, featureMaps, d.mean(), d.std());
+  }
 
   TrainOptions options() {
     return new TrainOptions(epochs, batchSize, lr, D.weightDecay(), D.warmupSteps(), !noAugment,

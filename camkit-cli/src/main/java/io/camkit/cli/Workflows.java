@@ -27,20 +27,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /** The steps the commands share: train with progress, evaluate and write reports and pictures. */
 final class Workflows {
   private Workflows() {}
 
   /** Trains a new model (or resumes) and saves it to {@code out/model}; returns the model folder. */
-  static Path train(Dataset train, Dataset val, Object dataSource, TrainOptions opts, boolean resume, Path out)
-      throws IOException {
+  static Path train(
+      Dataset train, Dataset val, Object dataSource, TrainMixin options, Path out) throws IOException {
+    TrainOptions opts = options.options();
+    boolean resume = options.resume;
     Path checkpoints = out.resolve("checkpoints");
     if (!resume && Files.exists(checkpoints.resolve(Checkpoint.FILE))) {
       throw new CamkitException(
           out + " already holds a checkpoint: pass --resume to continue it, or choose another --out");
     }
-    CamNetOptions net = CamNetOptions.defaults(train.get(0).image().width(), train.classes().size());
+    CamNetOptions net = options.net(train.get(0).image().width(), train.classes().size());
     Path modelDir = out.resolve("model");
     try (CamModel model = CamNetTrainer.newModel(net, train.classes(), opts.seed())) {
       List<EpochStats> history;
@@ -59,7 +62,7 @@ final class Workflows {
 
             @Override
             public void onEpoch(EpochStats s) {
-              org.slf4j.LoggerFactory.getLogger("camkit").info(String.format(Locale.ROOT,
+              org.slf4j.LoggerFactory.getLogger(Workflows.class).info(String.format(Locale.ROOT,
                   "epoch %d: train loss %.3f acc %.3f | val loss %.3f acc %.3f | %.0f img/s, checkpoint saved",
                   s.epoch(), s.trainLoss(), s.trainAccuracy(), s.valLoss(), s.valAccuracy(), s.imagesPerSecond()));
             }
@@ -84,7 +87,8 @@ final class Workflows {
   }
 
   /** Evaluates, writes {@code metrics.json}, {@code report.md} and the contact sheets. */
-  static Evaluation.Result evaluate(CamModel model, Dataset data, double tau, Path out, Map<String, Object> provenance)
+  static Evaluation.Result evaluate(
+      CamModel model, Dataset data, double tau, Path out, Map<String, Object> provenance, OptionalDouble calibratedTau)
       throws IOException {
     Evaluation.Result r;
     try (Progress p = new Progress("evaluate", data.size(), 0, "images")) {
@@ -95,8 +99,18 @@ final class Workflows {
     prov.put("images", data.size());
     Reports.writeJson(r, model.classes(), prov, out.resolve("metrics.json"));
     EvaluationPictures.write(model, data, r, out, 24);
-    Reports.writeMarkdown("camkit evaluation: " + data.name(), r.metrics(),
-        List.of("Pictures: `successes.png`, `failures.png`. Every image: `metrics.json`."), out.resolve("report.md"));
+    List<String> notes = new ArrayList<>();
+    calibratedTau.ifPresent(t -> notes.add(calibratedLine(r, t)));
+    notes.add("Pictures: `successes.png`, `failures.png`. Every image: `metrics.json`.");
+    Reports.writeMarkdown("camkit evaluation: " + data.name(), r.metrics(), notes, out.resolve("report.md"));
     return r;
+  }
+
+  /** GT-known localization at a τ chosen on other data (the validation split's τ*). */
+  static String calibratedLine(Evaluation.Result r, double tau) {
+    double[] curve = r.maxBoxAccCurve();
+    double v = curve[(int) Math.round(tau * (curve.length - 1))];
+    return String.format(Locale.ROOT,
+        "GT-known localization at τ = %.2f (the validation split's τ*, applied to this split): %s", tau, Reports.pct(v));
   }
 }

@@ -32,11 +32,17 @@ public record Explanation(
   }
 
   /**
-   * The map of class {@code c}, bilinearly upsampled to the image (half-pixel centres) and min-max
-   * normalised to [0, 1] (see {@link HeatMap#normalized()} for ε and for non-finite maps).
+   * The map of class {@code c} as localization reads it: {@code ReLU(M_c)} (negative values are
+   * evidence against the class, not for it), bilinearly upsampled to the image (half-pixel
+   * centres), then min-max normalised to [0, 1] (see {@link HeatMap#normalized()} for ε and for
+   * non-finite maps). Because the ReLU puts the minimum at 0 wherever some position has no
+   * positive evidence, "τ of the normalised map" is then "τ · max" of the map, the rule of Zhou et
+   * al. 2016. This is pytorch-grad-cam's convention ({@code scale_cam_image}: ReLU, then min-max);
+   * Zhou's code and wsolevaluation min-max the raw map, which lets a strongly negative region lift
+   * the whole background above τ.
    */
   public HeatMap map(int c) {
-    return rawMaps.get(c).resize(imageWidth, imageHeight).normalized();
+    return rawMaps.get(c).relu().resize(imageWidth, imageHeight).normalized();
   }
 
   /** The map of the predicted class. */

@@ -62,37 +62,30 @@ public final class CamNet extends AbstractBlock {
   private static Block features(CamNetOptions o) {
     int w = o.width();
     return new SequentialBlock()
-        .add(conv(w, 3, 2, 1, true))
-        .add(conv(w, 3, 1, 1, true))
+        .add(conv(w, 3, 2, 1))
+        .add(conv(w, 3, 1, 1))
         .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-        .add(conv(2 * w, 3, 1, 1, true))
-        .add(conv(2 * w, 3, 1, 1, true))
-        .add(conv(3 * w, 3, 1, 2, true))
-        .add(conv(o.featureMaps(), 3, 1, 4, false));
+        .add(conv(2 * w, 3, 1, 1))
+        .add(conv(2 * w, 3, 1, 1))
+        .add(conv(4 * w, 1, 1, 1))
+        .add(conv(o.featureMaps(), 1, 1, 1));
   }
 
-  /**
-   * Conv ("same" padding) → batch norm → ReLU, or, for the last conv, conv with bias → ReLU: batch
-   * norm there would force every map to be active on about half of all positions (zero-mean,
-   * unit-variance over batch and space before the ReLU), which dilutes the pooled evidence of a
-   * small object and blurs its CAM; without it, background positions are free to stay at zero.
-   */
-  private static Block conv(int filters, int kernel, int stride, int dilation, boolean batchNorm) {
+  /** Conv ("same" padding, no bias) → batch norm → ReLU. */
+  private static Block conv(int filters, int kernel, int stride, int dilation) {
     int pad = dilation * (kernel - 1) / 2;
-    SequentialBlock b = new SequentialBlock();
-    b.add(
+    return new SequentialBlock()
+        .add(
             Conv2d.builder()
                 .setKernelShape(new Shape(kernel, kernel))
                 .optStride(new Shape(stride, stride))
                 .optPadding(new Shape(pad, pad))
                 .optDilation(new Shape(dilation, dilation))
                 .setFilters(filters)
-                .optBias(!batchNorm)
-                .build());
-    if (batchNorm) {
-      b.add(BatchNorm.builder().build());
-    }
-    return b.add(Activation::relu);
+                .optBias(false)
+                .build())
+        .add(BatchNorm.builder().build())
+        .add(Activation::relu);
   }
 
   /** Global average pooling {@code [N, K, h, w] → [N, K]}. */

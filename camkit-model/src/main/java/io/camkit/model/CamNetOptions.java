@@ -5,10 +5,15 @@ package io.camkit.model;
  * average pooling and one linear layer to {@code C} classes (Zhou et al. 2016, "Learning Deep
  * Features for Discriminative Localization", Sec. 2).
  *
- * <p>The default, {@code camnet}, is built for 2-core CPUs: a 5×5 stride-2 stem and a 2×2 max pool
- * bring the image to stride 4 (96×96 → 24×24 maps, so a 12-pixel object still covers 3×3 map
- * cells), then 3×3 convolutions with dilation 1, 2 and 4 widen the receptive field to 63 pixels
- * without further downsampling. Every conv is followed by batch norm and ReLU.
+ * <p>The default, {@code camnet}, is built for 2-core CPUs and for tight maps: a 3×3 stride-2 conv
+ * and a 3×3 conv of {@code width} channels, a 2×2 max pool, two 3×3 convs of {@code 2·width}, then
+ * two 1×1 convs ({@code 4·width}, then K). The maps have stride 4 (96×96 → 24×24, so a 12-pixel
+ * object still covers 3×3 cells) and a receptive field of 25 pixels: the two 1×1 convs add
+ * capacity without widening it. A wider field (one more 3×3 conv, 33 pixels) classifies better
+ * but spreads every CAM by its field, a halo that the 20% threshold turns into boxes about twice
+ * too large (measured in docs/BENCHMARKS.md). Every conv is followed by batch norm and ReLU; the
+ * first conv is strided because full-resolution convolutions and their batch norms would cost
+ * most of a CPU step.
  *
  * @param imageSize input width and height, pixels
  * @param classes number of classes C
@@ -20,7 +25,7 @@ package io.camkit.model;
 public record CamNetOptions(
     int imageSize, int classes, int width, int featureMaps, float mean, float std) {
 
-  /** Stride of the feature maps relative to the input: 2 (stem) × 2 (pool). */
+  /** Stride of the feature maps relative to the input: 2 (first conv) × 2 (pool). */
   public static final int STRIDE = 4;
 
   public CamNetOptions {

@@ -31,8 +31,12 @@ public final class ShapesGenerator {
   /** An object keeps at least this fraction of its area inside the image. */
   private static final double MIN_VISIBLE = 0.6;
 
-  /** Smallest RGB distance (0..√3) between an object's colour and the background under it. */
-  private static final double MIN_CONTRAST = 0.35;
+  /**
+   * Smallest difference of luma (Rec. 601, 0..1) between an object's colour and the mean of the
+   * background under it: every object is visible in grey, darker or lighter than its surround
+   * with equal chance, so polarity carries no class information.
+   */
+  private static final double MIN_CONTRAST = 0.3;
 
   private static final int MAX_TRIES = 200;
 
@@ -198,7 +202,7 @@ public final class ShapesGenerator {
       if (placed.stream().anyMatch(o -> o.box().intersectionArea(box.get()) > 0)) {
         continue;
       }
-      if (distance(colour, canvas.meanColour(cov)) < MIN_CONTRAST) {
+      if (Math.abs(luma(colour) - luma(canvas.meanColour(cov))) < MIN_CONTRAST) {
         continue;
       }
       canvas.paint(cov, colour);
@@ -209,8 +213,23 @@ public final class ShapesGenerator {
             + " tries: the image is too small for this many objects of this size");
   }
 
-  /** The area in pixels of the whole shape, estimated on a 64×64 grid of its unit square. */
+  /** Fraction of the unit square [-1, 1]² each class covers, estimated once on a 64×64 grid. */
+  private static final double[] UNIT_COVER = unitCover();
+
+  /** The area in pixels of the whole shape of radius {@code r}. */
   private static double fullArea(ShapeClass cls, double r) {
+    return UNIT_COVER[cls.ordinal()] * 4 * r * r;
+  }
+
+  private static double[] unitCover() {
+    double[] out = new double[ShapeClass.values().length];
+    for (ShapeClass cls : ShapeClass.values()) {
+      out[cls.ordinal()] = unitCover(cls);
+    }
+    return out;
+  }
+
+  private static double unitCover(ShapeClass cls) {
     int n = 64;
     int inside = 0;
     for (int j = 0; j < n; j++) {
@@ -220,7 +239,7 @@ public final class ShapesGenerator {
         }
       }
     }
-    return inside / (double) (n * n) * 4 * r * r;
+    return inside / (double) (n * n);
   }
 
   private static Mask maskOf(float[] cov, int size) {
@@ -231,12 +250,9 @@ public final class ShapesGenerator {
     return new Mask(size, size, bits);
   }
 
-  private static double distance(float[] a, float[] b) {
-    double d = 0;
-    for (int c = 0; c < 3; c++) {
-      d += (a[c] - b[c]) * (a[c] - b[c]);
-    }
-    return Math.sqrt(d);
+  /** Rec. 601 luma of an RGB colour in [0, 1]. */
+  private static double luma(float[] c) {
+    return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
   }
 
   /** The shape in image coordinates: centre {@code (cx, cy)}, radius {@code r}, rotation θ. */

@@ -1,0 +1,104 @@
+package io.camkit.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.camkit.core.CamkitException;
+import io.camkit.dataset.Dataset;
+import io.camkit.dataset.Split;
+import io.camkit.dataset.shapes.ShapesGenerator;
+import io.camkit.dataset.shapes.ShapesOptions;
+import io.camkit.model.train.CamNetTrainer;
+import io.camkit.model.train.EpochStats;
+import io.camkit.model.train.TrainOptions;
+import io.camkit.model.train.TrainingListener;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CamNetTrainerTest {
+  static final ShapesOptions TINY = new ShapesOptions(32, 8, 16, 1, 1, 1, 1, 0.02, 64, 16, 0, 5L);
+  static final TrainOptions OPTS = new TrainOptions(3, 16, 2e-3f, 1e-4f, 2, true, 2, 11L);
+
+  @TempDir Path tmp;
+
+  private static float[] weights(CamModel m) {
+    return m.net().classWeights().toFloatArray();
+  }
+
+  private static float[] train(Path ckpt, TrainOptions opts, Dataset tr, Dataset va) throws Exception {
+    try (CamModel m = CamNetTrainer.newModel(CamNetOptions.defaults(32, 6), tr.classes(), opts.seed())) {
+      new CamNetTrainer(opts, TrainingListener.NONE).fit(m, tr, va, Optional.of(ckpt));
+      return weights(m);
+    }
+  }
+
+  @Test
+  void sameSeedGivesSameWeightsAndResumeEqualsUninterrupted() throws Exception {
+    ShapesGenerator g = new ShapesGenerator(TINY);
+    Dataset tr = g.generate(Split.TRAIN);
+    Dataset va = g.generate(Split.VAL);
+
+    float[] a = train(tmp.resolve("a"), OPTS, tr, va);
+    float[] b = train(tmp.resolve("b"), OPTS, tr, va);
+    assertThat(b).containsExactly(a);
+
+    // Interrupted after one epoch, then resumed with the same options in the same folder.
+    train(tmp.resolve("c"), OPTS.withEpochs(1), tr, va);
+    assertThatThrownBy(() -> train(tmp.resolve("c"), OPTS, tr, va))
+        .isInstanceOf(CamkitException.class)
+        .hasMessageContaining("other options");
+  }
+
+  @Test
+  void resumingAfterAnInterruptionGivesTheSameWeights() throws Exception {
+    ShapesGenerator g = new ShapesGenerator(TINY);
+    Dataset tr = g.generate(Split.TRAIN);
+    Dataset va = g.generate(Split.VAL);
+    float[] whole = train(tmp.resolve("whole"), OPTS, tr, va);
+
+    // Stop after epoch 1 by failing in the listener, as a killed process would.
+    Path ckpt = tmp.resolve("resumed");
+    try (CamModel m = CamNetTrainer.newModel(CamNetOptions.defaults(32, 6), tr.classes(), OPTS.seed())) {
+      TrainingListener stopAfterOne =
+          new TrainingListener() {
+            @Override
+            public void onEpoch(EpochStats s) {
+              throw new IllegalStateException("interrupted");
+            }
+          };
+      assertThatThrownBy(() -> new CamNetTrainer(OPTS, stopAfterOne).fit(m, tr, va, Optional.of(ckpt)))
+          .hasMessage("interrupted");
+    }
+    assertThat(Files.exists(ckpt.resolve("checkpoint.json"))).isTrue();
+    float[] resumed;
+    List<EpochStats> history;
+    try (CamModel m = CamNetTrainer.newModel(CamNetOptions.defaults(32, 6), tr.classes(), 999L)) {
+      history = new CamNetTrainer(OPTS, TrainingListener.NONE).fit(m, tr, va, Optional.of(ckpt));
+      resumed = weights(m);
+    }
+    assertThat(history).hasSize(3);
+    assertThat(resumed).containsExactly(whole);
+  }
+
+  @Test
+  void savedModelReloadsToTheSameOutputs() throws Exception {
+    Dataset tr = new ShapesGenerator(TINY).generate(Split.TRAIN);
+    Path dir = tmp.resolve("model");
+    double[] before;
+    try (CamModel m = CamNetTrainer.newModel(CamNetOptions.defaults(32, 6), tr.classes(), 3L)) {
+      new CamNetTrainer(OPTS.withEpochs(1), TrainingListener.NONE).fit(m, tr, tr.head(8), Optional.empty());
+      before = CamNetTrainer.evaluate(m, tr);
+      m.save(dir, new ModelCard("test", "now", "camnet", m.options(), m.classes(), OPTS, DataDescription.of(tr, TINY), List.of()));
+    }
+    try (CamModel m = CamModel.load(dir)) {
+      assertThat(CamNetTrainer.evaluate(m, tr)).containsExactly(before);
+    }
+    assertThatThrownBy(() -> CamModel.load(tmp.resolve("nothing-here")))
+        .isInstanceOf(CamkitException.class)
+        .hasMessageContaining("model.json");
+  }
+}
