@@ -91,11 +91,12 @@ public final class HeatMap {
     if (!isFinite()) {
       return new HeatMap(width, height, new float[values.length]);
     }
-    float lo = min();
-    float range = max() - lo;
+    // In double: max - min of two finite floats can overflow float (e.g. ±3e38).
+    double lo = min();
+    double range = (double) max() - lo;
     float[] out = new float[values.length];
     for (int i = 0; i < out.length; i++) {
-      out[i] = (values[i] - lo) / (range + NORMALISATION_EPSILON);
+      out[i] = (float) ((values[i] - lo) / (range + NORMALISATION_EPSILON));
     }
     return new HeatMap(width, height, out);
   }
@@ -120,21 +121,17 @@ public final class HeatMap {
       return this;
     }
     float[] out = new float[newWidth * newHeight];
-    double sx = (double) width / newWidth;
-    double sy = (double) height / newHeight;
+    Bilinear bx = new Bilinear(width, newWidth);
+    Bilinear by = new Bilinear(height, newHeight);
     for (int y = 0; y < newHeight; y++) {
-      double fy = Math.max(0, (y + 0.5) * sy - 0.5);
-      int y0 = Math.min((int) fy, height - 1);
-      int y1 = Math.min(y0 + 1, height - 1);
-      double wy = fy - y0;
+      int r0 = by.lo[y] * width;
+      int r1 = by.hi[y] * width;
       for (int x = 0; x < newWidth; x++) {
-        double fx = Math.max(0, (x + 0.5) * sx - 0.5);
-        int x0 = Math.min((int) fx, width - 1);
-        int x1 = Math.min(x0 + 1, width - 1);
-        double wx = fx - x0;
-        double top = values[y0 * width + x0] * (1 - wx) + values[y0 * width + x1] * wx;
-        double bottom = values[y1 * width + x0] * (1 - wx) + values[y1 * width + x1] * wx;
-        out[y * newWidth + x] = (float) (top * (1 - wy) + bottom * wy);
+        out[y * newWidth + x] =
+            (float)
+                Bilinear.mix(
+                    values[r0 + bx.lo[x]], values[r0 + bx.hi[x]], values[r1 + bx.lo[x]],
+                    values[r1 + bx.hi[x]], bx.w[x], by.w[y]);
       }
     }
     return new HeatMap(newWidth, newHeight, out);

@@ -91,22 +91,16 @@ public final class RgbImage {
       return this;
     }
     byte[] out = new byte[newWidth * newHeight * 3];
-    double sx = (double) width / newWidth;
-    double sy = (double) height / newHeight;
+    Bilinear bx = new Bilinear(width, newWidth);
+    Bilinear by = new Bilinear(height, newHeight);
     for (int y = 0; y < newHeight; y++) {
-      double fy = Math.max(0, (y + 0.5) * sy - 0.5);
-      int y0 = Math.min((int) fy, height - 1);
-      int y1 = Math.min(y0 + 1, height - 1);
-      double wy = fy - y0;
       for (int x = 0; x < newWidth; x++) {
-        double fx = Math.max(0, (x + 0.5) * sx - 0.5);
-        int x0 = Math.min((int) fx, width - 1);
-        int x1 = Math.min(x0 + 1, width - 1);
-        double wx = fx - x0;
         for (int c = 0; c < 3; c++) {
-          double top = get(x0, y0, c) * (1 - wx) + get(x1, y0, c) * wx;
-          double bottom = get(x0, y1, c) * (1 - wx) + get(x1, y1, c) * wx;
-          out[(y * newWidth + x) * 3 + c] = (byte) Math.round(top * (1 - wy) + bottom * wy);
+          double v =
+              Bilinear.mix(
+                  get(bx.lo[x], by.lo[y], c), get(bx.hi[x], by.lo[y], c), get(bx.lo[x], by.hi[y], c),
+                  get(bx.hi[x], by.hi[y], c), bx.w[x], by.w[y]);
+          out[(y * newWidth + x) * 3 + c] = (byte) Math.round(v);
         }
       }
     }

@@ -2,6 +2,7 @@ package io.camkit.localize;
 
 import io.camkit.core.HeatMap;
 import io.camkit.core.Mask;
+import io.camkit.core.Options;
 
 /**
  * The box-from-map rule of CAM (Zhou et al. 2016, Sec. 3.1): min-max normalise the map, keep the
@@ -17,9 +18,7 @@ public final class ThresholdLocalizer {
   private final double tau;
 
   public ThresholdLocalizer(double tau) {
-    if (!(tau >= 0 && tau <= 1)) {
-      throw new IllegalArgumentException("option --tau = " + tau + " is out of range (allowed: 0..1)");
-    }
+    Options.check(tau >= 0 && tau <= 1, "tau", tau, "0..1");
     this.tau = tau;
   }
 

@@ -1,5 +1,7 @@
 package io.camkit.model;
 
+import io.camkit.core.Options;
+
 /**
  * The architecture of a CNN-GAP network: conv blocks, a last conv with {@code K} maps, global
  * average pooling and one linear layer to {@code C} classes (Zhou et al. 2016, "Learning Deep
@@ -29,18 +31,11 @@ public record CamNetOptions(
   public static final int STRIDE = 4;
 
   public CamNetOptions {
-    check(imageSize >= 16 && imageSize <= 4096, "image-size", imageSize, "16..4096");
-    check(classes >= 2, "classes", classes, ">= 2");
-    check(width >= 1 && width <= 512, "width", width, "1..512");
-    check(featureMaps >= 1 && featureMaps <= 4096, "feature-maps", featureMaps, "1..4096");
-    check(std > 0, "std", std, "> 0");
-  }
-
-  private static void check(boolean ok, String option, Object value, String range) {
-    if (!ok) {
-      throw new IllegalArgumentException(
-          "option --" + option + " = " + value + " is out of range (allowed: " + range + ")");
-    }
+    Options.check(imageSize >= 16 && imageSize <= 4096, "image-size", imageSize, "16..4096");
+    Options.check(classes >= 2, "classes", classes, ">= 2");
+    Options.check(width >= 1 && width <= 512, "width", width, "1..512");
+    Options.check(featureMaps >= 1 && featureMaps <= 4096, "feature-maps", featureMaps, "1..4096");
+    Options.check(std > 0, "std", std, "> 0");
   }
 
   /** The default network for {@code classes} classes on {@code imageSize} images. */

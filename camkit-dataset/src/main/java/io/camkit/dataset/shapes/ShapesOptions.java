@@ -1,5 +1,6 @@
 package io.camkit.dataset.shapes;
 
+import io.camkit.core.Options;
 import io.camkit.dataset.Split;
 
 /**
@@ -39,33 +40,26 @@ public record ShapesOptions(
   }
 
   public ShapesOptions {
-    check(imageSize >= 32 && imageSize <= 4096, "image-size", imageSize, "32..4096");
-    check(minObjectSize >= 6, "min-object-size", minObjectSize, ">= 6");
-    check(
+    Options.check(imageSize >= 32 && imageSize <= 4096, "image-size", imageSize, "32..4096");
+    Options.check(minObjectSize >= 6, "min-object-size", minObjectSize, ">= 6");
+    Options.check(
         maxObjectSize >= minObjectSize && maxObjectSize <= imageSize,
         "max-object-size",
         maxObjectSize,
         minObjectSize + ".." + imageSize);
     int classes = ShapeClass.values().length;
-    check(minObjects >= 1 && minObjects <= classes, "min-objects", minObjects, "1.." + classes);
-    check(
+    Options.check(minObjects >= 1 && minObjects <= classes, "min-objects", minObjects, "1.." + classes);
+    Options.check(
         maxObjects >= minObjects && maxObjects <= classes,
         "max-objects",
         maxObjects,
         minObjects + ".." + classes);
-    check(distractors >= 0 && distractors <= 50, "distractors", distractors, "0..50");
-    check(lines >= 0 && lines <= 50, "lines", lines, "0..50");
-    check(noiseSigma >= 0 && noiseSigma <= 0.5, "noise", noiseSigma, "0..0.5");
-    check(trainSize >= 0, "train-size", trainSize, ">= 0");
-    check(valSize >= 0, "val-size", valSize, ">= 0");
-    check(testSize >= 0, "test-size", testSize, ">= 0");
-  }
-
-  private static void check(boolean ok, String option, Object value, String range) {
-    if (!ok) {
-      throw new IllegalArgumentException(
-          "option --" + option + " = " + value + " is out of range (allowed: " + range + ")");
-    }
+    Options.check(distractors >= 0 && distractors <= 50, "distractors", distractors, "0..50");
+    Options.check(lines >= 0 && lines <= 50, "lines", lines, "0..50");
+    Options.check(noiseSigma >= 0 && noiseSigma <= 0.5, "noise", noiseSigma, "0..0.5");
+    Options.check(trainSize >= 0, "train-size", trainSize, ">= 0");
+    Options.check(valSize >= 0, "val-size", valSize, ">= 0");
+    Options.check(testSize >= 0, "test-size", testSize, ">= 0");
   }
 
   public int size(Split split) {

@@ -1,5 +1,7 @@
 package io.camkit.model.train;
 
+import io.camkit.core.Options;
+
 /**
  * Options of a training run.
  *
@@ -30,19 +32,12 @@ public record TrainOptions(
   }
 
   public TrainOptions {
-    check(epochs >= 1 && epochs <= 10_000, "epochs", epochs, "1..10000");
-    check(batchSize >= 1 && batchSize <= 4096, "batch-size", batchSize, "1..4096");
-    check(learningRate > 0 && learningRate < 1, "lr", learningRate, "(0, 1)");
-    check(weightDecay >= 0 && weightDecay < 1, "weight-decay", weightDecay, "[0, 1)");
-    check(warmupSteps >= 0, "warmup", warmupSteps, ">= 0");
-    check(maxShift >= 0, "max-shift", maxShift, ">= 0");
-  }
-
-  private static void check(boolean ok, String option, Object value, String range) {
-    if (!ok) {
-      throw new IllegalArgumentException(
-          "option --" + option + " = " + value + " is out of range (allowed: " + range + ")");
-    }
+    Options.check(epochs >= 1 && epochs <= 10_000, "epochs", epochs, "1..10000");
+    Options.check(batchSize >= 1 && batchSize <= 4096, "batch-size", batchSize, "1..4096");
+    Options.check(learningRate > 0 && learningRate < 1, "lr", learningRate, "(0, 1)");
+    Options.check(weightDecay >= 0 && weightDecay < 1, "weight-decay", weightDecay, "[0, 1)");
+    Options.check(warmupSteps >= 0, "warmup", warmupSteps, ">= 0");
+    Options.check(maxShift >= 0, "max-shift", maxShift, ">= 0");
   }
 
   public TrainOptions withEpochs(int n) {
