@@ -19,12 +19,12 @@ class MetricsTest {
         List.of(new ObjectAnnotation(1, new Box(2, 2, 6, 6), Optional.empty())));
   }
 
-  /** A map that is 1 on [2,6)×[2,6), 0.3 on a ring one pixel wider, 0 elsewhere. */
+  /** A map that is 1 on [2,6)×[2,6), 0.305 on a ring one pixel wider, 0 elsewhere. */
   private static HeatMap map() {
     float[] v = new float[100];
     for (int y = 1; y < 7; y++) {
       for (int x = 1; x < 7; x++) {
-        v[y * 10 + x] = (x >= 2 && x < 6 && y >= 2 && y < 6) ? 1f : 0.3f;
+        v[y * 10 + x] = (x >= 2 && x < 6 && y >= 2 && y < 6) ? 1f : 0.305f;
       }
     }
     return new HeatMap(10, 10, v);
@@ -37,19 +37,19 @@ class MetricsTest {
     // τ = 0.2 keeps the halo: box [1,7)² = 36 px vs 16 px GT -> IoU 16/36 = 0.444 < 0.5: a miss.
     assertThat(o.gtKnownIou()).isCloseTo(16.0 / 36, within(1e-9));
     assertThat(o.gtKnownLocalized()).isFalse();
-    // The halo normalises to 0.3 / (1 + ε), just under 0.3: τ ≥ 0.30 keeps only the core (exact
-    // box); τ ≤ 0.29 keeps the halo; τ = 0 keeps everything (the whole image, IoU 0.16).
+    // The halo normalises to 0.305 (up to ε): τ ≥ 0.31 keeps only the core (exact box); τ ≤ 0.30
+    // keeps the halo; τ = 0 keeps everything (the whole image, IoU 0.16).
     boolean[] hits = o.hitsPerTau();
     assertThat(hits[0]).isFalse();
-    assertThat(hits[29]).isFalse();
-    assertThat(hits[30]).isTrue();
+    assertThat(hits[30]).isFalse();
+    assertThat(hits[31]).isTrue();
     assertThat(hits[100]).isTrue();
 
     LocalizationAccumulator acc = new LocalizationAccumulator(0.2).add(o, 10, 10);
     LocalizationMetrics m = acc.snapshot();
     assertThat(m.gtKnownLocalization()).isZero();
     assertThat(m.maxBoxAcc()).isEqualTo(1.0);
-    assertThat(m.tauStar()).isCloseTo(0.30, within(1e-9));
+    assertThat(m.tauStar()).isCloseTo(0.31, within(1e-9));
     assertThat(m.top1Accuracy()).isEqualTo(1.0);
     assertThat(m.top1Localization()).isZero();
   }

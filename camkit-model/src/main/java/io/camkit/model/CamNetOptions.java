@@ -27,9 +27,6 @@ import io.camkit.core.Options;
 public record CamNetOptions(
     int imageSize, int classes, int width, int featureMaps, float mean, float std) {
 
-  /** Stride of the feature maps relative to the input: 2 (first conv) × 2 (pool). */
-  public static final int STRIDE = 4;
-
   public CamNetOptions {
     Options.check(imageSize >= 16 && imageSize <= 4096, "image-size", imageSize, "16..4096");
     Options.check(classes >= 2, "classes", classes, ">= 2");
@@ -43,8 +40,4 @@ public record CamNetOptions(
     return new CamNetOptions(imageSize, classes, 32, 128, 0.5f, 0.25f);
   }
 
-  /** Side of the last conv's maps for this input size. */
-  public int featureSize() {
-    return Math.floorDiv(Math.floorDiv(imageSize + 1, 2), 2);
-  }
 }

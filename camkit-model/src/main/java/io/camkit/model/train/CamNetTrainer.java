@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
@@ -69,13 +68,6 @@ public final class CamNetTrainer {
     int batch = Math.min(options.batchSize(), train.size());
     int stepsPerEpoch = train.size() / batch; // the last partial batch is dropped
     long totalSteps = (long) stepsPerEpoch * options.epochs();
-    List<Pair<String, Parameter>> params = new ArrayList<>();
-    for (Pair<String, Parameter> p : model.net().getParameters()) {
-      if (p.getValue().requiresGradient()) {
-        p.getValue().getArray().setRequiresGradient(true);
-        params.add(p);
-      }
-    }
     ResumableAdam adam = new ResumableAdam(model.manager());
     List<EpochStats> history = new ArrayList<>();
     if (checkpoints.isPresent()) {
@@ -84,6 +76,14 @@ public final class CamNetTrainer {
       if (last.isPresent()) {
         restore(model, adam, checkpoints.get(), last.get(), net);
         history.addAll(last.get().history());
+      }
+    }
+    // After any restore: loading weights replaces the arrays, which then need gradients again.
+    List<Pair<String, Parameter>> params = new ArrayList<>();
+    for (Pair<String, Parameter> p : model.net().getParameters()) {
+      if (p.getValue().requiresGradient()) {
+        p.getValue().getArray().setRequiresGradient(true);
+        params.add(p);
       }
     }
     Augmenter augmenter = new Augmenter(options.flip(), options.maxShift());
@@ -208,7 +208,9 @@ public final class CamNetTrainer {
 
   private void restore(CamModel model, ResumableAdam adam, Path dir, Checkpoint cp, CamNetOptions net)
       throws IOException {
-    if (!cp.net().equals(net) || !sameSchedule(cp.training())) {
+    // The options fix the learning-rate schedule and the data order: resuming with others would
+    // silently train a different model than either run.
+    if (!cp.net().equals(net) || !cp.training().equals(options)) {
       throw new CamkitException(
           "the checkpoint in " + dir + " was made with other options (" + cp.training() + ", " + cp.net()
               + "); use another --out folder or the same options");
@@ -220,12 +222,4 @@ public final class CamNetTrainer {
     }
   }
 
-  /** A checkpoint can be resumed when every option but nothing else differs. */
-  private boolean sameSchedule(TrainOptions other) {
-    return other.equals(options);
-  }
-
-  static DataType labelType() {
-    return DataType.INT64;
-  }
 }
