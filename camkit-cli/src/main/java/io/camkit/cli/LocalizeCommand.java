@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code camkit localize}: heat maps and boxes for an image or every image of a folder. */
 @Command(name = "localize", mixinStandardHelpOptions = true,
-    description = "Write a CAM overlay (PNG) and the box (JSON) for an image or each image in a folder.")
+    description = "For an image or each image in a folder: the CAM overlay (NAME-cam.png), the mask of the"
+        + " largest component above τ (NAME-mask.png) and its box (NAME.json, COCO [x, y, w, h]).")
 final class LocalizeCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -79,6 +80,7 @@ final class LocalizeCommand implements Callable<Integer> {
         String stem = f.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         int scale = Math.max(1, 256 / Math.max(img.width(), img.height()));
         ImageFiles.writePng(Overlay.render(img, map, 0.5, List.of(), loc.box(), scale), out.resolve(stem + "-cam.png"));
+        ImageFiles.writePng(loc.component().toBufferedImage(), out.resolve(stem + "-mask.png"));
         ObjectNode n = JSON.createObjectNode();
         n.put("image", f.toString()).put("class", m.classes().get(cls)).put("probability", e.probabilities()[cls])
             .put("predicted", m.classes().get(e.predicted())).put("tau", tau);

@@ -103,6 +103,22 @@ class EndToEndTest {
     try (var s = Files.list(out)) {
       assertThat(s.filter(p -> p.toString().endsWith("-cam.png")).count()).isEqualTo(3);
     }
+    // The mask's bounding box is the JSON box.
+    JsonNode first = all.get(0);
+    String stem = Path.of(first.path("image").asText()).getFileName().toString().replace(".jpg", "");
+    var mask = ImageIO.read(out.resolve(stem + "-mask.png").toFile());
+    int minX = 48;
+    int maxX = -1;
+    for (int y = 0; y < mask.getHeight(); y++) {
+      for (int x = 0; x < mask.getWidth(); x++) {
+        if ((mask.getRGB(x, y) & 0xFF) > 0) {
+          minX = Math.min(minX, x);
+          maxX = Math.max(maxX, x);
+        }
+      }
+    }
+    assertThat(minX).isEqualTo(first.path("box").get(0).asInt());
+    assertThat(maxX + 1 - minX).isEqualTo(first.path("box").get(2).asInt());
   }
 
   @Test

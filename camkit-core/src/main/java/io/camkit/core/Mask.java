@@ -69,6 +69,18 @@ public final class Mask {
     return x1 < 0 ? Optional.empty() : Optional.of(new Box(x0, y0, x1 + 1, y1 + 1));
   }
 
+  /** A black-and-white picture of the mask: set pixels white. */
+  public java.awt.image.BufferedImage toBufferedImage() {
+    var img = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    var raster = img.getRaster();
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        raster.setSample(x, y, 0, bits[y * width + x] ? 255 : 0);
+      }
+    }
+    return img;
+  }
+
   /** Pixel IoU of two masks of the same size; two empty masks give 0. */
   public double iou(Mask o) {
     if (o.width != width || o.height != height) {

@@ -64,13 +64,32 @@ public final class RgbImage {
   }
 
   /**
-   * From any decoded image: grey, palette, alpha (composited on black, i.e. alpha dropped) and
-   * 16-bit images all go through the colour model's sRGB conversion.
+   * From any decoded image. Grey images (8 or 16 bits, with or without alpha) copy their grey
+   * level to R, G and B: Java2D's own conversion treats grey as linear light and would brighten
+   * every mid-tone (200 becomes 229), while grey files store display values like sRGB. 16-bit
+   * samples are scaled to 8 bits; alpha is dropped (the colour is kept, not composited); palette,
+   * CMYK and other colour models go through the colour model's sRGB conversion.
    */
   public static RgbImage of(BufferedImage img) {
     int w = img.getWidth();
     int h = img.getHeight();
     byte[] rgb = new byte[w * h * 3];
+    java.awt.image.ColorModel cm = img.getColorModel();
+    if (cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY
+        && !(cm instanceof java.awt.image.IndexColorModel)) {
+      java.awt.image.Raster r = img.getRaster();
+      double scale = 255.0 / ((1L << cm.getComponentSize(0)) - 1);
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          byte g = (byte) Math.round(r.getSample(x, y, 0) * scale);
+          int i = (y * w + x) * 3;
+          rgb[i] = g;
+          rgb[i + 1] = g;
+          rgb[i + 2] = g;
+        }
+      }
+      return new RgbImage(w, h, rgb);
+    }
     int[] row = new int[w];
     for (int y = 0; y < h; y++) {
       img.getRGB(0, y, w, 1, row, 0, w);

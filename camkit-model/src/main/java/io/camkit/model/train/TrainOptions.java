@@ -28,7 +28,7 @@ public record TrainOptions(
     long seed) {
 
   public static TrainOptions defaults() {
-    return new TrainOptions(10, 32, 1e-3f, 1e-4f, 100, true, 8, 7L);
+    return new TrainOptions(16, 32, 1e-3f, 1e-4f, 100, true, 8, 7L);
   }
 
   public TrainOptions {

@@ -1,0 +1,70 @@
+package io.camkit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageFilesTest {
+  @TempDir Path tmp;
+
+  private Path write(BufferedImage img, String format, String name) throws Exception {
+    Path p = tmp.resolve(name);
+    assertThat(ImageIO.write(img, format, p.toFile())).isTrue();
+    return p;
+  }
+
+  @Test
+  void greyImagesBecomeRgbWithEqualChannels() throws Exception {
+    BufferedImage grey = new BufferedImage(3, 2, BufferedImage.TYPE_BYTE_GRAY);
+    grey.getRaster().setSample(1, 1, 0, 200);
+    RgbImage rgb = ImageFiles.read(write(grey, "png", "g.png"));
+    assertThat(rgb.width()).isEqualTo(3);
+    assertThat(new int[] {rgb.get(1, 1, 0), rgb.get(1, 1, 1), rgb.get(1, 1, 2)}).containsExactly(200, 200, 200);
+    assertThat(rgb.get(0, 0, 0)).isZero();
+  }
+
+  @Test
+  void sixteenBitGreyIsScaledTo8Bits() throws Exception {
+    BufferedImage g16 = new BufferedImage(2, 1, BufferedImage.TYPE_USHORT_GRAY);
+    g16.getRaster().setSample(0, 0, 0, 65535);
+    RgbImage rgb = ImageFiles.read(write(g16, "png", "g16.png"));
+    assertThat(rgb.get(0, 0, 1)).isEqualTo(255);
+    assertThat(rgb.get(1, 0, 1)).isZero();
+  }
+
+  @Test
+  void alphaIsDroppedKeepingTheColour() throws Exception {
+    BufferedImage argb = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB);
+    argb.setRGB(0, 0, 0x80FF8000);
+    RgbImage rgb = ImageFiles.read(write(argb, "png", "a.png"));
+    assertThat(new int[] {rgb.get(0, 0, 0), rgb.get(0, 0, 1), rgb.get(0, 0, 2)}).containsExactly(255, 128, 0);
+  }
+
+  @Test
+  void aPngNamedJpgIsDecodedByContent() throws Exception {
+    BufferedImage img = new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB);
+    img.setRGB(2, 3, 0x123456);
+    RgbImage rgb = ImageFiles.read(write(img, "png", "liar.jpg"));
+    assertThat(rgb.get(2, 3, 2)).isEqualTo(0x56);
+  }
+
+  @Test
+  void emptyTruncatedMissingAndTextFilesAreNamedInTheError() throws Exception {
+    Path empty = Files.write(tmp.resolve("empty.png"), new byte[0]);
+    Path text = Files.writeString(tmp.resolve("notes.jpg"), "not an image");
+    BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+    byte[] jpg = Files.readAllBytes(write(img, "jpg", "whole.jpg"));
+    Path cut = Files.write(tmp.resolve("cut.jpg"), java.util.Arrays.copyOf(jpg, 20));
+    for (Path p : new Path[] {empty, text, cut, tmp.resolve("missing.png")}) {
+      assertThatThrownBy(() -> ImageFiles.read(p))
+          .isInstanceOf(CamkitException.class)
+          .hasMessageContaining(p.getFileName().toString());
+    }
+  }
+}
