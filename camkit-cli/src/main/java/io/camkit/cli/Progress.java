@@ -42,12 +42,17 @@ final class Progress implements AutoCloseable {
             : null;
   }
 
+  /** Whether a live bar is drawn (a terminal); otherwise progress goes to the log. */
+  boolean terminal() {
+    return bar != null;
+  }
+
   void step(long newDone, String message) {
     done = newDone;
     extra = message;
     if (bar != null) {
       bar.stepTo(newDone);
-      bar.setExtraMessage(message);
+      bar.setExtraMessage(" " + message);
     } else if (System.nanoTime() - lastLog > 10_000_000_000L) {
       lastLog = System.nanoTime();
       log();

@@ -48,6 +48,7 @@ final class Workflows {
     try (CamModel model = CamNetTrainer.newModel(net, train.classes(), opts.seed())) {
       List<EpochStats> history;
       Progress[] bar = new Progress[1];
+      String[] lastVal = {""};
       TrainingListener listener =
           new TrainingListener() {
             @Override
@@ -57,14 +58,18 @@ final class Workflows {
 
             @Override
             public void onStep(long step, int epoch, double loss, double accuracy) {
-              bar[0].step(step, String.format(Locale.ROOT, "epoch %d loss %.3f acc %.3f", epoch, loss, accuracy));
+              bar[0].step(step, String.format(Locale.ROOT, "epoch %d loss %.3f acc %.3f%s", epoch, loss, accuracy,
+                  lastVal[0]));
             }
 
             @Override
             public void onEpoch(EpochStats s) {
-              org.slf4j.LoggerFactory.getLogger(Workflows.class).info(String.format(Locale.ROOT,
-                  "epoch %d: train loss %.3f acc %.3f | val loss %.3f acc %.3f | %.0f img/s, checkpoint saved",
-                  s.epoch(), s.trainLoss(), s.trainAccuracy(), s.valLoss(), s.valAccuracy(), s.imagesPerSecond()));
+              lastVal[0] = String.format(Locale.ROOT, " | val acc %.3f (epoch %d)", s.valAccuracy(), s.epoch());
+              if (!bar[0].terminal()) {
+                org.slf4j.LoggerFactory.getLogger(Workflows.class).info(String.format(Locale.ROOT,
+                    "epoch %d: train loss %.3f acc %.3f | val loss %.3f acc %.3f | %.0f img/s, checkpoint saved",
+                    s.epoch(), s.trainLoss(), s.trainAccuracy(), s.valLoss(), s.valAccuracy(), s.imagesPerSecond()));
+              }
             }
           };
       try {
