@@ -58,16 +58,6 @@ public record Box(int x0, int y0, int x1, int y1) {
     return (double) inter / (area() + o.area() - inter);
   }
 
-  /** This box scaled from an image of size {@code (fromW, fromH)} to one of {@code (toW, toH)}. */
-  public Box rescale(int fromW, int fromH, int toW, int toH) {
-    double sx = (double) toW / fromW;
-    double sy = (double) toH / fromH;
-    int nx0 = (int) Math.floor(x0 * sx);
-    int ny0 = (int) Math.floor(y0 * sy);
-    int nx1 = Math.max(nx0 + 1, (int) Math.ceil(x1 * sx));
-    int ny1 = Math.max(ny0 + 1, (int) Math.ceil(y1 * sy));
-    return new Box(nx0, ny0, nx1, ny1);
-  }
 
   /** COCO {@code [x, y, width, height]}. */
   public int[] toXywh() {

@@ -40,14 +40,11 @@ public final class CamExplainer {
       NDArray f = fl.get(0); // [N, K, h, w]
       NDArray probs = fl.get(1).softmax(1); // [N, C]
       long n = f.getShape().get(0);
-      long k = f.getShape().get(1);
       int h = (int) f.getShape().get(2);
       int w = (int) f.getShape().get(3);
       NDArray weights = model.net().classWeights(); // [C, K]
       int c = (int) weights.getShape().get(0);
-      // [C, K] x [N, K, h*w] -> [N, C, h*w]
-      NDArray maps = weights.matMul(f.reshape(n, k, (long) h * w));
-      float[] mapData = maps.toFloatArray();
+      float[] mapData = ClassActivationMaps.allClasses(f, weights).toFloatArray(); // [N, C, h, w]
       float[] probData = probs.toFloatArray();
       List<Explanation> out = new ArrayList<>();
       for (int i = 0; i < n; i++) {

@@ -40,4 +40,24 @@ public final class ClassActivationMaps {
     NDArray maps = wSel.expandDims(1).batchMatMul(features.reshape(n, k, h * w));
     return maps.reshape(n, h, w);
   }
+
+  /**
+   * The class activation maps of every class at once: {@code M = w · f}, one batched product.
+   *
+   * @param features {@code [N, K, h, w]}
+   * @param weights {@code [C, K]}
+   * @return {@code [N, C, h, w]}
+   */
+  public static NDArray allClasses(NDArray features, NDArray weights) {
+    long n = features.getShape().get(0);
+    long k = features.getShape().get(1);
+    long h = features.getShape().get(2);
+    long w = features.getShape().get(3);
+    if (weights.getShape().get(1) != k) {
+      throw new IllegalArgumentException(
+          "weights " + weights.getShape() + " do not match " + k + " feature maps");
+    }
+    // [C, K] x [N, K, h*w] -> [N, C, h*w] (broadcast over N)
+    return weights.matMul(features.reshape(n, k, h * w)).reshape(n, weights.getShape().get(0), h, w);
+  }
 }

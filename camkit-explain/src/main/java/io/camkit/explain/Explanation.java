@@ -49,19 +49,4 @@ public record Explanation(
   public HeatMap predictedMap() {
     return map(predicted);
   }
-
-  /** The top-k classes, most probable first. */
-  public int[] topK(int k) {
-    Integer[] idx = new Integer[probabilities.length];
-    for (int i = 0; i < idx.length; i++) {
-      idx[i] = i;
-    }
-    java.util.Arrays.sort(idx, (a, b) -> Float.compare(probabilities[b], probabilities[a]));
-    int n = Math.min(k, idx.length);
-    int[] out = new int[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = idx[i];
-    }
-    return out;
-  }
 }

@@ -39,6 +39,9 @@ class ClassActivationMapsTest {
       assertThat(camMeans[0]).isCloseTo(scores.getFloat(0, 0), within(1e-5f));
       assertThat(camMeans[1]).isCloseTo(scores.getFloat(1, 5), within(1e-5f));
       assertThat(camMeans[2]).isCloseTo(scores.getFloat(2, 2), within(1e-5f));
+      // All classes at once agree with one class at a time.
+      NDArray all = ClassActivationMaps.allClasses(f, w); // [3, 6, 5, 5]
+      assertThat(all.get(1, 5).toFloatArray()).containsExactly(cams.get(1).toFloatArray(), within(1e-6f));
     }
   }
 

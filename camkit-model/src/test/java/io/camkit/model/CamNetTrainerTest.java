@@ -25,6 +25,9 @@ class CamNetTrainerTest {
 
   @TempDir Path tmp;
 
+  static final Dataset TRAIN = new ShapesGenerator(TINY).generate(Split.TRAIN);
+  static final Dataset VAL = new ShapesGenerator(TINY).generate(Split.VAL);
+
   private static float[] weights(CamModel m) {
     return m.net().classWeights().toFloatArray();
   }
@@ -37,16 +40,16 @@ class CamNetTrainerTest {
   }
 
   @Test
-  void sameSeedGivesSameWeightsAndResumeEqualsUninterrupted() throws Exception {
-    ShapesGenerator g = new ShapesGenerator(TINY);
-    Dataset tr = g.generate(Split.TRAIN);
-    Dataset va = g.generate(Split.VAL);
+  void sameSeedGivesSameWeightsAndOtherOptionsCannotResume() throws Exception {
+    Dataset tr = TRAIN;
+    Dataset va = VAL;
 
     float[] a = train(tmp.resolve("a"), OPTS, tr, va);
     float[] b = train(tmp.resolve("b"), OPTS, tr, va);
     assertThat(b).containsExactly(a);
 
-    // Interrupted after one epoch, then resumed with the same options in the same folder.
+    // A checkpoint made with other options (here: fewer epochs, so another learning-rate
+    // schedule) is refused rather than silently continued.
     train(tmp.resolve("c"), OPTS.withEpochs(1), tr, va);
     assertThatThrownBy(() -> train(tmp.resolve("c"), OPTS, tr, va))
         .isInstanceOf(CamkitException.class)
@@ -55,9 +58,8 @@ class CamNetTrainerTest {
 
   @Test
   void resumingAfterAnInterruptionGivesTheSameWeights() throws Exception {
-    ShapesGenerator g = new ShapesGenerator(TINY);
-    Dataset tr = g.generate(Split.TRAIN);
-    Dataset va = g.generate(Split.VAL);
+    Dataset tr = TRAIN;
+    Dataset va = VAL;
     float[] whole = train(tmp.resolve("whole"), OPTS, tr, va);
 
     // Stop after epoch 1 by failing in the listener, as a killed process would.
@@ -86,7 +88,7 @@ class CamNetTrainerTest {
 
   @Test
   void savedModelReloadsToTheSameOutputs() throws Exception {
-    Dataset tr = new ShapesGenerator(TINY).generate(Split.TRAIN);
+    Dataset tr = TRAIN;
     Path dir = tmp.resolve("model");
     double[] before;
     try (CamModel m = CamNetTrainer.newModel(CamNetOptions.defaults(32, 6), tr.classes(), 3L)) {

@@ -107,30 +107,12 @@ public final class CamNetTrainer {
           labels[i] = sample.label();
         }
         InputBatch.normalise(data, net);
-        try (NDManager scope = model.manager().newSubManager()) {
-          NDArray x = scope.create(data, new Shape(batch, 3, s, s));
-          NDArray y = scope.create(labels);
-          NDArray logits;
-          NDArray loss;
-          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            logits = model.net().forward(new ParameterStore(scope, false), new NDList(x), true).singletonOrThrow();
-            loss = crossEntropy(logits, y);
-            gc.backward(loss);
-          }
-          adam.nextStep();
-          float lr = options.learningRateAt(adam.step() - 1, totalSteps);
-          for (Pair<String, Parameter> p : params) {
-            NDArray w = p.getValue().getArray();
-            try (NDArray g = w.getGradient()) {
-              float decay = w.getShape().dimension() > 1 ? options.weightDecay() : 0f;
-              adam.update(p.getKey(), w, g, lr, decay);
-              g.subi(g);
-            }
-          }
-          lossSum += loss.getFloat() * batch;
-          correct += logits.argMax(1).eq(y).sum().getLong();
-          seen += batch;
-        }
+        adam.nextStep();
+        float lr = options.learningRateAt(adam.step() - 1, totalSteps);
+        double[] lossAndCorrect = step(model, params, adam, lr, data, labels);
+        lossSum += lossAndCorrect[0] * batch;
+        correct += (long) lossAndCorrect[1];
+        seen += batch;
         listener.onStep(adam.step(), epoch + 1, lossSum / seen, (double) correct / seen);
       }
       double[] valStats = val.size() == 0 ? new double[] {Double.NaN, Double.NaN} : evaluate(model, val);
@@ -144,6 +126,43 @@ public final class CamNetTrainer {
       listener.onEpoch(stats);
     }
     return history;
+  }
+
+  /**
+   * One optimisation step on a normalised batch {@code [N, 3, S, S]}: forward in training mode,
+   * cross-entropy, backward, Adam update of every trainable weight, gradients zeroed.
+   *
+   * @return the batch's mean loss and its number of correct predictions
+   */
+  private double[] step(
+      CamModel model, List<Pair<String, Parameter>> params, ResumableAdam adam, float lr, float[] data, long[] labels) {
+    int n = labels.length;
+    int s = model.options().imageSize();
+    try (NDManager scope = model.manager().newSubManager()) {
+      NDArray x = scope.create(data, new Shape(n, 3, s, s));
+      NDArray y = scope.create(labels);
+      NDArray logits;
+      NDArray loss;
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        logits = model.net().forward(new ParameterStore(scope, false), new NDList(x), true).singletonOrThrow();
+        loss = crossEntropy(logits, y);
+        gc.backward(loss);
+      }
+      float lossValue = loss.getFloat();
+      if (!Float.isFinite(lossValue)) {
+        throw new CamkitException(
+            "training diverged (loss " + lossValue + ") at step " + adam.step() + "; try a smaller --lr");
+      }
+      for (Pair<String, Parameter> p : params) {
+        NDArray w = p.getValue().getArray();
+        try (NDArray g = w.getGradient()) {
+          float decay = w.getShape().dimension() > 1 ? options.weightDecay() : 0f;
+          adam.update(p.getKey(), w, g, lr, decay);
+          g.subi(g);
+        }
+      }
+      return new double[] {lossValue, logits.argMax(1).eq(y).sum().getLong()};
+    }
   }
 
   /** {@code mean_n(−log softmax(z_n)[y_n])} for logits {@code [N, C]} and labels {@code [N]}. */
