@@ -13,6 +13,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
+import io.camkit.model.pooling.GlobalAveragePooling;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -88,11 +89,11 @@ public final class CamNet extends AbstractBlock {
         .add(Activation::relu);
   }
 
+  private static final GlobalAveragePooling GAP = new GlobalAveragePooling();
+
   /** Global average pooling {@code [N, K, h, w] → [N, K]}. */
   public static NDArray globalAveragePool(NDArray f) {
-    Shape s = f.getShape();
-    // PyTorch's DJL binding reduces over one axis at a time: flatten [h, w] first.
-    return f.reshape(s.get(0), s.get(1), -1).mean(new int[] {2});
+    return GAP.apply(f);
   }
 
   @Override
