@@ -1,0 +1,58 @@
+package io.camkit.model.arch;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import io.camkit.model.pooling.SpatialPooling;
+
+/**
+ * A class-map head: a 1×1 convolution from K feature maps to {@code C·M} class maps, then a
+ * spatial pooling to C scores. Its class maps are the CAM directly.
+ *
+ * <p>With GAP, this head and "GAP then linear" give the same scores: for weights {@code w = [C,
+ * K]} and bias {@code b}, {@code GAP(w · f + b) = w · GAP(f) + b}, because the 1×1 convolution is
+ * linear and the same at every position, and averaging commutes with a linear map. The maps
+ * differ only by the bias: {@code M_c + b_c}. With GMP, LSE or WELDON the two orders differ (the
+ * pooling is not linear), and only the class-map order keeps the maps the scores came from.
+ */
+public final class ClassMapHead extends AbstractBlock {
+  private final Conv2d conv;
+  private final SpatialPooling pooling;
+
+  public ClassMapHead(int classMaps, SpatialPooling pooling) {
+    this.conv = addChildBlock("classmaps", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(classMaps).build());
+    this.pooling = pooling;
+  }
+
+  /** The class maps {@code [N, C·M, h, w]} of features {@code [N, K, h, w]}. */
+  public NDArray classMaps(ParameterStore ps, NDArray features, boolean training) {
+    return conv.forward(ps, new NDList(features), training).singletonOrThrow();
+  }
+
+  public Conv2d conv() {
+    return conv;
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    return new NDList(pooling.apply(classMaps(ps, inputs.singletonOrThrow(), training)));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    Shape maps = conv.getOutputShapes(inputShapes)[0];
+    return new Shape[] {new Shape(maps.get(0), maps.get(1))};
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    conv.initialize(manager, dataType, inputShapes);
+  }
+}

@@ -1,0 +1,69 @@
+package io.camkit.model.arch;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.pooling.Pool;
+import io.camkit.model.pooling.GlobalAveragePooling;
+
+/**
+ * The two networks of the classic CNN-flatten vs CNN-GAP comparison, layer for layer as their
+ * Keras summaries (input {@code [N, 1, 64, 64]}, "valid" 3×3 convolutions with ReLU):
+ *
+ * <pre>
+ *   conv 32 → maxpool 2 → conv 64 → maxpool 2 → conv 128          (the shared trunk, 92 672 params)
+ *   flatten: → maxpool 2 → flatten 4608 → dropout → dense 64 → dropout → dense C   (388 298 for C = 10)
+ *   GAP:     → GAP 128 → dropout → dense 64 → dropout → dense C                     (101 578 for C = 10)
+ * </pre>
+ *
+ * The flatten variant's first dense layer ties every weight to one position, so it cannot
+ * recognise a digit it has only seen elsewhere; GAP has no parameters and is shift invariant.
+ */
+public final class KerasBaselines {
+  /** Input side of both networks. */
+  public static final int INPUT = 64;
+
+  private KerasBaselines() {}
+
+  /** conv 32 → pool → conv 64 → pool → conv 128 ({@code [N, 1, 64, 64] → [N, 128, 12, 12]}). */
+  public static SequentialBlock trunk() {
+    return new SequentialBlock()
+        .add(conv(32))
+        .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+        .add(conv(64))
+        .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+        .add(conv(128));
+  }
+
+  public static Block cnnFlatten(int classes, float dropout) {
+    return trunk()
+        .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+        .add(Blocks.batchFlattenBlock())
+        .add(Dropout.builder().optRate(dropout).build())
+        .add(Linear.builder().setUnits(64).build())
+        .add(Activation::relu)
+        .add(Dropout.builder().optRate(dropout).build())
+        .add(Linear.builder().setUnits(classes).build());
+  }
+
+  public static Block cnnGap(int classes, float dropout) {
+    return trunk()
+        .add(new GlobalAveragePooling().block())
+        .add(Dropout.builder().optRate(dropout).build())
+        .add(Linear.builder().setUnits(64).build())
+        .add(Activation::relu)
+        .add(Dropout.builder().optRate(dropout).build())
+        .add(Linear.builder().setUnits(classes).build());
+  }
+
+  private static Block conv(int filters) {
+    return new SequentialBlock()
+        .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(filters).build())
+        .add(Activation::relu);
+  }
+}
