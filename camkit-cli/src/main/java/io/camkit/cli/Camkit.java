@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       LocalizeCommand.class,
       EvaluateCommand.class,
+      ExperimentCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Camkit implements Runnable {

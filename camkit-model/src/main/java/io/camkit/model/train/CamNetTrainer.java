@@ -2,14 +2,10 @@ package io.camkit.model.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import io.camkit.core.CamkitException;
+import io.camkit.core.Permutations;
 import io.camkit.dataset.Dataset;
 import io.camkit.model.CamModel;
 import io.camkit.model.CamNetOptions;
@@ -79,13 +75,7 @@ public final class CamNetTrainer {
       }
     }
     // After any restore: loading weights replaces the arrays, which then need gradients again.
-    List<Pair<String, Parameter>> params = new ArrayList<>();
-    for (Pair<String, Parameter> p : model.net().getParameters()) {
-      if (p.getValue().requiresGradient()) {
-        p.getValue().getArray().setRequiresGradient(true);
-        params.add(p);
-      }
-    }
+    TrainingStep step = new TrainingStep(model.net(), model.manager(), adam, options.weightDecay());
     Augmenter augmenter = new Augmenter(options.flip(), options.maxShift());
     int s = net.imageSize();
     int plane = 3 * s * s;
@@ -93,7 +83,7 @@ public final class CamNetTrainer {
     for (int epoch = history.size(); epoch < options.epochs(); epoch++) {
       long t0 = System.nanoTime();
       SplittableRandom rng = new SplittableRandom(options.seed() * 1_000_003L + epoch);
-      int[] order = permutation(train.size(), rng);
+      int[] order = Permutations.of(train.size(), rng);
       double lossSum = 0;
       long correct = 0;
       long seen = 0;
@@ -107,9 +97,8 @@ public final class CamNetTrainer {
           labels[i] = sample.label();
         }
         InputBatch.normalise(data, net);
-        adam.nextStep();
-        float lr = options.learningRateAt(adam.step() - 1, totalSteps);
-        double[] lossAndCorrect = step(model, params, adam, lr, data, labels);
+        float lr = options.learningRateAt(adam.step(), totalSteps);
+        double[] lossAndCorrect = step.run(data, new Shape(batch, 3, s, s), labels, lr);
         lossSum += lossAndCorrect[0] * batch;
         correct += (long) lossAndCorrect[1];
         seen += batch;
@@ -125,44 +114,8 @@ public final class CamNetTrainer {
       }
       listener.onEpoch(stats);
     }
+    listener.onFinish();
     return history;
-  }
-
-  /**
-   * One optimisation step on a normalised batch {@code [N, 3, S, S]}: forward in training mode,
-   * cross-entropy, backward, Adam update of every trainable weight, gradients zeroed.
-   *
-   * @return the batch's mean loss and its number of correct predictions
-   */
-  private double[] step(
-      CamModel model, List<Pair<String, Parameter>> params, ResumableAdam adam, float lr, float[] data, long[] labels) {
-    int n = labels.length;
-    int s = model.options().imageSize();
-    try (NDManager scope = model.manager().newSubManager()) {
-      NDArray x = scope.create(data, new Shape(n, 3, s, s));
-      NDArray y = scope.create(labels);
-      NDArray logits;
-      NDArray loss;
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        logits = model.net().forward(new ParameterStore(scope, false), new NDList(x), true).singletonOrThrow();
-        loss = crossEntropy(logits, y);
-        gc.backward(loss);
-      }
-      float lossValue = loss.getFloat();
-      if (!Float.isFinite(lossValue)) {
-        throw new CamkitException(
-            "training diverged (loss " + lossValue + ") at step " + adam.step() + "; try a smaller --lr");
-      }
-      for (Pair<String, Parameter> p : params) {
-        NDArray w = p.getValue().getArray();
-        try (NDArray g = w.getGradient()) {
-          float decay = w.getShape().dimension() > 1 ? options.weightDecay() : 0f;
-          adam.update(p.getKey(), w, g, lr, decay);
-          g.subi(g);
-        }
-      }
-      return new double[] {lossValue, logits.argMax(1).eq(y).sum().getLong()};
-    }
   }
 
   /** {@code mean_n(−log softmax(z_n)[y_n])} for logits {@code [N, C]} and labels {@code [N]}. */
@@ -190,19 +143,6 @@ public final class CamNetTrainer {
     return new double[] {loss / data.size(), (double) correct / data.size()};
   }
 
-  private static int[] permutation(int n, SplittableRandom rng) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
-  }
 
   private static String folderName(int epochsDone) {
     return String.format(java.util.Locale.ROOT, "epoch-%04d", epochsDone);

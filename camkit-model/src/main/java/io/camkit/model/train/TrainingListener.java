@@ -15,6 +15,9 @@ public interface TrainingListener {
   /** After each epoch has been validated and checkpointed. */
   default void onEpoch(EpochStats stats) {}
 
+  /** After the last epoch (not called when training fails). */
+  default void onFinish() {}
+
   /** A listener that ignores everything. */
   TrainingListener NONE = new TrainingListener() {};
 }

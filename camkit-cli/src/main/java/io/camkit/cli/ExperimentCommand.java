@@ -1,0 +1,83 @@
+package io.camkit.cli;
+
+import io.camkit.experiments.ShiftExperiment;
+import io.camkit.model.train.TrainOptions;
+import io.camkit.model.train.TrainingListener;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code camkit experiment NAME}: the literature's comparisons, each writing a table and a chart. */
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+    description = "Reproduce a comparison from the literature; each writes NAME.md, NAME.json and NAME.png.",
+    subcommands = {ExperimentCommand.Shift.class})
+final class ExperimentCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code camkit experiment shift}. */
+  @Command(name = "shift", mixinStandardHelpOptions = true,
+      description = "CNN-flatten vs CNN-GAP trained on centred MNIST digits, tested on centred and shifted ones.")
+  static final class Shift implements Callable<Integer> {
+    private static final ShiftExperiment.Settings D = ShiftExperiment.Settings.defaults(Path.of("."));
+
+    @Option(names = "--mnist", required = true, description = "folder with t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz]")
+    Path mnist;
+
+    @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("runs/experiments");
+
+    @Option(names = "--train-size", description = "training digits (default: ${DEFAULT-VALUE})")
+    int trainSize = D.trainSize();
+
+    @Option(names = "--test-size", description = "test digits (default: ${DEFAULT-VALUE})")
+    int testSize = D.testSize();
+
+    @Option(names = "--epochs", description = "epochs (default: ${DEFAULT-VALUE})")
+    int epochs = D.training().epochs();
+
+    @Option(names = "--seed", description = "seed of the split, the shifts and training (default: ${DEFAULT-VALUE})")
+    long seed = D.training().seed();
+
+    @Override
+    public Integer call() throws Exception {
+      TrainOptions t = D.training();
+      TrainOptions opts = new TrainOptions(epochs, t.batchSize(), t.learningRate(), t.weightDecay(), t.warmupSteps(),
+          false, 0, seed);
+      var settings = new ShiftExperiment.Settings(mnist, trainSize, testSize, opts, D.dropout());
+      var rows = ShiftExperiment.run(settings, out, name -> listener(name));
+      for (var r : rows) {
+        System.out.printf(Locale.ROOT, "%-12s %-8s accuracy %.4f  macro F1 %.4f%n", r.model(), r.testSet(), r.accuracy(), r.macroF1());
+      }
+      System.out.println("written: " + out.resolve("shift.md") + ", " + out.resolve("shift.png"));
+      return 0;
+    }
+
+    private static TrainingListener listener(String name) {
+      return new TrainingListener() {
+        Progress bar;
+
+        @Override
+        public void onStart(long totalSteps, long doneSteps) {
+          bar = new Progress("train " + name, totalSteps, doneSteps, "steps");
+        }
+
+        @Override
+        public void onStep(long step, int epoch, double loss, double accuracy) {
+          bar.step(step, String.format(Locale.ROOT, "epoch %d loss %.3f acc %.3f", epoch, loss, accuracy));
+        }
+
+        @Override
+        public void onFinish() {
+          bar.close();
+        }
+      };
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.camkit.model.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.XavierInitializer;
+import io.camkit.core.Options;
+import io.camkit.core.Permutations;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Trains any classifier block on in-memory inputs (for experiments: each item a flat {@code
+ * float[]} of {@code itemShape}, already normalised), with the same Adam, schedule and loss as
+ * {@link CamNetTrainer} but no augmentation and no checkpoints (experiments are minutes long).
+ */
+public final class ArrayTrainer {
+  private static final int EVAL_BATCH = 256;
+
+  private ArrayTrainer() {}
+
+  /** Inputs of one shape and their class labels. */
+  public record Data(Shape itemShape, List<float[]> inputs, long[] labels) {
+    public Data {
+      inputs = List.copyOf(inputs);
+      Options.check(inputs.size() == labels.length, "labels", labels.length, inputs.size() + " (one per input)");
+    }
+
+    public int size() {
+      return labels.length;
+    }
+  }
+
+  /**
+   * Initialises {@code block} (He normal weights, drawn from {@code opts.seed()}) under {@code
+   * manager} and trains it.
+   */
+  public static List<EpochStats> fit(
+      Block block, NDManager manager, Data train, Data val, TrainOptions opts, TrainingListener listener) {
+    Engine.getInstance().setRandomSeed((int) opts.seed());
+    block.setInitializer(
+        new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2),
+        Parameter.Type.WEIGHT);
+    block.initialize(manager, DataType.FLOAT32, batchShape(train.itemShape(), 1));
+    ResumableAdam adam = new ResumableAdam(manager);
+    TrainingStep step = new TrainingStep(block, manager, adam, opts.weightDecay());
+    int batch = Math.min(opts.batchSize(), train.size());
+    int stepsPerEpoch = train.size() / batch;
+    long total = (long) stepsPerEpoch * opts.epochs();
+    int item = (int) train.itemShape().size();
+    List<EpochStats> history = new ArrayList<>();
+    listener.onStart(total, 0);
+    for (int epoch = 0; epoch < opts.epochs(); epoch++) {
+      long t0 = System.nanoTime();
+      SplittableRandom rng = new SplittableRandom(opts.seed() * 1_000_003L + epoch);
+      int[] order = Permutations.of(train.size(), rng);
+      double lossSum = 0;
+      long correct = 0;
+      for (int b = 0; b < stepsPerEpoch; b++) {
+        float[] data = new float[batch * item];
+        long[] labels = new long[batch];
+        for (int i = 0; i < batch; i++) {
+          int j = order[b * batch + i];
+          System.arraycopy(train.inputs().get(j), 0, data, i * item, item);
+          labels[i] = train.labels()[j];
+        }
+        double[] lc = step.run(data, batchShape(train.itemShape(), batch), labels, opts.learningRateAt(adam.step(), total));
+        lossSum += lc[0] * batch;
+        correct += (long) lc[1];
+        listener.onStep(adam.step(), epoch + 1, lossSum / ((b + 1L) * batch), correct / (double) ((b + 1L) * batch));
+      }
+      long seen = (long) stepsPerEpoch * batch;
+      double valAcc = val.size() == 0 ? Double.NaN : accuracy(predict(block, manager, val), val.labels());
+      double secs = (System.nanoTime() - t0) / 1e9;
+      EpochStats s = new EpochStats(epoch + 1, lossSum / seen, correct / (double) seen, Double.NaN, valAcc, secs, seen / secs);
+      history.add(s);
+      listener.onEpoch(s);
+    }
+    listener.onFinish();
+    return history;
+  }
+
+  /** The top-1 class of every input, in inference mode. */
+  public static int[] predict(Block block, NDManager manager, Data data) {
+    int[] out = new int[data.size()];
+    int item = (int) data.itemShape().size();
+    for (int from = 0; from < data.size(); from += EVAL_BATCH) {
+      int n = Math.min(EVAL_BATCH, data.size() - from);
+      float[] x = new float[n * item];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(data.inputs().get(from + i), 0, x, i * item, item);
+      }
+      try (NDManager scope = manager.newSubManager()) {
+        NDArray logits = block.forward(new ParameterStore(scope, false),
+            new NDList(scope.create(x, batchShape(data.itemShape(), n))), false).singletonOrThrow();
+        long[] best = logits.argMax(1).toLongArray();
+        for (int i = 0; i < n; i++) {
+          out[from + i] = (int) best[i];
+        }
+      }
+    }
+    return out;
+  }
+
+  static double accuracy(int[] predicted, long[] labels) {
+    int ok = 0;
+    for (int i = 0; i < labels.length; i++) {
+      if (predicted[i] == labels[i]) {
+        ok++;
+      }
+    }
+    return ok / (double) labels.length;
+  }
+
+  private static Shape batchShape(Shape item, int n) {
+    long[] dims = new long[item.dimension() + 1];
+    dims[0] = n;
+    for (int i = 0; i < item.dimension(); i++) {
+      dims[i + 1] = item.get(i);
+    }
+    return new Shape(dims);
+  }
+}
