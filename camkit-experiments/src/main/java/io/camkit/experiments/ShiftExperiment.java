@@ -60,7 +60,7 @@ public final class ShiftExperiment {
 
     public static Settings defaults(Path mnist) {
       return new Settings(mnist, 8000, 2000,
-          new TrainOptions(6, 64, 1e-3f, 0f, 50, false, 0, 1L), 0.5f);
+          new TrainOptions(15, 64, 1e-3f, 0f, 50, false, 0, 1L), 0.5f);
     }
   }
 
