@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** {@code camkit experiment NAME}: the literature's comparisons, each writing a table and a chart. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
     description = "Reproduce a comparison from the literature; each writes NAME.md, NAME.json and NAME.png.",
-    subcommands = {ExperimentCommand.Shift.class})
+    subcommands = {ExperimentCommand.Shift.class, ExperimentCommand.Regularizer.class})
 final class ExperimentCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -51,7 +51,7 @@ final class ExperimentCommand implements Runnable {
       TrainOptions opts = new TrainOptions(epochs, t.batchSize(), t.learningRate(), t.weightDecay(), t.warmupSteps(),
           false, 0, seed);
       var settings = new ShiftExperiment.Settings(mnist, trainSize, testSize, opts, D.dropout());
-      var rows = ShiftExperiment.run(settings, out, name -> listener(name));
+      var rows = ShiftExperiment.run(settings, out, Listeners::listener);
       for (var r : rows) {
         System.out.printf(Locale.ROOT, "%-12s %-8s accuracy %.4f  macro F1 %.4f%n", r.model(), r.testSet(), r.accuracy(), r.macroF1());
       }
@@ -59,7 +59,38 @@ final class ExperimentCommand implements Runnable {
       return 0;
     }
 
-    private static TrainingListener listener(String name) {
+  }
+
+  /** {@code camkit experiment regularizer}. */
+  @Command(name = "regularizer", mixinStandardHelpOptions = true,
+      description = "The same conv trunk with an FC head, an FC head with dropout, and GAP, on the built-in benchmark.")
+  static final class Regularizer implements Callable<Integer> {
+    @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("runs/experiments");
+
+    @Option(names = "--epochs", description = "epochs (default: 12)")
+    Integer epochs;
+
+    @Override
+    public Integer call() throws Exception {
+      var d = io.camkit.experiments.RegularizerExperiment.Settings.defaults();
+      TrainOptions t = epochs == null ? d.training() : d.training().withEpochs(epochs);
+      var rows = io.camkit.experiments.RegularizerExperiment.run(
+          new io.camkit.experiments.RegularizerExperiment.Settings(d.data(), t), out, Listeners::listener);
+      for (var r : rows) {
+        System.out.printf(Locale.ROOT, "%-14s %,11d params  train error %5.2f %%  test error %5.2f %%%n", r.head(),
+            r.parameters(), 100 * r.trainError(), 100 * r.testError());
+      }
+      System.out.println("written: " + out.resolve("regularizer.md") + ", " + out.resolve("regularizer.png"));
+      return 0;
+    }
+  }
+
+  /** Progress of one model's training in an experiment. */
+  static final class Listeners {
+    private Listeners() {}
+
+    static TrainingListener listener(String name) {
       return new TrainingListener() {
         Progress bar;
 

@@ -37,7 +37,7 @@ public final class CamNet extends AbstractBlock {
   public CamNet(CamNetOptions options) {
     super(VERSION);
     this.options = options;
-    this.features = addChildBlock("features", features(options));
+    this.features = addChildBlock("features", featureBlock(options));
     this.classifier = addChildBlock("classifier", Linear.builder().setUnits(options.classes()).build());
   }
 
@@ -60,7 +60,8 @@ public final class CamNet extends AbstractBlock {
     return classifier.getParameters().get("weight").getArray();
   }
 
-  private static Block features(CamNetOptions o) {
+  /** A fresh copy of the conv part for {@code o}, for heads other than GAP + linear. */
+  public static Block featureBlock(CamNetOptions o) {
     int w = o.width();
     return new SequentialBlock()
         .add(conv(w, 3, 2, 1))
