@@ -10,10 +10,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.util.Pair;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.camkit.core.AtomicFiles;
-import io.camkit.core.ImageFiles;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.Split;
 import io.camkit.dataset.shapes.ShapesGenerator;
@@ -27,7 +23,6 @@ import io.camkit.model.train.TrainOptions;
 import io.camkit.model.train.TrainingListener;
 import io.camkit.render.BarChart;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -128,7 +123,6 @@ public final class RegularizerExperiment {
   }
 
   private static void write(List<Row> rows, Settings s, Path out) throws IOException {
-    Files.createDirectories(out);
     StringBuilder md = new StringBuilder("# Global average pooling as a regulariser\n\n");
     md.append(String.format(Locale.ROOT,
         "Built-in benchmark at %d×%d (objects %d–%d px), %d training and %d test images, no augmentation;"
@@ -142,13 +136,10 @@ public final class RegularizerExperiment {
           100 * r.trainError(), 100 * r.testError()));
     }
     md.append("\nReference (Network In Network, CIFAR-10 test error): FC 11.59 %, FC + dropout 10.88 %, GAP 10.41 %.\n");
-    AtomicFiles.writeString(out.resolve("regularizer.md"), md.toString());
-    AtomicFiles.writeString(out.resolve("regularizer.json"),
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(Map.of("settings", s, "rows", rows)));
     Map<String, List<Double>> series = new LinkedHashMap<>();
     series.put("training error", rows.stream().map(Row::trainError).toList());
     series.put("test error", rows.stream().map(Row::testError).toList());
-    ImageFiles.writePng(BarChart.render("Error by classifier head", "error",
-        rows.stream().map(Row::head).toList(), series), out.resolve("regularizer.png"));
+    ExperimentOutput.write(out, "regularizer", md.toString(), s, rows,
+        BarChart.render("Error by classifier head", "error", rows.stream().map(Row::head).toList(), series));
   }
 }

@@ -5,11 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.camkit.core.AtomicFiles;
 import io.camkit.core.CamkitException;
-import io.camkit.core.ImageFiles;
 import io.camkit.core.Options;
 import io.camkit.core.Permutations;
 import io.camkit.dataset.io.MnistIdx;
@@ -141,7 +137,6 @@ public final class ShiftExperiment {
   }
 
   private static void write(List<Row> rows, Settings s, Path out) throws IOException {
-    Files.createDirectories(out);
     StringBuilder md = new StringBuilder("# Shift invariance: CNN-flatten vs CNN-GAP on MNIST\n\n");
     md.append(String.format(Locale.ROOT,
         "Trained on %d centred digits (%d epochs, batch %d, Adam %.0e, dropout %.2f, seed %d); tested on %d other digits,"
@@ -155,16 +150,13 @@ public final class ShiftExperiment {
           r.testSet(), r.accuracy(), r.macroPrecision(), r.macroRecall(), r.macroF1()));
     }
     md.append("\nReference (Keras, 60k training digits): flatten 0.9936 centred → 0.1103 shifted; GAP 0.9934 → 0.9906.\n");
-    AtomicFiles.writeString(out.resolve("shift.md"), md.toString());
-    AtomicFiles.writeString(out.resolve("shift.json"),
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(Map.of("settings", s.toString(), "rows", rows)));
     Map<String, List<Double>> series = new LinkedHashMap<>();
     for (String set : List.of("centred", "shifted")) {
       series.put(set + " digits", rows.stream().filter(r -> r.testSet().equals(set)).map(Row::accuracy).toList());
     }
     List<String> models = rows.stream().map(Row::model).distinct().toList();
-    ImageFiles.writePng(BarChart.render("Accuracy on centred and shifted digits", "accuracy", models, series),
-        out.resolve("shift.png"));
+    ExperimentOutput.write(out, "shift", md.toString(), s.toString(), rows,
+        BarChart.render("Accuracy on centred and shifted digits", "accuracy", models, series));
   }
 
   private static Path find(Path dir, String stem) {
