@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** {@code camkit experiment NAME}: the literature's comparisons, each writing a table and a chart. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
     description = "Reproduce a comparison from the literature; each writes NAME.md, NAME.json and NAME.png.",
-    subcommands = {ExperimentCommand.Shift.class, ExperimentCommand.Regularizer.class})
+    subcommands = {ExperimentCommand.Shift.class, ExperimentCommand.Regularizer.class, ExperimentCommand.Pooling.class})
 final class ExperimentCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -82,6 +82,31 @@ final class ExperimentCommand implements Runnable {
             r.parameters(), 100 * r.trainError(), 100 * r.testError());
       }
       System.out.println("written: " + out.resolve("regularizer.md") + ", " + out.resolve("regularizer.png"));
+      return 0;
+    }
+  }
+
+  /** {@code camkit experiment pooling}. */
+  @Command(name = "pooling", mixinStandardHelpOptions = true,
+      description = "GAP vs GMP vs LSE vs WELDON vs WILDCAT on the multi-object benchmark: mAP, localization, pointing game, time.")
+  static final class Pooling implements Callable<Integer> {
+    @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("runs/experiments");
+
+    @Option(names = "--epochs", description = "epochs (default: 10)")
+    Integer epochs;
+
+    @Override
+    public Integer call() throws Exception {
+      var d = io.camkit.experiments.PoolingExperiment.Settings.defaults();
+      TrainOptions t = epochs == null ? d.training() : d.training().withEpochs(epochs);
+      var rows = io.camkit.experiments.PoolingExperiment.run(
+          new io.camkit.experiments.PoolingExperiment.Settings(d.data(), t), out, Listeners::listener);
+      for (var r : rows) {
+        System.out.printf(Locale.ROOT, "%-32s mAP %5.1f %%  GT-known %5.1f %%  pointing %5.1f %%  %4.0f s%n", r.pooling(),
+            100 * r.mAP(), 100 * r.gtKnownLoc(), 100 * r.pointingGame(), r.trainSeconds());
+      }
+      System.out.println("written: " + out.resolve("pooling.md") + ", " + out.resolve("pooling.png"));
       return 0;
     }
   }

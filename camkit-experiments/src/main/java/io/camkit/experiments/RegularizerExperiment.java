@@ -16,7 +16,6 @@ import io.camkit.dataset.shapes.ShapesGenerator;
 import io.camkit.dataset.shapes.ShapesOptions;
 import io.camkit.model.CamNet;
 import io.camkit.model.CamNetOptions;
-import io.camkit.model.InputBatch;
 import io.camkit.model.pooling.GlobalAveragePooling;
 import io.camkit.model.train.ArrayTrainer;
 import io.camkit.model.train.TrainOptions;
@@ -60,8 +59,8 @@ public final class RegularizerExperiment {
     Dataset train = gen.generate(Split.TRAIN);
     Dataset test = gen.generate(Split.TEST);
     CamNetOptions net = CamNetOptions.defaults(s.data().imageSize(), train.classes().size());
-    ArrayTrainer.Data trainData = toArrays(train, net);
-    ArrayTrainer.Data testData = toArrays(test, net);
+    ArrayTrainer.Data trainData = DatasetArrays.of(train, net, false);
+    ArrayTrainer.Data testData = DatasetArrays.of(test, net, false);
     ArrayTrainer.Data none = new ArrayTrainer.Data(trainData.itemShape(), List.of(), new long[0]);
     int classes = train.classes().size();
     Map<String, Supplier<Block>> heads = new LinkedHashMap<>();
@@ -98,19 +97,6 @@ public final class RegularizerExperiment {
     return b.add(Linear.builder().setUnits(classes).build());
   }
 
-  private static ArrayTrainer.Data toArrays(Dataset d, CamNetOptions net) {
-    int s = net.imageSize();
-    List<float[]> inputs = new ArrayList<>(d.size());
-    long[] labels = new long[d.size()];
-    for (int i = 0; i < d.size(); i++) {
-      float[] x = new float[3 * s * s];
-      d.get(i).image().resize(s, s).toChw(x, 0);
-      InputBatch.normalise(x, net);
-      inputs.add(x);
-      labels[i] = d.get(i).label();
-    }
-    return new ArrayTrainer.Data(new Shape(3, s, s), inputs, labels);
-  }
 
   private static double error(int[] predicted, ArrayTrainer.Data data) {
     int wrong = 0;

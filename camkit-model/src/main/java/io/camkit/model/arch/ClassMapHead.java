@@ -24,15 +24,28 @@ import io.camkit.model.pooling.SpatialPooling;
 public final class ClassMapHead extends AbstractBlock {
   private final Conv2d conv;
   private final SpatialPooling pooling;
+  private final int classes;
 
-  public ClassMapHead(int classMaps, SpatialPooling pooling) {
-    this.conv = addChildBlock("classmaps", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(classMaps).build());
+  /**
+   * @param classes C
+   * @param mapsPerClass M (1 except for WILDCAT)
+   * @param pooling how the maps become scores
+   */
+  public ClassMapHead(int classes, int mapsPerClass, SpatialPooling pooling) {
+    this.conv = addChildBlock("classmaps",
+        Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(classes * mapsPerClass).build());
     this.pooling = pooling;
+    this.classes = classes;
   }
 
-  /** The class maps {@code [N, C·M, h, w]} of features {@code [N, K, h, w]}. */
-  public NDArray classMaps(ParameterStore ps, NDArray features, boolean training) {
+  /** The raw 1×1-conv maps {@code [N, C·M, h, w]} of features {@code [N, K, h, w]}. */
+  public NDArray rawMaps(ParameterStore ps, NDArray features, boolean training) {
     return conv.forward(ps, new NDList(features), training).singletonOrThrow();
+  }
+
+  /** The class maps {@code [N, C, h, w]} the scores are pooled from (the CAM of this head). */
+  public NDArray classMaps(ParameterStore ps, NDArray features, boolean training) {
+    return pooling.classMaps(rawMaps(ps, features, training));
   }
 
   public Conv2d conv() {
@@ -42,13 +55,12 @@ public final class ClassMapHead extends AbstractBlock {
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    return new NDList(pooling.apply(classMaps(ps, inputs.singletonOrThrow(), training)));
+    return new NDList(pooling.apply(rawMaps(ps, inputs.singletonOrThrow(), training)));
   }
 
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
-    Shape maps = conv.getOutputShapes(inputShapes)[0];
-    return new Shape[] {new Shape(maps.get(0), maps.get(1))};
+    return new Shape[] {new Shape(inputShapes[0].get(0), classes)};
   }
 
   @Override

@@ -15,6 +15,14 @@ public interface SpatialPooling {
   /** {@code [N, C, H, W] → [N, C']} ({@code C' = C} except for WILDCAT's maps per class). */
   NDArray apply(NDArray z);
 
+  /**
+   * The class maps the scores are pooled from, {@code [N, C, H, W]}: the input itself, except for
+   * WILDCAT, which first averages its M maps per class.
+   */
+  default NDArray classMaps(NDArray z) {
+    return z;
+  }
+
   /** A short name for reports, e.g. {@code "weldon(k+=3, k-=3)"}. */
   String name();
 

@@ -22,6 +22,7 @@ public final class WildcatPooling implements SpatialPooling {
   }
 
   /** Class-wise average of the M maps: {@code [N, C·M, H, W] → [N, C, H, W]}. */
+  @Override
   public NDArray classMaps(NDArray z) {
     Shape s = z.getShape();
     if (s.get(1) % mapsPerClass != 0) {

@@ -26,11 +26,27 @@ public final class ArrayTrainer {
 
   private ArrayTrainer() {}
 
-  /** Inputs of one shape and their class labels. */
-  public record Data(Shape itemShape, List<float[]> inputs, long[] labels) {
+  /**
+   * Inputs of one shape and their targets: a class per input, or (multi-label) a 0/1 vector of C
+   * per input in {@code multiHot} (then training uses binary cross-entropy and {@code labels} holds
+   * each input's first class, for reference only).
+   */
+  public record Data(Shape itemShape, List<float[]> inputs, long[] labels, List<float[]> multiHot) {
     public Data {
       inputs = List.copyOf(inputs);
       Options.check(inputs.size() == labels.length, "labels", labels.length, inputs.size() + " (one per input)");
+      if (multiHot != null) {
+        multiHot = List.copyOf(multiHot);
+        Options.check(multiHot.size() == labels.length, "targets", multiHot.size(), inputs.size() + " (one per input)");
+      }
+    }
+
+    public Data(Shape itemShape, List<float[]> inputs, long[] labels) {
+      this(itemShape, inputs, labels, null);
+    }
+
+    public boolean multiLabel() {
+      return multiHot != null;
     }
 
     public int size() {
@@ -66,18 +82,24 @@ public final class ArrayTrainer {
       for (int b = 0; b < stepsPerEpoch; b++) {
         float[] data = new float[batch * item];
         long[] labels = new long[batch];
+        float[] targets = train.multiLabel() ? new float[batch * train.multiHot().get(0).length] : null;
         for (int i = 0; i < batch; i++) {
           int j = order[b * batch + i];
           System.arraycopy(train.inputs().get(j), 0, data, i * item, item);
           labels[i] = train.labels()[j];
+          if (targets != null) {
+            float[] t = train.multiHot().get(j);
+            System.arraycopy(t, 0, targets, i * t.length, t.length);
+          }
         }
-        double[] lc = step.run(data, batchShape(train.itemShape(), batch), labels, opts.learningRateAt(adam.step(), total));
+        double[] lc = step.run(data, batchShape(train.itemShape(), batch), labels, targets,
+            opts.learningRateAt(adam.step(), total));
         lossSum += lc[0] * batch;
         correct += (long) lc[1];
         listener.onStep(adam.step(), epoch + 1, lossSum / ((b + 1L) * batch), correct / (double) ((b + 1L) * batch));
       }
       long seen = (long) stepsPerEpoch * batch;
-      double valAcc = val.size() == 0 ? Double.NaN : accuracy(predict(block, manager, val), val.labels());
+      double valAcc = val.size() == 0 || val.multiLabel() ? Double.NaN : accuracy(predict(block, manager, val), val.labels());
       double secs = (System.nanoTime() - t0) / 1e9;
       EpochStats s = new EpochStats(epoch + 1, lossSum / seen, correct / (double) seen, Double.NaN, valAcc, secs, seen / secs);
       history.add(s);
@@ -89,7 +111,21 @@ public final class ArrayTrainer {
 
   /** The top-1 class of every input, in inference mode. */
   public static int[] predict(Block block, NDManager manager, Data data) {
-    int[] out = new int[data.size()];
+    float[][] scores = scores(block, manager, data);
+    int[] out = new int[scores.length];
+    for (int i = 0; i < scores.length; i++) {
+      for (int c = 1; c < scores[i].length; c++) {
+        if (scores[i][c] > scores[i][out[i]]) {
+          out[i] = c;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The raw scores {@code [N][C]} of every input, in inference mode. */
+  public static float[][] scores(Block block, NDManager manager, Data data) {
+    float[][] out = new float[data.size()][];
     int item = (int) data.itemShape().size();
     for (int from = 0; from < data.size(); from += EVAL_BATCH) {
       int n = Math.min(EVAL_BATCH, data.size() - from);
@@ -100,9 +136,10 @@ public final class ArrayTrainer {
       try (NDManager scope = manager.newSubManager()) {
         NDArray logits = block.forward(new ParameterStore(scope, false),
             new NDList(scope.create(x, batchShape(data.itemShape(), n))), false).singletonOrThrow();
-        long[] best = logits.argMax(1).toLongArray();
+        int c = (int) logits.getShape().get(1);
+        float[] flat = logits.toFloatArray();
         for (int i = 0; i < n; i++) {
-          out[from + i] = (int) best[i];
+          out[from + i] = java.util.Arrays.copyOfRange(flat, i * c, (i + 1) * c);
         }
       }
     }

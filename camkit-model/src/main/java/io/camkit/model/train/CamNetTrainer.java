@@ -98,7 +98,7 @@ public final class CamNetTrainer {
         }
         InputBatch.normalise(data, net);
         float lr = options.learningRateAt(adam.step(), totalSteps);
-        double[] lossAndCorrect = step.run(data, new Shape(batch, 3, s, s), labels, lr);
+        double[] lossAndCorrect = step.run(data, new Shape(batch, 3, s, s), labels, null, lr);
         lossSum += lossAndCorrect[0] * batch;
         correct += (long) lossAndCorrect[1];
         seen += batch;

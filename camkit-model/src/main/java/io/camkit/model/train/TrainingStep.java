@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -42,18 +43,23 @@ final class TrainingStep {
 
   /**
    * @param data the batch {@code [N, …]}, already normalised
-   * @return the batch's mean loss and its number of correct predictions
+   * @param labels the class of each item (softmax cross-entropy), or null with {@code multiHot}
+   * @param multiHot {@code [N · C]} 0/1 targets for multi-label training (binary cross-entropy), or
+   *     null
+   * @return the batch's mean loss and its number of correct predictions (multi-label: items whose
+   *     every class is right at score 0)
    */
-  double[] run(float[] data, Shape shape, long[] labels, float lr) {
+  double[] run(float[] data, Shape shape, long[] labels, float[] multiHot, float lr) {
     adam.nextStep();
     try (NDManager scope = manager.newSubManager()) {
       NDArray x = scope.create(data, shape);
-      NDArray y = scope.create(labels);
       NDArray logits;
       NDArray loss;
+      NDArray y;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         logits = block.forward(new ParameterStore(scope, false), new NDList(x), true).singletonOrThrow();
-        loss = CamNetTrainer.crossEntropy(logits, y);
+        y = multiHot == null ? scope.create(labels) : scope.create(multiHot, logits.getShape());
+        loss = multiHot == null ? CamNetTrainer.crossEntropy(logits, y) : binaryCrossEntropy(logits, y);
         gc.backward(loss);
       }
       float lossValue = loss.getFloat();
@@ -69,7 +75,19 @@ final class TrainingStep {
           g.subi(g);
         }
       }
-      return new double[] {lossValue, logits.argMax(1).eq(y).sum().getLong()};
+      long correct = multiHot == null
+          ? logits.argMax(1).eq(y).sum().getLong()
+          : logits.gt(0).eq(y.gt(0.5)).toType(DataType.INT32, false).sum(new int[] {1})
+              .eq(logits.getShape().get(1)).sum().getLong();
+      return new double[] {lossValue, correct};
     }
+  }
+
+  /**
+   * Mean binary cross-entropy of logits {@code z} against 0/1 targets {@code y}, in the stable form
+   * {@code max(z, 0) − z·y + log(1 + exp(−|z|))}.
+   */
+  static NDArray binaryCrossEntropy(NDArray z, NDArray y) {
+    return z.maximum(0).sub(z.mul(y)).add(z.abs().neg().exp().add(1).log()).mean();
   }
 }

@@ -59,7 +59,7 @@ class ArchitecturesTest {
       ParameterStore ps = new ParameterStore(m, false);
       Linear linear = Linear.builder().setUnits(4).build();
       linear.initialize(m, DataType.FLOAT32, new Shape(3, 8));
-      ClassMapHead head = new ClassMapHead(4, new GlobalAveragePooling());
+      ClassMapHead head = new ClassMapHead(4, 1, new GlobalAveragePooling());
       head.initialize(m, DataType.FLOAT32, f.getShape());
       // Give the 1×1 conv the linear layer's weights [4, 8] -> [4, 8, 1, 1] and bias.
       head.conv().getParameters().get("weight").getArray().set(linear.getParameters().get("weight").getArray().reshape(4, 8, 1, 1).toFloatArray());

@@ -1,0 +1,37 @@
+package io.camkit.experiments;
+
+import ai.djl.ndarray.types.Shape;
+import io.camkit.dataset.Dataset;
+import io.camkit.model.CamNetOptions;
+import io.camkit.model.InputBatch;
+import io.camkit.model.train.ArrayTrainer;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A dataset as normalised {@code [3, S, S]} arrays with class labels (and multi-hot targets). */
+final class DatasetArrays {
+  private DatasetArrays() {}
+
+  static ArrayTrainer.Data of(Dataset d, CamNetOptions net, boolean multiLabel) {
+    int s = net.imageSize();
+    int classes = d.classes().size();
+    List<float[]> inputs = new ArrayList<>(d.size());
+    List<float[]> targets = multiLabel ? new ArrayList<>(d.size()) : null;
+    long[] labels = new long[d.size()];
+    for (int i = 0; i < d.size(); i++) {
+      float[] x = new float[3 * s * s];
+      d.get(i).image().resize(s, s).toChw(x, 0);
+      InputBatch.normalise(x, net);
+      inputs.add(x);
+      labels[i] = d.get(i).label();
+      if (multiLabel) {
+        float[] t = new float[classes];
+        for (int c : d.get(i).labels()) {
+          t[c] = 1;
+        }
+        targets.add(t);
+      }
+    }
+    return new ArrayTrainer.Data(new Shape(3, s, s), inputs, labels, targets);
+  }
+}

@@ -1,0 +1,202 @@
+package io.camkit.experiments;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import io.camkit.core.Box;
+import io.camkit.core.HeatMap;
+import io.camkit.dataset.Dataset;
+import io.camkit.dataset.ObjectAnnotation;
+import io.camkit.dataset.Sample;
+import io.camkit.dataset.Split;
+import io.camkit.dataset.shapes.ShapesGenerator;
+import io.camkit.dataset.shapes.ShapesOptions;
+import io.camkit.evaluate.AveragePrecision;
+import io.camkit.evaluate.LocalizationMetrics;
+import io.camkit.evaluate.Scorer;
+import io.camkit.localize.ThresholdLocalizer;
+import io.camkit.model.CamNet;
+import io.camkit.model.CamNetOptions;
+import io.camkit.model.arch.ClassMapHead;
+import io.camkit.model.arch.PooledClassifier;
+import io.camkit.model.pooling.GlobalAveragePooling;
+import io.camkit.model.pooling.GlobalMaxPooling;
+import io.camkit.model.pooling.LogSumExpPooling;
+import io.camkit.model.pooling.RegionCount;
+import io.camkit.model.pooling.SpatialPooling;
+import io.camkit.model.pooling.WeldonPooling;
+import io.camkit.model.pooling.WildcatPooling;
+import io.camkit.model.train.ArrayTrainer;
+import io.camkit.model.train.TrainOptions;
+import io.camkit.model.train.TrainingListener;
+import io.camkit.render.BarChart;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * GAP vs GMP vs LSE vs WELDON vs WILDCAT on the multi-object benchmark: the same conv trunk
+ * ({@link CamNet}'s features) and a class-map head ({@link ClassMapHead}) pooled by each scheme,
+ * trained multi-label (binary cross-entropy) from image-level labels. Each present class is
+ * localized from its own class map and scored against that class's boxes.
+ */
+public final class PoolingExperiment {
+  private PoolingExperiment() {}
+
+  /** Data, training run, and the schemes compared (name → pooling, maps per class). */
+  public record Settings(ShapesOptions data, TrainOptions training) {
+    /** 64×64 images with 1–3 objects of 12–24 px of distinct classes; 4000 / 500 images; 10 epochs. */
+    public static Settings defaults() {
+      ShapesOptions d = ShapesOptions.defaults();
+      return new Settings(new ShapesOptions(64, 12, 24, 1, 3, 1, 2, d.noiseSigma(), 4000, 0, 500, d.seed()),
+          new TrainOptions(10, 32, 1e-3f, 0f, 100, false, 0, 7L));
+    }
+  }
+
+  /**
+   * One scheme's scores. GT-known loc, MaxBoxAcc and the pointing game count (image, present class)
+   * pairs; the pointing game hits when the class map's maximum lies inside one of the class's
+   * boxes.
+   */
+  public record Row(String pooling, double mAP, double gtKnownLoc, double maxBoxAcc, double tauStar,
+      double pointingGame, double trainSeconds) {}
+
+  /** The compared schemes: name, pooling and maps per class. */
+  static Map<String, Object[]> schemes() {
+    Map<String, Object[]> m = new LinkedHashMap<>();
+    m.put("GAP", new Object[] {new GlobalAveragePooling(), 1});
+    m.put("GMP", new Object[] {new GlobalMaxPooling(), 1});
+    m.put("LSE (β=5)", new Object[] {new LogSumExpPooling(5), 1});
+    m.put("WELDON (k⁺=k⁻=5)", new Object[] {new WeldonPooling(5, 5), 1});
+    m.put("WILDCAT (M=4, k⁺=k⁻=5, α=0.7)",
+        new Object[] {new WildcatPooling(4, RegionCount.of(5), RegionCount.of(5), 0.7), 4});
+    return m;
+  }
+
+  public static List<Row> run(Settings s, Path out, Function<String, TrainingListener> listeners) throws IOException {
+    ShapesGenerator gen = new ShapesGenerator(s.data());
+    Dataset train = gen.generate(Split.TRAIN);
+    Dataset test = gen.generate(Split.TEST);
+    CamNetOptions net = CamNetOptions.defaults(s.data().imageSize(), train.classes().size());
+    ArrayTrainer.Data trainData = DatasetArrays.of(train, net, true);
+    ArrayTrainer.Data testData = DatasetArrays.of(test, net, true);
+    ArrayTrainer.Data none = new ArrayTrainer.Data(trainData.itemShape(), List.of(), new long[0], List.of());
+    int classes = train.classes().size();
+    List<Row> rows = new ArrayList<>();
+    for (var e : schemes().entrySet()) {
+      SpatialPooling pooling = (SpatialPooling) e.getValue()[0];
+      int maps = (Integer) e.getValue()[1];
+      PooledClassifier block = new PooledClassifier(CamNet.featureBlock(net), new ClassMapHead(classes, maps, pooling));
+      try (NDManager m = NDManager.newBaseManager()) {
+        long t0 = System.nanoTime();
+        ArrayTrainer.fit(block, m, trainData, none, s.training(), listeners.apply(e.getKey()));
+        double secs = (System.nanoTime() - t0) / 1e9;
+        float[][] scores = ArrayTrainer.scores(block, m, testData);
+        rows.add(score(e.getKey(), block, m, test, testData, scores, classes, secs));
+      }
+    }
+    write(rows, s, out);
+    return rows;
+  }
+
+  private static Row score(String name, PooledClassifier block, NDManager m, Dataset test, ArrayTrainer.Data data,
+      float[][] scores, int classes, double secs) {
+    double apSum = 0;
+    int apCount = 0;
+    for (int c = 0; c < classes; c++) {
+      double[] sc = new double[scores.length];
+      boolean[] present = new boolean[scores.length];
+      for (int i = 0; i < scores.length; i++) {
+        sc[i] = scores[i][c];
+        present[i] = data.multiHot().get(i)[c] > 0;
+      }
+      double ap = AveragePrecision.of(sc, present);
+      if (!Double.isNaN(ap)) {
+        apSum += ap;
+        apCount++;
+      }
+    }
+    long pairs = 0;
+    long hits = 0;
+    long points = 0;
+    long[] hitsPerTau = new long[LocalizationMetrics.TAU_STEPS];
+    ThresholdLocalizer localizer = new ThresholdLocalizer(ThresholdLocalizer.DEFAULT_TAU);
+    int item = (int) data.itemShape().size();
+    for (int from = 0; from < test.size(); from += 64) {
+      int n = Math.min(64, test.size() - from);
+      float[] x = new float[n * item];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(data.inputs().get(from + i), 0, x, i * item, item);
+      }
+      try (NDManager scope = m.newSubManager()) {
+        NDArray maps = block.classMaps(new ParameterStore(scope, false),
+            scope.create(x, new ai.djl.ndarray.types.Shape(n, 3, data.itemShape().get(1), data.itemShape().get(2))));
+        int h = (int) maps.getShape().get(2);
+        int w = (int) maps.getShape().get(3);
+        float[] all = maps.toFloatArray();
+        for (int i = 0; i < n; i++) {
+          Sample sample = test.get(from + i);
+          for (int c : sample.labels()) {
+            float[] v = java.util.Arrays.copyOfRange(all, (i * classes + c) * h * w, (i * classes + c + 1) * h * w);
+            HeatMap map = new HeatMap(w, h, v).relu().resize(sample.image().width(), sample.image().height()).normalized();
+            List<Box> truth = sample.objectsOf(c).stream().map(ObjectAnnotation::box).toList();
+            pairs++;
+            if (Scorer.bestIou(localizer.localizeNormalised(map).box(), truth) >= LocalizationMetrics.IOU_THRESHOLD) {
+              hits++;
+            }
+            for (int t = 0; t < hitsPerTau.length; t++) {
+              Optional<Box> b = new ThresholdLocalizer(LocalizationMetrics.tauAt(t)).localizeNormalised(map).box();
+              if (Scorer.bestIou(b, truth) >= LocalizationMetrics.IOU_THRESHOLD) {
+                hitsPerTau[t]++;
+              }
+            }
+            int arg = map.argMax();
+            int px = arg % map.width();
+            int py = arg / map.width();
+            if (truth.stream().anyMatch(b -> px >= b.x0() && px < b.x1() && py >= b.y0() && py < b.y1())) {
+              points++;
+            }
+          }
+        }
+      }
+    }
+    int best = 0;
+    for (int t = 1; t < hitsPerTau.length; t++) {
+      if (hitsPerTau[t] > hitsPerTau[best]) {
+        best = t;
+      }
+    }
+    return new Row(name, apSum / apCount, hits / (double) pairs, hitsPerTau[best] / (double) pairs,
+        LocalizationMetrics.tauAt(best), points / (double) pairs, secs);
+  }
+
+  private static void write(List<Row> rows, Settings s, Path out) throws IOException {
+    StringBuilder md = new StringBuilder("# Global pooling schemes on the multi-object benchmark\n\n");
+    md.append(String.format(Locale.ROOT,
+        "%d×%d images with %d–%d objects of %d–%d px (distinct classes), %d training and %d test images; same trunk,"
+            + " class-map head, binary cross-entropy; %d epochs, batch %d, Adam %.0e, no augmentation, seed %d."
+            + " Localization counts (image, present class) pairs at τ = 0.2.%n%n",
+        s.data().imageSize(), s.data().imageSize(), s.data().minObjects(), s.data().maxObjects(),
+        s.data().minObjectSize(), s.data().maxObjectSize(), s.data().trainSize(), s.data().testSize(),
+        s.training().epochs(), s.training().batchSize(), s.training().learningRate(), s.training().seed()));
+    md.append("| pooling | mAP | GT-known loc | MaxBoxAcc (τ*) | pointing game | training time |\n|---|---|---|---|---|---|\n");
+    for (Row r : rows) {
+      md.append(String.format(Locale.ROOT, "| %s | %.1f %% | %.1f %% | %.1f %% (%.2f) | %.1f %% | %.0f s |%n", r.pooling(),
+          100 * r.mAP(), 100 * r.gtKnownLoc(), 100 * r.maxBoxAcc(), r.tauStar(), 100 * r.pointingGame(), r.trainSeconds()));
+    }
+    Map<String, List<Double>> series = new LinkedHashMap<>();
+    series.put("mAP", rows.stream().map(Row::mAP).toList());
+    series.put("GT-known loc", rows.stream().map(Row::gtKnownLoc).toList());
+    series.put("pointing game", rows.stream().map(Row::pointingGame).toList());
+    List<String> names = rows.stream().map(r -> r.pooling().replaceAll(" \\(.*", "")).toList();
+    ExperimentOutput.write(out, "pooling", md.toString(), s, rows,
+        BarChart.render("Pooling schemes on the multi-object benchmark", "score", names, series));
+  }
+}
