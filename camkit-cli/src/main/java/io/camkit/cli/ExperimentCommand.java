@@ -1,5 +1,7 @@
 package io.camkit.cli;
 
+import io.camkit.experiments.PoolingExperiment;
+import io.camkit.experiments.RegularizerExperiment;
 import io.camkit.experiments.ShiftExperiment;
 import io.camkit.model.train.TrainOptions;
 import io.camkit.model.train.TrainingListener;
@@ -51,63 +53,54 @@ final class ExperimentCommand implements Runnable {
       TrainOptions opts = new TrainOptions(epochs, t.batchSize(), t.learningRate(), t.weightDecay(), t.warmupSteps(),
           false, 0, seed);
       var settings = new ShiftExperiment.Settings(mnist, trainSize, testSize, opts, D.dropout());
-      var rows = ShiftExperiment.run(settings, out, Listeners::listener);
-      for (var r : rows) {
-        System.out.printf(Locale.ROOT, "%-12s %-8s accuracy %.4f  macro F1 %.4f%n", r.model(), r.testSet(), r.accuracy(), r.macroF1());
-      }
-      System.out.println("written: " + out.resolve("shift.md") + ", " + out.resolve("shift.png"));
-      return 0;
+      ShiftExperiment.run(settings, out, Listeners::listener);
+      return report(out, "shift");
     }
+  }
 
+  /** Prints an experiment's Markdown table and where its files are. */
+  static Integer report(Path out, String name) throws java.io.IOException {
+    System.out.println(java.nio.file.Files.readString(out.resolve(name + ".md")));
+    System.out.println("written: " + out.resolve(name + ".md") + ", " + out.resolve(name + ".json") + ", "
+        + out.resolve(name + ".png"));
+    return 0;
+  }
+
+  /** The options of the experiments on the built-in benchmark. */
+  abstract static class OnBenchmark implements Callable<Integer> {
+    @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("runs/experiments");
+
+    @Option(names = "--epochs", description = "epochs (default: the experiment's own, see docs/EXPERIMENTS.md)")
+    Integer epochs;
+
+    TrainOptions training(TrainOptions defaults) {
+      return epochs == null ? defaults : defaults.withEpochs(epochs);
+    }
   }
 
   /** {@code camkit experiment regularizer}. */
   @Command(name = "regularizer", mixinStandardHelpOptions = true,
       description = "The same conv trunk with an FC head, an FC head with dropout, and GAP, on the built-in benchmark.")
-  static final class Regularizer implements Callable<Integer> {
-    @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
-    Path out = Path.of("runs/experiments");
-
-    @Option(names = "--epochs", description = "epochs (default: 12)")
-    Integer epochs;
-
+  static final class Regularizer extends OnBenchmark {
     @Override
     public Integer call() throws Exception {
-      var d = io.camkit.experiments.RegularizerExperiment.Settings.defaults();
-      TrainOptions t = epochs == null ? d.training() : d.training().withEpochs(epochs);
-      var rows = io.camkit.experiments.RegularizerExperiment.run(
-          new io.camkit.experiments.RegularizerExperiment.Settings(d.data(), t), out, Listeners::listener);
-      for (var r : rows) {
-        System.out.printf(Locale.ROOT, "%-14s %,11d params  train error %5.2f %%  test error %5.2f %%%n", r.head(),
-            r.parameters(), 100 * r.trainError(), 100 * r.testError());
-      }
-      System.out.println("written: " + out.resolve("regularizer.md") + ", " + out.resolve("regularizer.png"));
-      return 0;
+      var d = RegularizerExperiment.Settings.defaults();
+      RegularizerExperiment.run(new RegularizerExperiment.Settings(d.data(), training(d.training())), out,
+          Listeners::listener);
+      return report(out, "regularizer");
     }
   }
 
   /** {@code camkit experiment pooling}. */
   @Command(name = "pooling", mixinStandardHelpOptions = true,
       description = "GAP vs GMP vs LSE vs WELDON vs WILDCAT on the multi-object benchmark: mAP, localization, pointing game, time.")
-  static final class Pooling implements Callable<Integer> {
-    @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
-    Path out = Path.of("runs/experiments");
-
-    @Option(names = "--epochs", description = "epochs (default: 10)")
-    Integer epochs;
-
+  static final class Pooling extends OnBenchmark {
     @Override
     public Integer call() throws Exception {
-      var d = io.camkit.experiments.PoolingExperiment.Settings.defaults();
-      TrainOptions t = epochs == null ? d.training() : d.training().withEpochs(epochs);
-      var rows = io.camkit.experiments.PoolingExperiment.run(
-          new io.camkit.experiments.PoolingExperiment.Settings(d.data(), t), out, Listeners::listener);
-      for (var r : rows) {
-        System.out.printf(Locale.ROOT, "%-32s mAP %5.1f %%  GT-known %5.1f %%  pointing %5.1f %%  %4.0f s%n", r.pooling(),
-            100 * r.mAP(), 100 * r.gtKnownLoc(), 100 * r.pointingGame(), r.trainSeconds());
-      }
-      System.out.println("written: " + out.resolve("pooling.md") + ", " + out.resolve("pooling.png"));
-      return 0;
+      var d = PoolingExperiment.Settings.defaults();
+      PoolingExperiment.run(new PoolingExperiment.Settings(d.data(), training(d.training())), out, Listeners::listener);
+      return report(out, "pooling");
     }
   }
 
