@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.constraints.FloatRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 

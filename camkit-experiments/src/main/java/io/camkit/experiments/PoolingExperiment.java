@@ -1,7 +1,6 @@
 package io.camkit.experiments;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.camkit.core.Box;

@@ -1,20 +1,18 @@
 package io.camkit.experiments;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.util.Pair;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.Split;
 import io.camkit.dataset.shapes.ShapesGenerator;
 import io.camkit.dataset.shapes.ShapesOptions;
 import io.camkit.model.CamNet;
+import io.camkit.model.arch.ParameterCount;
 import io.camkit.model.CamNetOptions;
 import io.camkit.model.pooling.GlobalAveragePooling;
 import io.camkit.model.train.ArrayTrainer;
@@ -73,10 +71,7 @@ public final class RegularizerExperiment {
       Block block = e.getValue().get();
       try (NDManager m = NDManager.newBaseManager()) {
         ArrayTrainer.fit(block, m, trainData, none, s.training(), listeners.apply(e.getKey()));
-        long params = 0;
-        for (Pair<String, Parameter> p : block.getParameters()) {
-          params += p.getValue().getArray().size();
-        }
+        long params = ParameterCount.of(block);
         rows.add(new Row(e.getKey(), params, error(ArrayTrainer.predict(block, m, trainData), trainData),
             error(ArrayTrainer.predict(block, m, testData), testData)));
       }

@@ -3,14 +3,13 @@ package io.camkit.experiments;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import io.camkit.core.CamkitException;
 import io.camkit.core.Options;
 import io.camkit.core.Permutations;
 import io.camkit.dataset.io.MnistIdx;
 import io.camkit.evaluate.ConfusionMatrix;
 import io.camkit.model.arch.KerasBaselines;
+import io.camkit.model.arch.ParameterCount;
 import io.camkit.model.train.ArrayTrainer;
 import io.camkit.model.train.EpochStats;
 import io.camkit.model.train.TrainOptions;
@@ -88,10 +87,7 @@ public final class ShiftExperiment {
       try (NDManager m = NDManager.newBaseManager()) {
         List<EpochStats> h =
             ArrayTrainer.fit(e.getValue(), m, train, none, s.training(), listeners.apply(e.getKey()));
-        long params = 0;
-        for (Pair<String, Parameter> p : e.getValue().getParameters()) {
-          params += p.getValue().getArray().size();
-        }
+        long params = ParameterCount.of(e.getValue());
         rows.add(score(e.getKey(), params, "centred", ArrayTrainer.predict(e.getValue(), m, centred), centred));
         rows.add(score(e.getKey(), params, "shifted", ArrayTrainer.predict(e.getValue(), m, shifted), shifted));
         if (h.isEmpty()) {

@@ -9,10 +9,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import io.camkit.model.pooling.GlobalAveragePooling;
 import org.junit.jupiter.api.Test;
 
@@ -20,11 +18,7 @@ class ArchitecturesTest {
   private static long parameters(Block b, Shape input) {
     try (NDManager m = NDManager.newBaseManager()) {
       b.initialize(m, DataType.FLOAT32, input);
-      long n = 0;
-      for (Pair<String, Parameter> p : b.getParameters()) {
-        n += p.getValue().getArray().size();
-      }
-      return n;
+      return ParameterCount.of(b);
     }
   }
 
