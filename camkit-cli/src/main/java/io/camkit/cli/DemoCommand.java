@@ -49,6 +49,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     ShapesOptions data = shapes.options();
     training.options(); // validate before any work
+    training.net(data.imageSize(), io.camkit.dataset.shapes.ShapesGenerator.classNames().size());
     System.out.println("camkit demo -> " + out.toAbsolutePath());
     ShapesGenerator gen = new ShapesGenerator(data);
     Dataset train = gen.generate(Split.TRAIN);

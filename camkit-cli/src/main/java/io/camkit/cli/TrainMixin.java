@@ -1,5 +1,6 @@
 package io.camkit.cli;
 
+import io.camkit.model.HeadOptions;
 import io.camkit.model.train.TrainOptions;
 import picocli.CommandLine.Option;
 
@@ -31,9 +32,34 @@ final class TrainMixin {
   @Option(names = "--resume", description = "continue from the last checkpoint in the output folder")
   boolean resume;
 
+  private static final HeadOptions H = HeadOptions.gap();
+
+  @Option(names = "--pooling", description = "classifier head: gap (GAP + linear), or a class-map head pooled by gmp, lse,"
+      + " weldon or wildcat (default: ${DEFAULT-VALUE})")
+  String pooling = H.pooling();
+
+  @Option(names = "--k-max", description = "k⁺, regions kept high by weldon/wildcat (default: ${DEFAULT-VALUE})")
+  int kMax = H.kMax();
+
+  @Option(names = "--k-min", description = "k⁻, regions kept low by weldon/wildcat (default: ${DEFAULT-VALUE})")
+  int kMin = H.kMin();
+
+  @Option(names = "--alpha", description = "α, weight of the low regions in wildcat (default: ${DEFAULT-VALUE})")
+  double alpha = H.alpha();
+
+  @Option(names = "--beta", description = "β of lse pooling (default: ${DEFAULT-VALUE})")
+  double beta = H.beta();
+
+  @Option(names = "--maps-per-class", description = "M, maps per class of wildcat (default: 4 for wildcat, else 1)")
+  Integer mapsPerClass;
+
   io.camkit.model.CamNetOptions net(int imageSize, int classes) {
     io.camkit.model.CamNetOptions d = io.camkit.model.CamNetOptions.defaults(imageSize, classes);
-    return new io.camkit.model.CamNetOptions(imageSize, classes, width, featureMaps, d.mean(), d.std());
+    int m = mapsPerClass != null ? mapsPerClass : (pooling.equals("wildcat") ? 4 : 1);
+    HeadOptions head = new HeadOptions(pooling, kMax, kMin, alpha, beta, m);
+    var net = new io.camkit.model.CamNetOptions(imageSize, classes, width, featureMaps, d.mean(), d.std(), head);
+    io.camkit.model.CamNet.checkHead(net);
+    return net;
   }
 
   TrainOptions options() {

@@ -133,6 +133,8 @@ class EndToEndTest {
     assertOneLineError(new String[] {"generate", "--out", tmp.resolve("g").toString(), "--max-objects", "9"},
         "--max-objects");
     assertOneLineError(new String[] {"train", "--data", "d", "--out", "o", "--bogus"}, "Unknown option");
+    assertOneLineError(new String[] {"demo", "--pooling", "weldon", "--k-max", "1000"}, "--k-max = 1000");
+    assertOneLineError(new String[] {"demo", "--pooling", "lse", "--beta", "-1"}, "--beta");
     // Training into a folder that already holds a checkpoint, without --resume, loses nothing.
     assertOneLineError(new String[] {"train", "--data", data.toString(), "--out", run.toString()}, "--resume");
   }

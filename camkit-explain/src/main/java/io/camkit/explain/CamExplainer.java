@@ -10,10 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Class activation mapping (Zhou et al. 2016) for a CNN-GAP {@link CamModel}: one forward pass
- * gives the scores and the last conv maps {@code f = [N, K, h, w]}; the maps of all C classes are
- * then one product with the classifier weights, {@code M = w · f = [N, C, h, w]}, so a map of any
- * class costs no extra pass.
+ * Class activation mapping (Zhou et al. 2016) for a {@link CamModel}: one forward pass gives the
+ * scores and the last conv maps {@code f = [N, K, h, w]}; for the GAP head the maps of all C
+ * classes are then one product with the classifier weights, {@code M = w · f = [N, C, h, w]}; for
+ * a class-map head (GMP, LSE, WELDON, WILDCAT) they are the head's own class maps. Either way a
+ * map of any class costs no extra pass.
  */
 public final class CamExplainer {
   /** Images per forward pass. */
@@ -42,9 +43,11 @@ public final class CamExplainer {
       long n = f.getShape().get(0);
       int h = (int) f.getShape().get(2);
       int w = (int) f.getShape().get(3);
-      NDArray weights = model.net().classWeights(); // [C, K]
-      int c = (int) weights.getShape().get(0);
-      float[] mapData = ClassActivationMaps.allClasses(f, weights).toFloatArray(); // [N, C, h, w]
+      int c = model.classes().size();
+      NDArray maps = model.net().classMapHead() == null
+          ? ClassActivationMaps.allClasses(f, model.net().classWeights())
+          : model.headClassMaps(scope, f);
+      float[] mapData = maps.toFloatArray(); // [N, C, h, w]
       float[] probData = probs.toFloatArray();
       List<Explanation> out = new ArrayList<>();
       for (int i = 0; i < n; i++) {

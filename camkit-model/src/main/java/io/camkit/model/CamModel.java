@@ -102,6 +102,18 @@ public final class CamModel implements AutoCloseable {
     return net.forwardWithFeatures(new ParameterStore(scope, false), x, false);
   }
 
+  /**
+   * The class maps {@code [N, C, h, w]} of a class-map head for features {@code f} from {@link
+   * #forward} (bias included: they are what the scores are pooled from). The GAP head has none:
+   * its CAM is computed from {@link CamNet#classWeights()}.
+   */
+  public NDArray headClassMaps(NDManager scope, NDArray f) {
+    if (net.classMapHead() == null) {
+      throw new IllegalStateException("the GAP head has no class maps of its own");
+    }
+    return net.classMapHead().classMaps(new ParameterStore(scope, false), f, false);
+  }
+
   /** Writes the weights to {@code file} atomically. */
   public void saveParameters(Path file) throws IOException {
     AtomicFiles.write(

@@ -13,32 +13,43 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
+import io.camkit.model.arch.ClassMapHead;
 import io.camkit.model.pooling.GlobalAveragePooling;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * A CNN-GAP classifier as one block with two children: {@code features} (input {@code [N, 3, H,
- * W]} → last conv maps {@code f = [N, K, h, w]}) and {@code classifier}, a linear layer with
+ * A fully convolutional classifier. With the default GAP head it is a CNN-GAP network of two
+ * children: {@code features} (input {@code [N, 3, H, W]} → last conv maps {@code f = [N, K, h,
+ * w]}) and {@code classifier}, a linear layer with
  * weights {@code w = [C, K]} and bias {@code b = [C]}. The scores are
  *
  * <pre>  y_c = Σ_k w_k^c · GAP(f_k) + b_c,   GAP(f_k) = (1 / hw) Σ_{x,y} f_k(x, y)</pre>
  *
  * so {@code y_c = (1 / hw) Σ_{x,y} M_c(x, y) + b_c} with the class activation map {@code M_c = Σ_k
- * w_k^c f_k} (Zhou et al. 2016, Eq. 1–2).
+ * w_k^c f_k} (Zhou et al. 2016, Eq. 1–2). With any other pooling ({@link HeadOptions}) the second
+ * child is a {@link ClassMapHead}: 1×1 conv to class maps, pooled into scores.
  */
 public final class CamNet extends AbstractBlock {
   private static final byte VERSION = 1;
 
   private final CamNetOptions options;
   private final Block features;
-  private final Linear classifier;
+  private final Linear classifier; // GAP head, else null
+  private final ClassMapHead classMapHead; // any other pooling, else null
 
   public CamNet(CamNetOptions options) {
     super(VERSION);
     this.options = options;
     this.features = addChildBlock("features", featureBlock(options));
-    this.classifier = addChildBlock("classifier", Linear.builder().setUnits(options.classes()).build());
+    HeadOptions h = options.head();
+    if (h.isGap()) {
+      this.classifier = addChildBlock("classifier", Linear.builder().setUnits(options.classes()).build());
+      this.classMapHead = null;
+    } else {
+      this.classifier = null;
+      this.classMapHead = addChildBlock("head", new ClassMapHead(options.classes(), h.mapsPerClass(), h.spatialPooling()));
+    }
   }
 
   public CamNetOptions options() {
@@ -50,14 +61,26 @@ public final class CamNet extends AbstractBlock {
     return features;
   }
 
-  /** The linear layer; its {@code weight} parameter is {@code [C, K]}. */
-  public Linear classifier() {
-    return classifier;
+  /** The classifier weights {@code w = [C, K]} of the GAP head (owned by the model; do not close). */
+  public NDArray classWeights() {
+    if (classifier == null) {
+      throw new IllegalStateException("a " + options.head().pooling() + " head has class maps, not GAP weights");
+    }
+    return classifier.getParameters().get("weight").getArray();
   }
 
-  /** The classifier weights {@code w = [C, K]} (owned by the model; do not close). */
-  public NDArray classWeights() {
-    return classifier.getParameters().get("weight").getArray();
+  /** The class-map head, or null for the GAP head. */
+  public ClassMapHead classMapHead() {
+    return classMapHead;
+  }
+
+  /**
+   * Checks the head's options against the size of the last conv's map for {@code o}'s input size,
+   * without building weights, so that an impossible setting fails before any work.
+   */
+  public static void checkHead(CamNetOptions o) {
+    Shape f = featureBlock(o).getOutputShapes(new Shape[] {new Shape(1, 3, o.imageSize(), o.imageSize())})[0];
+    o.head().checkRegions((int) (f.get(2) * f.get(3)));
   }
 
   /** A fresh copy of the conv part for {@code o}, for heads other than GAP + linear. */
@@ -101,7 +124,9 @@ public final class CamNet extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray f = features.forward(ps, inputs, training, params).singletonOrThrow();
-    return classifier.forward(ps, new NDList(globalAveragePool(f)), training, params);
+    return classifier != null
+        ? classifier.forward(ps, new NDList(globalAveragePool(f)), training, params)
+        : classMapHead.forward(ps, new NDList(f), training, params);
   }
 
   /**
@@ -110,7 +135,9 @@ public final class CamNet extends AbstractBlock {
    */
   public NDList forwardWithFeatures(ParameterStore ps, NDArray input, boolean training) {
     NDArray f = features.forward(ps, new NDList(input), training).singletonOrThrow();
-    NDArray logits = classifier.forward(ps, new NDList(globalAveragePool(f)), training).singletonOrThrow();
+    NDArray logits = classifier != null
+        ? classifier.forward(ps, new NDList(globalAveragePool(f)), training).singletonOrThrow()
+        : classMapHead.forward(ps, new NDList(f), training).singletonOrThrow();
     return new NDList(f, logits);
   }
 
@@ -123,6 +150,11 @@ public final class CamNet extends AbstractBlock {
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     features.initialize(manager, dataType, inputShapes);
     Shape f = features.getOutputShapes(inputShapes)[0];
-    classifier.initialize(manager, dataType, new Shape(f.get(0), f.get(1)));
+    options.head().checkRegions((int) (f.get(2) * f.get(3)));
+    if (classifier != null) {
+      classifier.initialize(manager, dataType, new Shape(f.get(0), f.get(1)));
+    } else {
+      classMapHead.initialize(manager, dataType, f);
+    }
   }
 }

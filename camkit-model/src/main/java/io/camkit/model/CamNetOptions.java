@@ -23,11 +23,13 @@ import io.camkit.core.Options;
  * @param featureMaps K, the channels of the last conv (the maps CAM weighs)
  * @param mean value subtracted from every input channel in [0, 1] before the net
  * @param std value the centred input is divided by
+ * @param head the classifier head: GAP + linear (default) or a pooled class-map head
  */
 public record CamNetOptions(
-    int imageSize, int classes, int width, int featureMaps, float mean, float std) {
+    int imageSize, int classes, int width, int featureMaps, float mean, float std, HeadOptions head) {
 
   public CamNetOptions {
+    head = head == null ? HeadOptions.gap() : head; // model cards written before heads existed
     Options.check(imageSize >= 16 && imageSize <= 4096, "image-size", imageSize, "16..4096");
     Options.check(classes >= 2, "classes", classes, ">= 2");
     Options.check(width >= 1 && width <= 512, "width", width, "1..512");
@@ -37,7 +39,7 @@ public record CamNetOptions(
 
   /** The default network for {@code classes} classes on {@code imageSize} images. */
   public static CamNetOptions defaults(int imageSize, int classes) {
-    return new CamNetOptions(imageSize, classes, 32, 128, 0.5f, 0.25f);
+    return new CamNetOptions(imageSize, classes, 32, 128, 0.5f, 0.25f, HeadOptions.gap());
   }
 
 }
