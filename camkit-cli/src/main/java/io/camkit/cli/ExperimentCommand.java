@@ -4,9 +4,7 @@ import io.camkit.experiments.PoolingExperiment;
 import io.camkit.experiments.RegularizerExperiment;
 import io.camkit.experiments.ShiftExperiment;
 import io.camkit.model.train.TrainOptions;
-import io.camkit.model.train.TrainingListener;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,7 +51,7 @@ final class ExperimentCommand implements Runnable {
       TrainOptions opts = new TrainOptions(epochs, t.batchSize(), t.learningRate(), t.weightDecay(), t.warmupSteps(),
           false, 0, seed);
       var settings = new ShiftExperiment.Settings(mnist, trainSize, testSize, opts, D.dropout());
-      ShiftExperiment.run(settings, out, Listeners::listener);
+      ShiftExperiment.run(settings, out, TrainingProgress::new);
       return report(out, "shift");
     }
   }
@@ -87,7 +85,7 @@ final class ExperimentCommand implements Runnable {
     public Integer call() throws Exception {
       var d = RegularizerExperiment.Settings.defaults();
       RegularizerExperiment.run(new RegularizerExperiment.Settings(d.data(), training(d.training())), out,
-          Listeners::listener);
+          TrainingProgress::new);
       return report(out, "regularizer");
     }
   }
@@ -99,34 +97,8 @@ final class ExperimentCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       var d = PoolingExperiment.Settings.defaults();
-      PoolingExperiment.run(new PoolingExperiment.Settings(d.data(), training(d.training())), out, Listeners::listener);
+      PoolingExperiment.run(new PoolingExperiment.Settings(d.data(), training(d.training())), out, TrainingProgress::new);
       return report(out, "pooling");
-    }
-  }
-
-  /** Progress of one model's training in an experiment. */
-  static final class Listeners {
-    private Listeners() {}
-
-    static TrainingListener listener(String name) {
-      return new TrainingListener() {
-        Progress bar;
-
-        @Override
-        public void onStart(long totalSteps, long doneSteps) {
-          bar = new Progress("train " + name, totalSteps, doneSteps, "steps");
-        }
-
-        @Override
-        public void onStep(long step, int epoch, double loss, double accuracy) {
-          bar.step(step, String.format(Locale.ROOT, "epoch %d loss %.3f acc %.3f", epoch, loss, accuracy));
-        }
-
-        @Override
-        public void onFinish() {
-          bar.close();
-        }
-      };
     }
   }
 }

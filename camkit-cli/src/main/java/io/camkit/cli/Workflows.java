@@ -14,7 +14,6 @@ import io.camkit.model.train.CamNetTrainer;
 import io.camkit.model.train.Checkpoint;
 import io.camkit.model.train.EpochStats;
 import io.camkit.model.train.TrainOptions;
-import io.camkit.model.train.TrainingListener;
 import io.camkit.render.EvaluationPictures;
 import io.camkit.render.TrainingCurves;
 import java.io.IOException;
@@ -47,37 +46,8 @@ final class Workflows {
     Path modelDir = out.resolve("model");
     try (CamModel model = CamNetTrainer.newModel(net, train.classes(), opts.seed())) {
       List<EpochStats> history;
-      Progress[] bar = new Progress[1];
-      String[] lastVal = {""};
-      TrainingListener listener =
-          new TrainingListener() {
-            @Override
-            public void onStart(long totalSteps, long doneSteps) {
-              bar[0] = new Progress("train", totalSteps, doneSteps, "steps");
-            }
-
-            @Override
-            public void onStep(long step, int epoch, double loss, double accuracy) {
-              bar[0].step(step, String.format(Locale.ROOT, "epoch %d loss %.3f acc %.3f%s", epoch, loss, accuracy,
-                  lastVal[0]));
-            }
-
-            @Override
-            public void onEpoch(EpochStats s) {
-              lastVal[0] = String.format(Locale.ROOT, " | val acc %.3f (epoch %d)", s.valAccuracy(), s.epoch());
-              if (!bar[0].terminal()) {
-                org.slf4j.LoggerFactory.getLogger(Workflows.class).info(String.format(Locale.ROOT,
-                    "epoch %d: train loss %.3f acc %.3f | val loss %.3f acc %.3f | %.0f img/s, checkpoint saved",
-                    s.epoch(), s.trainLoss(), s.trainAccuracy(), s.valLoss(), s.valAccuracy(), s.imagesPerSecond()));
-              }
-            }
-          };
-      try {
-        history = new CamNetTrainer(opts, listener).fit(model, train, val, Optional.of(checkpoints));
-      } finally {
-        if (bar[0] != null) {
-          bar[0].close();
-        }
+      try (TrainingProgress progress = new TrainingProgress("train")) {
+        history = new CamNetTrainer(opts, progress).fit(model, train, val, Optional.of(checkpoints));
       }
       ModelCard card = new ModelCard(Version.get(), Instant.now().toString(), "camnet", net, train.classes(), opts,
           DataDescription.of(train, dataSource), history);

@@ -30,14 +30,22 @@ public final class Scorer {
     List<Box> gt = sample.objectsOf(truth).stream().map(ObjectAnnotation::box).toList();
     Optional<Box> predBox = localizer.localizeNormalised(predictedMap).box();
     Optional<Box> gtKnownBox = predicted == truth ? predBox : localizer.localizeNormalised(trueMap).box();
-    boolean[] hits = new boolean[LocalizationMetrics.TAU_STEPS];
-    for (int i = 0; i < hits.length; i++) {
-      Optional<Box> b = new ThresholdLocalizer(LocalizationMetrics.tauAt(i)).localizeNormalised(trueMap).box();
-      hits[i] = bestIou(b, gt) >= LocalizationMetrics.IOU_THRESHOLD;
-    }
     return new ImageOutcome(
         sample.id(), truth, predicted, confidence, gt, predBox, gtKnownBox,
-        bestIou(predBox, gt), bestIou(gtKnownBox, gt), hits);
+        bestIou(predBox, gt), bestIou(gtKnownBox, gt), hitsPerTau(trueMap, gt));
+  }
+
+  /**
+   * For each τ of the MaxBoxAcc grid, whether the box of {@code map} (normalised, at image
+   * resolution) at τ has IoU ≥ 0.5 with one of {@code truth}.
+   */
+  public static boolean[] hitsPerTau(HeatMap map, List<Box> truth) {
+    boolean[] hits = new boolean[LocalizationMetrics.TAU_STEPS];
+    for (int i = 0; i < hits.length; i++) {
+      Optional<Box> b = new ThresholdLocalizer(LocalizationMetrics.tauAt(i)).localizeNormalised(map).box();
+      hits[i] = bestIou(b, truth) >= LocalizationMetrics.IOU_THRESHOLD;
+    }
+    return hits;
   }
 
   /** The best IoU of {@code box} with any of {@code truth}; 0 for no box. */

@@ -12,6 +12,21 @@ import java.util.List;
 final class DatasetArrays {
   private DatasetArrays() {}
 
+  /** The train and test splits of a built-in benchmark, as images and as arrays for {@code net}. */
+  record Splits(Dataset train, Dataset test, CamNetOptions net, ArrayTrainer.Data trainData, ArrayTrainer.Data testData) {
+    static Splits of(io.camkit.dataset.shapes.ShapesOptions options, boolean multiLabel) {
+      var gen = new io.camkit.dataset.shapes.ShapesGenerator(options);
+      Dataset train = gen.generate(io.camkit.dataset.Split.TRAIN);
+      Dataset test = gen.generate(io.camkit.dataset.Split.TEST);
+      CamNetOptions net = CamNetOptions.defaults(options.imageSize(), train.classes().size());
+      return new Splits(train, test, net, DatasetArrays.of(train, net, multiLabel), DatasetArrays.of(test, net, multiLabel));
+    }
+
+    int classes() {
+      return train.classes().size();
+    }
+  }
+
   static ArrayTrainer.Data of(Dataset d, CamNetOptions net, boolean multiLabel) {
     int s = net.imageSize();
     int classes = d.classes().size();

@@ -8,24 +8,15 @@ import io.camkit.core.HeatMap;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.ObjectAnnotation;
 import io.camkit.dataset.Sample;
-import io.camkit.dataset.Split;
-import io.camkit.dataset.shapes.ShapesGenerator;
 import io.camkit.dataset.shapes.ShapesOptions;
 import io.camkit.evaluate.AveragePrecision;
 import io.camkit.evaluate.LocalizationMetrics;
 import io.camkit.evaluate.Scorer;
 import io.camkit.localize.ThresholdLocalizer;
 import io.camkit.model.CamNet;
-import io.camkit.model.CamNetOptions;
+import io.camkit.model.HeadOptions;
 import io.camkit.model.arch.ClassMapHead;
 import io.camkit.model.arch.PooledClassifier;
-import io.camkit.model.pooling.GlobalAveragePooling;
-import io.camkit.model.pooling.GlobalMaxPooling;
-import io.camkit.model.pooling.LogSumExpPooling;
-import io.camkit.model.pooling.RegionCount;
-import io.camkit.model.pooling.SpatialPooling;
-import io.camkit.model.pooling.WeldonPooling;
-import io.camkit.model.pooling.WildcatPooling;
 import io.camkit.model.train.ArrayTrainer;
 import io.camkit.model.train.TrainOptions;
 import io.camkit.model.train.TrainingListener;
@@ -37,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -67,32 +57,29 @@ public final class PoolingExperiment {
   public record Row(String pooling, double mAP, double gtKnownLoc, double maxBoxAcc, double tauStar,
       double pointingGame, double trainSeconds) {}
 
-  /** The compared schemes: name, pooling and maps per class. */
-  static Map<String, Object[]> schemes() {
-    Map<String, Object[]> m = new LinkedHashMap<>();
-    m.put("GAP", new Object[] {new GlobalAveragePooling(), 1});
-    m.put("GMP", new Object[] {new GlobalMaxPooling(), 1});
-    m.put("LSE (β=5)", new Object[] {new LogSumExpPooling(5), 1});
-    m.put("WELDON (k⁺=k⁻=5)", new Object[] {new WeldonPooling(5, 5), 1});
-    m.put("WILDCAT (M=4, k⁺=k⁻=5, α=0.7)",
-        new Object[] {new WildcatPooling(4, RegionCount.of(5), RegionCount.of(5), 0.7), 4});
+  /** The compared heads (built from {@link HeadOptions}, the same factory as {@code camkit train --pooling}). */
+  static Map<String, HeadOptions> schemes() {
+    Map<String, HeadOptions> m = new LinkedHashMap<>();
+    m.put("GAP", new HeadOptions("gap", 5, 5, 0.7, 5, 1)); // GAP over class maps ≡ GAP + linear
+    m.put("GMP", new HeadOptions("gmp", 5, 5, 0.7, 5, 1));
+    m.put("LSE (β=5)", new HeadOptions("lse", 5, 5, 0.7, 5, 1));
+    m.put("WELDON (k⁺=k⁻=5)", new HeadOptions("weldon", 5, 5, 1, 5, 1));
+    m.put("WILDCAT (M=4, k⁺=k⁻=5, α=0.7)", new HeadOptions("wildcat", 5, 5, 0.7, 5, 4));
     return m;
   }
 
   public static List<Row> run(Settings s, Path out, Function<String, TrainingListener> listeners) throws IOException {
-    ShapesGenerator gen = new ShapesGenerator(s.data());
-    Dataset train = gen.generate(Split.TRAIN);
-    Dataset test = gen.generate(Split.TEST);
-    CamNetOptions net = CamNetOptions.defaults(s.data().imageSize(), train.classes().size());
-    ArrayTrainer.Data trainData = DatasetArrays.of(train, net, true);
-    ArrayTrainer.Data testData = DatasetArrays.of(test, net, true);
-    ArrayTrainer.Data none = new ArrayTrainer.Data(trainData.itemShape(), List.of(), new long[0], List.of());
-    int classes = train.classes().size();
+    DatasetArrays.Splits splits = DatasetArrays.Splits.of(s.data(), true);
+    Dataset test = splits.test();
+    ArrayTrainer.Data trainData = splits.trainData();
+    ArrayTrainer.Data testData = splits.testData();
+    ArrayTrainer.Data none = ArrayTrainer.Data.empty(trainData.itemShape());
+    int classes = splits.classes();
     List<Row> rows = new ArrayList<>();
     for (var e : schemes().entrySet()) {
-      SpatialPooling pooling = (SpatialPooling) e.getValue()[0];
-      int maps = (Integer) e.getValue()[1];
-      PooledClassifier block = new PooledClassifier(CamNet.featureBlock(net), new ClassMapHead(classes, maps, pooling));
+      HeadOptions head = e.getValue();
+      PooledClassifier block = new PooledClassifier(CamNet.featureBlock(splits.net()),
+          new ClassMapHead(classes, head.mapsPerClass(), head.spatialPooling()));
       try (NDManager m = NDManager.newBaseManager()) {
         long t0 = System.nanoTime();
         ArrayTrainer.fit(block, m, trainData, none, s.training(), listeners.apply(e.getKey()));
@@ -150,9 +137,9 @@ public final class PoolingExperiment {
             if (Scorer.bestIou(localizer.localizeNormalised(map).box(), truth) >= LocalizationMetrics.IOU_THRESHOLD) {
               hits++;
             }
+            boolean[] tauHits = Scorer.hitsPerTau(map, truth);
             for (int t = 0; t < hitsPerTau.length; t++) {
-              Optional<Box> b = new ThresholdLocalizer(LocalizationMetrics.tauAt(t)).localizeNormalised(map).box();
-              if (Scorer.bestIou(b, truth) >= LocalizationMetrics.IOU_THRESHOLD) {
+              if (tauHits[t]) {
                 hitsPerTau[t]++;
               }
             }

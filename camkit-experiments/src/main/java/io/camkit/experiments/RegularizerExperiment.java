@@ -7,9 +7,6 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
-import io.camkit.dataset.Dataset;
-import io.camkit.dataset.Split;
-import io.camkit.dataset.shapes.ShapesGenerator;
 import io.camkit.dataset.shapes.ShapesOptions;
 import io.camkit.model.CamNet;
 import io.camkit.model.arch.ParameterCount;
@@ -53,14 +50,12 @@ public final class RegularizerExperiment {
   public record Row(String head, long parameters, double trainError, double testError) {}
 
   public static List<Row> run(Settings s, Path out, Function<String, TrainingListener> listeners) throws IOException {
-    ShapesGenerator gen = new ShapesGenerator(s.data());
-    Dataset train = gen.generate(Split.TRAIN);
-    Dataset test = gen.generate(Split.TEST);
-    CamNetOptions net = CamNetOptions.defaults(s.data().imageSize(), train.classes().size());
-    ArrayTrainer.Data trainData = DatasetArrays.of(train, net, false);
-    ArrayTrainer.Data testData = DatasetArrays.of(test, net, false);
-    ArrayTrainer.Data none = new ArrayTrainer.Data(trainData.itemShape(), List.of(), new long[0]);
-    int classes = train.classes().size();
+    DatasetArrays.Splits splits = DatasetArrays.Splits.of(s.data(), false);
+    CamNetOptions net = splits.net();
+    ArrayTrainer.Data trainData = splits.trainData();
+    ArrayTrainer.Data testData = splits.testData();
+    ArrayTrainer.Data none = ArrayTrainer.Data.empty(trainData.itemShape());
+    int classes = splits.classes();
     Map<String, Supplier<Block>> heads = new LinkedHashMap<>();
     heads.put("FC", () -> fc(net, classes, 0f));
     heads.put("FC + dropout", () -> fc(net, classes, 0.5f));

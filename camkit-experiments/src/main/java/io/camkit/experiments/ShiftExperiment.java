@@ -78,7 +78,7 @@ public final class ShiftExperiment {
     ArrayTrainer.Data centred = place(digits, order, s.trainSize(), s.testSize(), null);
     ArrayTrainer.Data shifted = place(digits, order, s.trainSize(), s.testSize(), new SplittableRandom(seed + 1));
     // No validation split: nothing is selected on held-out data, and the test digits stay unseen.
-    ArrayTrainer.Data none = new ArrayTrainer.Data(train.itemShape(), List.of(), new long[0]);
+    ArrayTrainer.Data none = ArrayTrainer.Data.empty(train.itemShape());
     List<Row> rows = new ArrayList<>();
     Map<String, Block> models = new LinkedHashMap<>();
     models.put("CNN-flatten", KerasBaselines.cnnFlatten(10, s.dropout()));

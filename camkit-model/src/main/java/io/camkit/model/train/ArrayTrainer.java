@@ -45,6 +45,11 @@ public final class ArrayTrainer {
       this(itemShape, inputs, labels, null);
     }
 
+    /** No data: for a run without a validation split. */
+    public static Data empty(Shape itemShape) {
+      return new Data(itemShape, List.of(), new long[0]);
+    }
+
     public boolean multiLabel() {
       return multiHot != null;
     }
