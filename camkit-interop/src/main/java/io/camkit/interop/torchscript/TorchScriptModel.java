@@ -1,0 +1,241 @@
+package io.camkit.interop.torchscript;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import io.camkit.core.CamkitException;
+import io.camkit.core.RgbImage;
+import io.camkit.model.layers.LayerInfo;
+import io.camkit.model.layers.LayeredModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A TorchScript classifier that exports {@code features(x)}/{@code head(f)} method pairs (one pair
+ * per targetable layer, named in its {@link TorchScriptCard}), run by DJL's PyTorch engine.
+ *
+ * <p>It is loaded with {@code trainParam=true} (DJL's inference-mode loading cannot record
+ * autograd), its parameters frozen and the module in eval mode, so batch norm uses its running
+ * statistics. A method other than {@code forward} is selected by an extra input named {@code
+ * module_method:NAME}.
+ *
+ * <p>CAM needs the classifier weights {@code w [C, K]}; a frozen export has none to read, so they
+ * are <em>measured</em>: if {@code head(A) = w · GAP(A) + b} then {@code head} of a constant map
+ * equal to 1 on channel k and 0 elsewhere is {@code w[:, k] + b}. K + 1 such probes give {@code
+ * w}; a random probe then confirms the head is GAP + linear (to 1e-4 relative), otherwise CAM is
+ * refused for that layer.
+ */
+public final class TorchScriptModel implements LayeredModel {
+  private static final String METHOD = "module_method:";
+
+  private final Model model;
+  private final Block block;
+  private final TorchScriptCard card;
+  private final List<LayerInfo> layers = new ArrayList<>();
+  private final List<String> classes;
+  private final Map<String, Optional<NDArray>> weights = new HashMap<>();
+  private final String description;
+
+  private TorchScriptModel(Model model, TorchScriptCard card, String description) {
+    this.model = model;
+    this.block = model.getBlock();
+    this.card = card;
+    this.description = description;
+    block.freezeParameters(true);
+    int classCount = -1;
+    try (NDManager scope = model.getNDManager().newSubManager()) {
+      NDArray x = scope.zeros(new Shape(1, 3, card.height(), card.width()));
+      for (TorchScriptCard.Split s : card.splits()) {
+        NDArray a = run(scope, s.features(), x);
+        if (a.getShape().dimension() != 4) {
+          throw new CamkitException("method " + s.features() + " of " + description + " returns " + a.getShape()
+              + ", not a [N, K, h, w] feature map");
+        }
+        NDArray y = run(scope, s.head(), a);
+        classCount = (int) y.getShape().get(1);
+        Shape sh = a.getShape();
+        layers.add(new LayerInfo(s.layer(), "TorchScript " + s.features() + "/" + s.head(),
+            new long[] {sh.get(1), sh.get(2), sh.get(3)}));
+      }
+    }
+    if (!card.classes().isEmpty() && card.classes().size() != classCount) {
+      throw new CamkitException(description + " has " + classCount + " outputs but its card names "
+          + card.classes().size() + " classes");
+    }
+    List<String> names = new ArrayList<>(card.classes());
+    for (int i = names.size(); i < classCount; i++) {
+      names.add(Integer.toString(i));
+    }
+    this.classes = List.copyOf(names);
+  }
+
+  /** Loads {@code file} with the card beside it. */
+  public static TorchScriptModel load(Path file) {
+    return load(file, TorchScriptCard.besides(file));
+  }
+
+  public static TorchScriptModel load(Path file, TorchScriptCard card) {
+    if (!Files.isRegularFile(file)) {
+      throw new CamkitException("no such model file: " + file);
+    }
+    Model m = Model.newInstance(file.getFileName().toString(), "PyTorch");
+    try {
+      m.load(file, null, Map.of("trainParam", "true"));
+      return new TorchScriptModel(m, card, file.getFileName().toString());
+    } catch (IOException | MalformedModelException | RuntimeException e) {
+      m.close();
+      if (e instanceof CamkitException c) {
+        throw c;
+      }
+      throw new CamkitException("cannot load TorchScript model " + file + ": " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "" : s.lines().findFirst().orElse("");
+  }
+
+  private NDArray run(NDManager scope, String method, NDArray in) {
+    NDArray marker = scope.create(0f);
+    marker.setName(METHOD + method);
+    NDList out;
+    try {
+      out = block.forward(new ParameterStore(scope, false), new NDList(in, marker), false);
+    } catch (RuntimeException e) {
+      throw new CamkitException("method " + method + " of " + description + " failed: " + firstLine(e.getMessage()), e);
+    }
+    NDArray r = out.get(0);
+    r.attach(scope);
+    return r;
+  }
+
+  public TorchScriptCard card() {
+    return card;
+  }
+
+  @Override
+  public List<String> classes() {
+    return classes;
+  }
+
+  @Override
+  public List<LayerInfo> layers() {
+    return List.copyOf(layers);
+  }
+
+  @Override
+  public int[] inputSize() {
+    return new int[] {card.height(), card.width()};
+  }
+
+  @Override
+  public NDArray input(NDManager scope, List<RgbImage> images) {
+    int h = card.height();
+    int w = card.width();
+    int plane = 3 * h * w;
+    float[] data = new float[images.size() * plane];
+    float[] mean = card.mean();
+    float[] std = card.std();
+    for (int i = 0; i < images.size(); i++) {
+      images.get(i).resize(w, h).toChw(data, i * plane);
+      for (int c = 0; c < 3; c++) {
+        int off = i * plane + c * h * w;
+        for (int p = 0; p < h * w; p++) {
+          data[off + p] = (data[off + p] - mean[c]) / std[c];
+        }
+      }
+    }
+    return scope.create(data, new Shape(images.size(), 3, h, w));
+  }
+
+  @Override
+  public NDArray logits(NDManager scope, NDArray x) {
+    TorchScriptCard.Split last = card.splits().get(card.splits().size() - 1);
+    return run(scope, last.head(), run(scope, last.features(), x));
+  }
+
+  @Override
+  public NDArray features(NDManager scope, NDArray x, String layer) {
+    return run(scope, split(layer).features(), x);
+  }
+
+  @Override
+  public NDArray head(NDManager scope, NDArray a, String layer) {
+    return run(scope, split(layer).head(), a);
+  }
+
+  private TorchScriptCard.Split split(String layer) {
+    layer(layer);
+    return card.splits().stream().filter(s -> s.layer().equals(layer)).findFirst().orElseThrow();
+  }
+
+  @Override
+  public boolean supportsGradients() {
+    return true;
+  }
+
+  @Override
+  public synchronized Optional<NDArray> classifierWeights(String layer) {
+    LayerInfo info = layer(layer);
+    return weights.computeIfAbsent(layer, l -> probe(l, info));
+  }
+
+  private Optional<NDArray> probe(String layer, LayerInfo info) {
+    long[] s = info.shape();
+    int k = (int) s[0];
+    NDManager keep = model.getNDManager();
+    try (NDManager scope = keep.newSubManager()) {
+      // row 0: all zeros (gives b); row j+1: channel j = 1 everywhere (gives w[:, j] + b)
+      NDArray eye = scope.eye(k);
+      NDArray probes = scope.zeros(new Shape(1, k)).concat(eye, 0).reshape(k + 1, k, 1, 1)
+          .repeat(2, s[1]).repeat(3, s[2]);
+      List<NDArray> outs = new ArrayList<>();
+      for (int from = 0; from <= k; from += 64) {
+        long to = Math.min(k + 1, from + 64);
+        outs.add(head(scope, probes.get(from + ":" + to), layer));
+      }
+      NDArray y = NDArrays.concat(outs); // [K+1, C]
+      NDArray b = y.get("0"); // [C]
+      NDArray w = y.get("1:").sub(b).transpose(); // [C, K]
+      // confirm linearity in GAP(A) on a random map
+      ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(12345);
+      NDArray a = scope.randomUniform(0, 2, new Shape(1, s[0], s[1], s[2]));
+      NDArray expected = w.matMul(a.reshape(1, k, s[1] * s[2]).mean(new int[] {2}).transpose()).transpose().add(b);
+      NDArray actual = head(scope, a, layer);
+      float err = actual.sub(expected).abs().max().getFloat();
+      float scale = Math.max(1e-6f, actual.abs().max().getFloat());
+      if (!(err <= 1e-4f * scale)) {
+        return Optional.empty();
+      }
+      w.attach(keep);
+      return Optional.of(w);
+    }
+  }
+
+  @Override
+  public String description() {
+    return description;
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+
+  private static final class NDArrays {
+    static NDArray concat(List<NDArray> l) {
+      return ai.djl.ndarray.NDArrays.concat(new NDList(l));
+    }
+  }
+}

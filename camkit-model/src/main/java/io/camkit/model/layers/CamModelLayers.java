@@ -1,0 +1,136 @@
+package io.camkit.model.layers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import io.camkit.core.RgbImage;
+import io.camkit.model.CamModel;
+import io.camkit.model.CamNet;
+import io.camkit.model.InputBatch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A camkit {@link CamModel} cut at any of its conv layers. The layers are the children of the
+ * net's {@code features} block, named {@code features.0}, {@code features.1}, … in forward order;
+ * the head after layer i is the remaining children followed by the classifier head. Batch norm
+ * runs in inference mode throughout. Does not own the model: closing this view leaves it open.
+ */
+public final class CamModelLayers implements LayeredModel {
+  private final CamModel model;
+  private final List<Block> blocks = new ArrayList<>();
+  private final List<LayerInfo> layers = new ArrayList<>();
+
+  public CamModelLayers(CamModel model) {
+    this.model = model;
+    Block features = model.net().features();
+    if (!(features instanceof SequentialBlock)) {
+      throw new IllegalArgumentException("the features block must be sequential");
+    }
+    int s = model.options().imageSize();
+    Shape shape = new Shape(1, 3, s, s);
+    int i = 0;
+    for (Pair<String, Block> child : features.getChildren()) {
+      Block b = child.getValue();
+      shape = b.getOutputShapes(new Shape[] {shape})[0];
+      blocks.add(b);
+      layers.add(new LayerInfo("features." + i, kind(b), new long[] {shape.get(1), shape.get(2), shape.get(3)}));
+      i++;
+    }
+  }
+
+  private static String kind(Block b) {
+    if (b instanceof SequentialBlock) {
+      return String.join(" + ", b.getChildren().values().stream().map(c -> c.getClass().getSimpleName()).toList());
+    }
+    return b.getClass().getSimpleName();
+  }
+
+  @Override
+  public List<String> classes() {
+    return model.classes();
+  }
+
+  @Override
+  public List<LayerInfo> layers() {
+    return List.copyOf(layers);
+  }
+
+  @Override
+  public int[] inputSize() {
+    int s = model.options().imageSize();
+    return new int[] {s, s};
+  }
+
+  @Override
+  public NDArray input(NDManager scope, List<RgbImage> images) {
+    return InputBatch.of(scope, images, model.options());
+  }
+
+  @Override
+  public NDArray logits(NDManager scope, NDArray x) {
+    return model.net().forwardWithFeatures(new ParameterStore(scope, false), x, false).get(1);
+  }
+
+  @Override
+  public NDArray features(NDManager scope, NDArray x, String layer) {
+    int end = index(layer);
+    ParameterStore ps = new ParameterStore(scope, false);
+    NDArray a = x;
+    for (int i = 0; i <= end; i++) {
+      a = blocks.get(i).forward(ps, new NDList(a), false).singletonOrThrow();
+    }
+    return a;
+  }
+
+  @Override
+  public NDArray head(NDManager scope, NDArray a, String layer) {
+    ParameterStore ps = new ParameterStore(scope, false);
+    NDArray f = a;
+    for (int i = index(layer) + 1; i < blocks.size(); i++) {
+      f = blocks.get(i).forward(ps, new NDList(f), false).singletonOrThrow();
+    }
+    CamNet net = model.net();
+    return net.classMapHead() != null
+        ? net.classMapHead().forward(ps, new NDList(f), false).singletonOrThrow()
+        : classifier().forward(ps, new NDList(CamNet.globalAveragePool(f)), false).singletonOrThrow();
+  }
+
+  private Block classifier() {
+    return model.net().getChildren().get("classifier");
+  }
+
+  @Override
+  public boolean supportsGradients() {
+    return true;
+  }
+
+  @Override
+  public Optional<NDArray> classifierWeights(String layer) {
+    if (index(layer) != blocks.size() - 1 || model.net().classMapHead() != null) {
+      return Optional.empty();
+    }
+    return Optional.of(model.net().classWeights());
+  }
+
+  @Override
+  public String description() {
+    return "camkit " + model.options().head().pooling() + " model, " + model.options().imageSize() + " px";
+  }
+
+  private int index(String layer) {
+    layer(layer);
+    return Integer.parseInt(layer.substring("features.".length()));
+  }
+
+  @Override
+  public void close() {
+    // the CamModel is owned by the caller
+  }
+}

@@ -1,0 +1,77 @@
+package io.camkit.model.layers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.camkit.core.CamkitException;
+import io.camkit.core.RgbImage;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A classifier as explainers see it: a network that can be cut at a named layer into
+ *
+ * <pre>  x [N, 3, H, W] --features(layer)--> A [N, K, h, w] --head(layer)--> y [N, C]</pre>
+ *
+ * so that a method can read the activations {@code A} of the target layer and differentiate the
+ * scores {@code y} with respect to {@code A} only: the backward pass runs through the head and
+ * stops at the layer. Implementations: camkit's own models ({@link CamModelLayers}) and imported
+ * TorchScript models. All arrays returned are attached to the {@code scope} given.
+ */
+public interface LayeredModel extends AutoCloseable {
+
+  /** Class names, index = output column. */
+  List<String> classes();
+
+  /** The layers that can be targeted, in forward order; the last is the default. */
+  List<LayerInfo> layers();
+
+  /** The default target layer: the last conv layer before global pooling. */
+  default String defaultLayer() {
+    List<LayerInfo> l = layers();
+    return l.get(l.size() - 1).name();
+  }
+
+  /** Input size {@code [H, W]} the images are resized to. */
+  int[] inputSize();
+
+  /** The images resized and scaled as the model expects: {@code [N, 3, H, W]}. */
+  NDArray input(NDManager scope, List<RgbImage> images);
+
+  /** The plain forward pass: {@code x [N, 3, H, W] → y [N, C]} (raw scores, pre-softmax). */
+  NDArray logits(NDManager scope, NDArray x);
+
+  /** Activations of {@code layer}: {@code x [N, 3, H, W] → A [N, K, h, w]}, no gradient kept. */
+  NDArray features(NDManager scope, NDArray x, String layer);
+
+  /**
+   * The rest of the net after {@code layer}: {@code A [N, K, h, w] → y [N, C]}, recorded for
+   * autograd when called inside a gradient collector.
+   */
+  NDArray head(NDManager scope, NDArray a, String layer);
+
+  /** Whether {@link #head} can be differentiated (false for forward-only backends). */
+  boolean supportsGradients();
+
+  /**
+   * The weights {@code w [C, K]} of a GAP + linear classifier reading {@code layer}, if the head
+   * after that layer is exactly that (the precondition of CAM).
+   */
+  Optional<NDArray> classifierWeights(String layer);
+
+  /** A short description for reports, e.g. "camnet (model.json)" or "resnet18.pt". */
+  String description();
+
+  /** Checks that {@code layer} exists, else fails with the list of valid names. */
+  default LayerInfo layer(String layer) {
+    for (LayerInfo l : layers()) {
+      if (l.name().equals(layer)) {
+        return l;
+      }
+    }
+    throw new CamkitException("no layer named '" + layer + "'; valid layers: "
+        + String.join(", ", layers().stream().map(LayerInfo::name).toList()));
+  }
+
+  @Override
+  void close();
+}
