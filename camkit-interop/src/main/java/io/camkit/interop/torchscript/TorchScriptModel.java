@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.camkit.core.CamkitException;
 import io.camkit.core.RgbImage;
@@ -29,6 +31,13 @@ import java.util.Optional;
  * autograd), its parameters frozen and the module in eval mode, so batch norm uses its running
  * statistics. A method other than {@code forward} is selected by an extra input named {@code
  * module_method:NAME}.
+ *
+ * <p>DJL runs a TorchScript method without autograd unless the block is in training mode, and
+ * switching the block to training mode also switches the module's batch norm and dropout to
+ * training behaviour. So the block is switched once (on a dummy input), the module is put back in
+ * eval mode underneath, and every later call runs with DJL's training flag: the head records
+ * autograd inside a gradient collector while batch norm keeps its running statistics; features
+ * and logits run with grad mode off.
  *
  * <p>CAM needs the classifier weights {@code w [C, K]}; a frozen export has none to read, so they
  * are <em>measured</em>: if {@code head(A) = w · GAP(A) + b} then {@code head} of a constant map
@@ -53,16 +62,17 @@ public final class TorchScriptModel implements LayeredModel {
     this.card = card;
     this.description = description;
     block.freezeParameters(true);
+    primeForGradients();
     int classCount = -1;
     try (NDManager scope = model.getNDManager().newSubManager()) {
       NDArray x = scope.zeros(new Shape(1, 3, card.height(), card.width()));
       for (TorchScriptCard.Split s : card.splits()) {
-        NDArray a = run(scope, s.features(), x);
+        NDArray a = withoutGrad(() -> run(scope, s.features(), x));
         if (a.getShape().dimension() != 4) {
           throw new CamkitException("method " + s.features() + " of " + description + " returns " + a.getShape()
               + ", not a [N, K, h, w] feature map");
         }
-        NDArray y = run(scope, s.head(), a);
+        NDArray y = withoutGrad(() -> run(scope, s.head(), a));
         classCount = (int) y.getShape().get(1);
         Shape sh = a.getShape();
         layers.add(new LayerInfo(s.layer(), "TorchScript " + s.features() + "/" + s.head(),
@@ -106,12 +116,31 @@ public final class TorchScriptModel implements LayeredModel {
     return s == null ? "" : s.lines().findFirst().orElse("");
   }
 
+  private void primeForGradients() {
+    TorchScriptCard.Split first = card.splits().get(0);
+    try (NDManager scope = model.getNDManager().newSubManager()) {
+      NDArray x = scope.zeros(new Shape(1, 3, card.height(), card.width()));
+      withoutGrad(() -> run(scope, first.features(), x));
+    }
+    JniUtils.enableInferenceMode((PtSymbolBlock) block);
+  }
+
+  private static NDArray withoutGrad(java.util.function.Supplier<NDArray> f) {
+    boolean prev = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      return f.get();
+    } finally {
+      JniUtils.setGradMode(prev);
+    }
+  }
+
   private NDArray run(NDManager scope, String method, NDArray in) {
     NDArray marker = scope.create(0f);
     marker.setName(METHOD + method);
     NDList out;
     try {
-      out = block.forward(new ParameterStore(scope, false), new NDList(in, marker), false);
+      out = block.forward(new ParameterStore(scope, false), new NDList(in, marker), true);
     } catch (RuntimeException e) {
       throw new CamkitException("method " + method + " of " + description + " failed: " + firstLine(e.getMessage()), e);
     }
@@ -162,12 +191,12 @@ public final class TorchScriptModel implements LayeredModel {
   @Override
   public NDArray logits(NDManager scope, NDArray x) {
     TorchScriptCard.Split last = card.splits().get(card.splits().size() - 1);
-    return run(scope, last.head(), run(scope, last.features(), x));
+    return withoutGrad(() -> run(scope, last.head(), run(scope, last.features(), x)));
   }
 
   @Override
   public NDArray features(NDManager scope, NDArray x, String layer) {
-    return run(scope, split(layer).features(), x);
+    return withoutGrad(() -> run(scope, split(layer).features(), x));
   }
 
   @Override

@@ -120,6 +120,14 @@ public final class CamModelLayers implements LayeredModel {
   }
 
   @Override
+  public Optional<NDArray> classMaps(NDManager scope, NDArray a, String layer) {
+    if (index(layer) != blocks.size() - 1 || model.net().classMapHead() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(model.headClassMaps(scope, a));
+  }
+
+  @Override
   public String description() {
     return "camkit " + model.options().head().pooling() + " model, " + model.options().imageSize() + " px";
   }

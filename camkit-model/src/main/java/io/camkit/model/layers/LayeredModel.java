@@ -58,6 +58,15 @@ public interface LayeredModel extends AutoCloseable {
    */
   Optional<NDArray> classifierWeights(String layer);
 
+  /**
+   * The class maps {@code [N, C, h, w]} of a class-map head (1×1 conv to class maps, then a
+   * spatial pooling) reading {@code layer}, for activations {@code a}: for such a head they are
+   * the CAM. Empty for any other head.
+   */
+  default Optional<NDArray> classMaps(NDManager scope, NDArray a, String layer) {
+    return Optional.empty();
+  }
+
   /** A short description for reports, e.g. "camnet (model.json)" or "resnet18.pt". */
   String description();
 

@@ -1,0 +1,203 @@
+package io.camkit.explain.method;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import io.camkit.core.CamkitException;
+import io.camkit.core.HeatMap;
+import io.camkit.core.RgbImage;
+import io.camkit.explain.target.Target;
+import io.camkit.explain.target.TargetSelector;
+import io.camkit.model.layers.LayeredModel;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The class activation map family: one base that owns everything but the method's own formula.
+ *
+ * <p>For a batch it runs the network once up to the target layer ({@code A = features(x)}, {@code
+ * [N, K, h, w]}), then the head ({@code y = head(A)}, {@code [N, C]}); gradient methods run the
+ * head inside a gradient collector with {@code A} as the only leaf, so the backward pass goes
+ * through the head and stops at the layer ({@code G = ∂s/∂A}). The targets are chosen from {@code
+ * y}; each target gives one {@link ClassMap} per image. A subclass supplies only its channel
+ * weights {@code w [N, K]} ({@link #weights}, giving the map {@code Σ_k w_k A_k}) or its whole map
+ * ({@link #maps}); ReLU, upsampling and normalisation are the {@link ClassMap}'s.
+ *
+ * <p>Maps that come out NaN, infinite or without any positive value are returned as they are
+ * (they normalise to zeros) and logged once per batch as a warning.
+ */
+public abstract class CamMethod {
+  private static final Logger LOG = LoggerFactory.getLogger(CamMethod.class);
+
+  /** Images per pass. */
+  private int batchSize = 8;
+
+  /** The name used on the command line and in reports, e.g. "gradcam". */
+  public abstract String name();
+
+  /** Whether the method needs {@code ∂s/∂A}. */
+  public boolean needsGradients() {
+    return true;
+  }
+
+  /**
+   * The channel weights {@code w [N, K]}; the map is then {@code Σ_k w_k A_k}.
+   *
+   * @param c the batch's capture
+   */
+  protected NDArray weights(LayerCapture c) {
+    throw new UnsupportedOperationException(name() + " defines its maps directly");
+  }
+
+  /** The raw maps {@code [N, h, w]} (before ReLU). Default: {@code Σ_k w_k A_k}. */
+  protected NDArray maps(LayerCapture c) {
+    return weightedSum(weights(c), c.activations());
+  }
+
+  /**
+   * {@code Σ_k w[n, k] A[n, k]}: weights {@code [N, K]} (or per-position weights {@code [N, K, h,
+   * w]}) times activations {@code [N, K, h, w]} → {@code [N, h, w]}.
+   */
+  public static NDArray weightedSum(NDArray w, NDArray a) {
+    long n = a.getShape().get(0);
+    long k = a.getShape().get(1);
+    long h = a.getShape().get(2);
+    long wd = a.getShape().get(3);
+    if (w.getShape().dimension() == 4) {
+      return w.mul(a).sum(new int[] {1});
+    }
+    return w.reshape(n, 1, k).batchMatMul(a.reshape(n, k, h * wd)).reshape(n, h, wd);
+  }
+
+  /** Sets the number of images per pass (≥ 1). */
+  public CamMethod batchSize(int images) {
+    if (images < 1) {
+      throw new IllegalArgumentException("option --batch-size = " + images + " is out of range (allowed: >= 1)");
+    }
+    this.batchSize = images;
+    return this;
+  }
+
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /**
+   * Explains images (any size: the model's {@link LayeredModel#input} resizes them).
+   *
+   * @return for each image in order, the maps of each selected target in order
+   */
+  public List<ClassMap> explain(LayeredModel model, List<RgbImage> images, String layer, TargetSelector targets) {
+    checkModel(model, layer);
+    List<ClassMap> out = new ArrayList<>();
+    for (int from = 0; from < images.size(); from += batchSize) {
+      try (NDManager scope = NDManager.newBaseManager(Engine.getEngine("PyTorch").getEngineName())) {
+        NDArray x = model.input(scope, images.subList(from, Math.min(images.size(), from + batchSize)));
+        out.addAll(explain(model, scope, x, layer, targets));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Explains one input batch {@code x [N, 3, H, W]} already prepared as the model expects.
+   *
+   * @return image-major: for image i, the maps of each target
+   */
+  public List<ClassMap> explain(LayeredModel model, NDManager scope, NDArray x, String layer, TargetSelector targets) {
+    checkModel(model, layer);
+    NDArray a = model.features(scope, x, layer);
+    NDArray y = model.head(scope, a, layer);
+    List<Target> chosen = targets.select(rows(y));
+    int n = (int) x.getShape().get(0);
+    List<List<ClassMap>> perTarget = new ArrayList<>();
+    for (Target t : chosen) {
+      LayerCapture c = capture(model, scope, layer, x, a, y, t);
+      NDArray m = maps(c);
+      perTarget.add(toMaps(c, m, (int) x.getShape().get(3), (int) x.getShape().get(2)));
+    }
+    List<ClassMap> out = new ArrayList<>(n * chosen.size());
+    for (int i = 0; i < n; i++) {
+      for (List<ClassMap> l : perTarget) {
+        out.add(l.get(i));
+      }
+    }
+    return out;
+  }
+
+  /** Fails with a clear message when the model cannot serve this method at {@code layer}. */
+  protected void checkModel(LayeredModel model, String layer) {
+    model.layer(layer);
+    if (needsGradients() && !model.supportsGradients()) {
+      throw new CamkitException(name() + " needs gradients, which " + model.description()
+          + " cannot give (forward-only backend); use cam or scorecam");
+    }
+  }
+
+  /** Captures activations, scores and (if needed) gradients for one target. */
+  protected LayerCapture capture(
+      LayeredModel model, NDManager scope, String layer, NDArray x, NDArray a, NDArray y, Target t) {
+    if (!needsGradients()) {
+      return new LayerCapture(model, scope, layer, x, a, null, y, t.score(y), t);
+    }
+    NDArray[] sg = scoreAndGradient(model, layer, a, t);
+    return new LayerCapture(model, scope, layer, x, a, sg[1], y, sg[0], t);
+  }
+
+  /**
+   * {@code s = target(head(A))} and {@code ∂s/∂A}, with A a fresh leaf so the backward pass stops
+   * at the layer.
+   *
+   * @return {@code [s [N], G [N, K, h, w]]}
+   */
+  protected static NDArray[] scoreAndGradient(LayeredModel model, String layer, NDArray a, Target t) {
+    NDArray leaf = a.duplicate(); // a copy: the activations may be inference tensors (TorchScript)
+    leaf.setRequiresGradient(true);
+    NDArray s;
+    try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+      NDArray y = model.head(leaf.getManager(), leaf, layer);
+      s = t.score(y);
+      gc.backward(s.sum());
+    }
+    NDArray g = leaf.getGradient().duplicate();
+    return new NDArray[] {s.stopGradient(), g};
+  }
+
+  private List<ClassMap> toMaps(LayerCapture c, NDArray maps, int imageWidth, int imageHeight) {
+    int n = c.batch();
+    int h = (int) maps.getShape().get(1);
+    int w = (int) maps.getShape().get(2);
+    float[] data = maps.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+    float[] scores = c.scores().toFloatArray();
+    List<ClassMap> out = new ArrayList<>(n);
+    int degenerate = 0;
+    for (int i = 0; i < n; i++) {
+      float[] m = new float[h * w];
+      System.arraycopy(data, i * h * w, m, 0, h * w);
+      ClassMap cm = new ClassMap(name(), c.layer(), c.target().classOf(i), scores[i], new HeatMap(w, h, m),
+          imageWidth, imageHeight);
+      degenerate += cm.isDegenerate() ? 1 : 0;
+      out.add(cm);
+    }
+    if (degenerate > 0) {
+      LOG.warn("{} of {} {} maps at {} are NaN or have no positive value; they are returned as zeros",
+          degenerate, n, name(), c.layer());
+    }
+    return out;
+  }
+
+  /** {@code [N, C]} as rows. */
+  static float[][] rows(NDArray y) {
+    int n = (int) y.getShape().get(0);
+    int c = (int) y.getShape().get(1);
+    float[] d = y.toFloatArray();
+    float[][] r = new float[n][c];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(d, i * c, r[i], 0, c);
+    }
+    return r;
+  }
+}

@@ -1,0 +1,48 @@
+package io.camkit.explain.method;
+
+import io.camkit.core.HeatMap;
+
+/**
+ * One explanation map: what a method says about one image and one target.
+ *
+ * @param method the method's name, e.g. "gradcam"
+ * @param layer the target layer
+ * @param classIndex the class explained, or -1 for a target that is not one class
+ * @param score the target's score on the image (the raw logit for a class target)
+ * @param raw the map as the method defines it, before ReLU and normalisation, at its own
+ *     resolution (the layer's {@code h × w}; the image's for super-resolution methods)
+ * @param imageWidth width of the network input the map explains
+ * @param imageHeight height of the network input the map explains
+ */
+public record ClassMap(
+    String method, String layer, int classIndex, float score, HeatMap raw, int imageWidth, int imageHeight) {
+
+  /** "h×w" of {@link #raw}. */
+  public String resolution() {
+    return raw.height() + "×" + raw.width();
+  }
+
+  /**
+   * {@code ReLU} then min-max to [0, 1] at the map's own resolution: the {@code norm7} stage of
+   * pytorch-grad-cam's {@code scale_cam_image} ({@code (x − min) / (max − min + 1e-7)}). Only the
+   * positive evidence counts (Selvaraju et al. 2017, Eq. 2). A NaN, infinite or all-zero map
+   * gives zeros ({@link #isDegenerate()} tells which).
+   */
+  public HeatMap normalized() {
+    return raw.relu().normalized();
+  }
+
+  /**
+   * The map at the input's resolution: {@link #normalized()}, bilinear resize (half-pixel centres,
+   * like {@code cv2.resize} and {@code F.interpolate(align_corners=False)}), ReLU and min-max
+   * again, so that the maximum is exactly 1 (pytorch-grad-cam's public output).
+   */
+  public HeatMap upsampled() {
+    return normalized().resize(imageWidth, imageHeight).relu().normalized();
+  }
+
+  /** True when the map is NaN/infinite somewhere or has no positive value: it normalises to zeros. */
+  public boolean isDegenerate() {
+    return !raw.isFinite() || raw.max() <= 0f;
+  }
+}

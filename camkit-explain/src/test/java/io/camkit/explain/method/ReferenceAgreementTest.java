@@ -1,0 +1,158 @@
+package io.camkit.explain.method;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.camkit.core.HeatMap;
+import io.camkit.core.io.Npy;
+import io.camkit.core.testing.SharedData;
+import io.camkit.explain.target.ClassTarget;
+import io.camkit.explain.target.TargetSelector;
+import io.camkit.interop.torchscript.TorchScriptCard;
+import io.camkit.interop.torchscript.TorchScriptModel;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every method against the maps pytorch-grad-cam ({@code pgc_*}) and torch-cam ({@code tc_*})
+ * compute for the reference ResNet-18 of {@code ../shared/refs} (see its README), at layer4
+ * (7×7) and layer3 (14×14), to 1e-4 max abs difference: raw (before ReLU), normalised at the map's
+ * resolution, and upsampled to 224×224.
+ */
+@Tag("shared-data")
+class ReferenceAgreementTest {
+  static final float TOL = 1e-4f;
+  static final int TOP1 = 238;
+  static TorchScriptModel model;
+  static NDManager scope;
+  static NDArray x;
+
+  @BeforeAll
+  static void load() {
+    model = TorchScriptModel.load(SharedData.ref("resnet18_seed0_split.torchscript.pt"),
+        new TorchScriptCard(224, 224, null, null, null, List.of(
+            new TorchScriptCard.Split("layer3", "features3", "head3"),
+            new TorchScriptCard.Split("layer4", "features", "head"))));
+    scope = NDManager.newBaseManager("PyTorch");
+    Npy in = SharedData.npy("input_1x3x224x224.npy");
+    x = scope.create(in.data(), new Shape(in.shape()));
+  }
+
+  @AfterAll
+  static void close() {
+    scope.close();
+    model.close();
+  }
+
+  static CamMethod method(String name) {
+    Supplier<CamMethod> s = switch (name) {
+      case "cam" -> Cam::new;
+      case "gradcam" -> GradCam::new;
+      case "gradcampp" -> GradCamPlusPlus::new;
+      case "xgradcam" -> XGradCam::new;
+      case "layercam" -> LayerCam::new;
+      case "hirescam" -> HiResCam::new;
+      default -> throw new IllegalArgumentException(name);
+    };
+    return s.get();
+  }
+
+  static ClassMap explain(String method, String layer) {
+    List<ClassMap> maps = method(method).explain(model, scope, x, layer, TargetSelector.predicted());
+    assertThat(maps).hasSize(1);
+    assertThat(maps.get(0).classIndex()).isEqualTo(TOP1);
+    return maps.get(0);
+  }
+
+  static void assertClose(float[] actual, String refFile) {
+    float[] ref = SharedData.npy(refFile).data();
+    assertThat(actual).as(refFile).hasSameSizeAs(ref);
+    float diff = 0;
+    float scale = 0;
+    for (int i = 0; i < ref.length; i++) {
+      diff = Math.max(diff, Math.abs(actual[i] - ref[i]));
+      scale = Math.max(scale, Math.abs(ref[i]));
+    }
+    assertThat(diff).as(refFile + ": max abs diff").isLessThanOrEqualTo(TOL);
+    assertThat(diff / scale).as(refFile + ": max diff relative to the map's max").isLessThanOrEqualTo(TOL);
+  }
+
+  static String suffix(String layer) {
+    return layer.equals("layer3") ? "_L3" : "";
+  }
+
+  @ParameterizedTest(name = "{0} at {1} matches pytorch-grad-cam")
+  @CsvSource({"gradcam,layer4", "gradcam,layer3", "gradcampp,layer4", "gradcampp,layer3", "xgradcam,layer4",
+      "xgradcam,layer3", "layercam,layer4", "layercam,layer3", "hirescam,layer4", "hirescam,layer3"})
+  void pytorchGradCam(String method, String layer) {
+    ClassMap m = explain(method, layer);
+    String s = suffix(layer);
+    assertClose(m.raw().values(), "pgc_" + method + "_raw7" + s + ".npy");
+    assertClose(m.normalized().values(), "pgc_" + method + "_norm7" + s + ".npy");
+    assertClose(m.upsampled().values(), "pgc_" + method + "_224" + s + ".npy");
+  }
+
+  @ParameterizedTest(name = "{0} at {1} matches torch-cam")
+  @CsvSource({"gradcam,layer4", "gradcam,layer3", "xgradcam,layer4", "xgradcam,layer3", "layercam,layer4",
+      "layercam,layer3"})
+  void torchCam(String method, String layer) {
+    ClassMap m = explain(method, layer);
+    String s = suffix(layer);
+    // torch-cam's raw stage is after the ReLU for gradient methods; its upsampled map is not renormalised
+    assertClose(m.raw().relu().values(), "tc_" + method + "_raw7" + s + ".npy");
+    assertClose(m.normalized().values(), "tc_" + method + "_norm7" + s + ".npy");
+    assertClose(m.normalized().resize(224, 224).values(), "tc_" + method + "_224_bilinear" + s + ".npy");
+  }
+
+  @org.junit.jupiter.api.Test
+  void camMatchesTorchCamAndTheHandSum() {
+    ClassMap m = explain("cam", "layer4");
+    assertClose(m.raw().values(), "cam_sum_raw7.npy");
+    assertClose(m.raw().values(), "tc_cam_raw7.npy"); // torch-cam: no ReLU for CAM
+    // the raw map has no negative value here, so ReLU + min-max = torch-cam's min-max
+    assertClose(m.normalized().values(), "tc_cam_norm7.npy");
+    assertClose(m.normalized().resize(224, 224).values(), "tc_cam_224_bilinear.npy");
+    // for a GAP + linear head Grad-CAM is CAM / (h·w) (crosscheck.json)
+    float[] g = explain("gradcam", "layer4").raw().values();
+    float[] c = m.raw().values();
+    for (int i = 0; i < g.length; i++) {
+      assertThat(g[i]).isCloseTo(c[i] / 49f, org.assertj.core.data.Offset.offset(1e-6f));
+    }
+  }
+
+  @ParameterizedTest(name = "{0} weights at {1}")
+  @CsvSource({"gradcam,layer4", "gradcam,layer3", "gradcampp,layer4", "gradcampp,layer3", "xgradcam,layer4",
+      "xgradcam,layer3"})
+  void channelWeightsAndGradients(String method, String layer) {
+    NDArray a = model.features(scope, x, layer);
+    NDArray y = model.head(scope, a, layer);
+    CamMethod cm = method(method);
+    LayerCapture c = cm.capture(model, scope, layer, x, a, y, new ClassTarget(TOP1));
+    assertClose(c.gradients().toFloatArray(), "grad_" + layer + "_top1.npy");
+    assertClose(cm.weights(c).toFloatArray(), "pgc_" + method + "_weights" + suffix(layer) + ".npy");
+  }
+
+  @org.junit.jupiter.api.Test
+  void batchOfEightWithPerImagePredictions() {
+    Npy in = SharedData.npy("input_8x3x224x224.npy");
+    NDArray x8 = scope.create(in.data(), new Shape(in.shape()));
+    List<ClassMap> maps = new GradCam().explain(model, scope, x8, "layer4", TargetSelector.predicted());
+    assertThat(maps).hasSize(8);
+    float[] up = new float[8 * 224 * 224];
+    float[] norm = new float[8 * 49];
+    for (int i = 0; i < 8; i++) {
+      HeatMap u = maps.get(i).upsampled();
+      System.arraycopy(u.values(), 0, up, i * 224 * 224, 224 * 224);
+      System.arraycopy(maps.get(i).normalized().values(), 0, norm, i * 49, 49);
+    }
+    assertClose(up, "pgc_gradcam_224_batch8.npy");
+    assertClose(norm, "tc_gradcam_norm7_batch8.npy");
+  }
+}
