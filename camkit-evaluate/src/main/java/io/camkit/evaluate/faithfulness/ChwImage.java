@@ -74,8 +74,8 @@ public final class ChwImage {
     return height * width;
   }
 
-  /** Channel {@code c} of pixel {@code (x, y)}. */
-  public float get(int c, int x, int y) {
+  /** Channel {@code c} of pixel {@code (x, y)} (the argument order of {@link RgbImage#get}). */
+  public float get(int x, int y, int c) {
     return values[(c * height + y) * width + x];
   }
 

@@ -61,7 +61,8 @@ public final class ConfidenceChange {
   /**
    * Scores each image and its explanation map with {@code scorer} and adds them. The {@code 2N}
    * images go in consecutive batches of at most {@code batchSize}: the N images first, then the N
-   * explanation maps.
+   * explanation maps. The N explanation maps are held in memory while scoring: feed a large
+   * dataset in chunks (one call per chunk adds to the same sums).
    *
    * @param images N images of one shape {@code [C, H, W]}, values in [0, 1]
    * @param maps N saliency maps at image resolution, values in [0, 1] (NaN counts as 0)

@@ -47,7 +47,8 @@ public final class DeletionInsertion {
   }
 
   /**
-   * Both curves of one image.
+   * Both curves of one image. The arrays are copied in and out; as in any record of arrays, {@code
+   * equals} compares them by identity.
    *
    * @param fractions {@code x_s = n_s / P}, the fraction of pixels acted on after step s ({@code S
    *     + 1} values from 0 to 1)

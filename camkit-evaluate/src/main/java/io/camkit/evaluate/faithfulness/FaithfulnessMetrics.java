@@ -1,6 +1,7 @@
 package io.camkit.evaluate.faithfulness;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -72,6 +73,13 @@ public record FaithfulnessMetrics(
             ? "n/a"
             : String.format(Locale.ROOT, "%.1f %% (r = %d px)", 100 * pointingAccuracy, pointingTolerance))
         + " |\n";
+  }
+
+  /** A Markdown table: {@link #markdownHeader()} then one row per method, in the given order. */
+  public static String markdownTable(List<FaithfulnessMetrics> rows) {
+    StringBuilder sb = new StringBuilder(markdownHeader());
+    rows.forEach(r -> sb.append(r.markdownRow()));
+    return sb.toString();
   }
 
   private static Object orNull(double v) {

@@ -167,6 +167,9 @@ class DeletionInsertionTest {
         .evaluate(new RgbImage(2, 2, rgb), 0, handMap());
     // Pixel 0 ranks last: the mean is 1/12 until the last step.
     assertThat(r.deletionCurve()).containsExactly(1 / 12f, 1 / 12f, 1 / 12f, 1 / 12f, 0);
+    ChwImage chw = ChwImage.of(new RgbImage(2, 2, rgb));
+    assertThat(chw.get(0, 0, 0)).isEqualTo(1f);
+    assertThat(chw.get(0, 0, 1)).isZero();
   }
 
   @Property

@@ -59,6 +59,10 @@ class FaithfulnessAccumulatorTest {
         .isEqualTo("| Grad-CAM | 0.150 | 0.600 | 25.0 % | 50.0 % | 50.0 % (r = 0 px) |\n");
     assertThat(new FaithfulnessAccumulator("CAM", 15).snapshot().markdownRow())
         .isEqualTo("| CAM | n/a | n/a | n/a | n/a | n/a |\n");
+    assertThat(FaithfulnessMetrics.markdownTable(List.of(filled().snapshot(), filled().snapshot())))
+        .startsWith(FaithfulnessMetrics.markdownHeader())
+        .endsWith("|---|\n| Grad-CAM | 0.150 | 0.600 | 25.0 % | 50.0 % | 50.0 % (r = 0 px) |\n"
+            + "| Grad-CAM | 0.150 | 0.600 | 25.0 % | 50.0 % | 50.0 % (r = 0 px) |\n");
   }
 
   @Test
