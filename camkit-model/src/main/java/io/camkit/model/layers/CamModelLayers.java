@@ -102,8 +102,14 @@ public final class CamModelLayers implements LayeredModel {
         : classifier().forward(ps, new NDList(CamNet.globalAveragePool(f)), false).singletonOrThrow();
   }
 
+  /** The linear layer of the GAP head (DJL prefixes child names with their position). */
   private Block classifier() {
-    return model.net().getChildren().get("classifier");
+    for (Pair<String, Block> c : model.net().getChildren()) {
+      if (c.getKey().endsWith("classifier")) {
+        return c.getValue();
+      }
+    }
+    throw new IllegalStateException("the net has no classifier block");
   }
 
   @Override

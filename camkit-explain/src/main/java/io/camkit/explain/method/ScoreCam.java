@@ -1,0 +1,73 @@
+package io.camkit.explain.method;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import io.camkit.explain.target.ClassTarget;
+import io.camkit.explain.target.Target;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Score-CAM (Wang et al., "Score-CAM: Score-Weighted Visual Explanations for Convolutional Neural
+ * Networks", CVPR-W 2020, Eq. 6–8): every channel {@code A_k}, upsampled bilinearly to the input
+ * and min-max normalised ({@code (A − min) / (max − min + 1e-8)}; ε keeps a constant channel at 0
+ * instead of NaN), masks the input, {@code x ⊙ s(A_k)}; the target's score of each masked input
+ * gives the channel's weight after a softmax over channels, {@code w = softmax_k(s_k)}; the map is
+ * {@code Σ_k w_k A_k}. Gradient-free: K extra forward passes per image, run in batches of
+ * {@link #maskBatch()} masked inputs (pytorch-grad-cam's convention: raw target score, softmax over
+ * the K channels).
+ */
+public final class ScoreCam extends CamMethod {
+  static final float EPS = 1e-8f;
+  private int maskBatch = 32;
+
+  @Override
+  public String name() {
+    return "scorecam";
+  }
+
+  @Override
+  public boolean needsGradients() {
+    return false;
+  }
+
+  /** Sets the number of masked inputs per forward pass (≥ 1). */
+  public ScoreCam maskBatch(int inputs) {
+    if (inputs < 1) {
+      throw new IllegalArgumentException("option --mask-batch = " + inputs + " is out of range (allowed: >= 1)");
+    }
+    this.maskBatch = inputs;
+    return this;
+  }
+
+  public int maskBatch() {
+    return maskBatch;
+  }
+
+  @Override
+  protected NDArray weights(LayerCapture c) {
+    long hIn = c.input().getShape().get(2);
+    long wIn = c.input().getShape().get(3);
+    int k = c.channels();
+    List<NDArray> rows = new ArrayList<>(c.batch());
+    for (int i = 0; i < c.batch(); i++) {
+      NDArray a = c.activations().get(i).expandDims(0); // [1, K, h, w]
+      NDArray up = a.getNDArrayInternal().interpolation(new long[] {hIn, wIn}, 1, false).reshape(k, hIn * wIn);
+      NDArray lo = up.min(new int[] {1}, true);
+      NDArray hi = up.max(new int[] {1}, true);
+      NDArray masks = up.sub(lo).div(hi.sub(lo).add(EPS)).reshape(k, 1, hIn, wIn);
+      NDArray xi = c.input().get(i).expandDims(0); // [1, 3, H, W]
+      Target t = c.target().classOf(i) >= 0 ? new ClassTarget(c.target().classOf(i)) : c.target();
+      List<NDArray> scores = new ArrayList<>();
+      for (int from = 0; from < k; from += maskBatch) {
+        int to = Math.min(k, from + maskBatch);
+        NDArray masked = xi.mul(masks.get(from + ":" + to)); // [B, 3, H, W]
+        scores.add(t.score(c.model().logits(c.scope(), masked)));
+      }
+      rows.add(NDArrays.concat(new NDList(scores)).softmax(0).reshape(new Shape(1, k)));
+    }
+    return NDArrays.concat(new NDList(rows)); // [N, K]
+  }
+}
