@@ -172,12 +172,16 @@ public abstract class CamMethod {
     int w = (int) maps.getShape().get(2);
     float[] data = maps.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
     float[] scores = c.scores().toFloatArray();
+    float[] probs = c.logits().softmax(1).toFloatArray();
+    int classes = (int) c.logits().getShape().get(1);
     List<ClassMap> out = new ArrayList<>(n);
     int degenerate = 0;
     for (int i = 0; i < n; i++) {
       float[] m = new float[h * w];
       System.arraycopy(data, i * h * w, m, 0, h * w);
-      ClassMap cm = new ClassMap(name(), c.layer(), c.target().classOf(i), scores[i], new HeatMap(w, h, m),
+      int cls = c.target().classOf(i);
+      float p = cls >= 0 ? probs[i * classes + cls] : Float.NaN;
+      ClassMap cm = new ClassMap(name(), c.layer(), cls, scores[i], p, new HeatMap(w, h, m),
           imageWidth, imageHeight);
       degenerate += cm.isDegenerate() ? 1 : 0;
       out.add(cm);

@@ -9,13 +9,15 @@ import io.camkit.core.HeatMap;
  * @param layer the target layer
  * @param classIndex the class explained, or -1 for a target that is not one class
  * @param score the target's score on the image (the raw logit for a class target)
+ * @param probability the softmax probability of {@code classIndex} on the image (NaN for a target
+ *     that is not one class)
  * @param raw the map as the method defines it, before ReLU and normalisation, at its own
  *     resolution (the layer's {@code h × w}; the image's for super-resolution methods)
  * @param imageWidth width of the network input the map explains
  * @param imageHeight height of the network input the map explains
  */
 public record ClassMap(
-    String method, String layer, int classIndex, float score, HeatMap raw, int imageWidth, int imageHeight) {
+    String method, String layer, int classIndex, float score, float probability, HeatMap raw, int imageWidth, int imageHeight) {
 
   /** "h×w" of {@link #raw}. */
   public String resolution() {
@@ -38,7 +40,12 @@ public record ClassMap(
    * again, so that the maximum is exactly 1 (pytorch-grad-cam's public output).
    */
   public HeatMap upsampled() {
-    return normalized().resize(imageWidth, imageHeight).relu().normalized();
+    return upsampled(imageWidth, imageHeight);
+  }
+
+  /** {@link #upsampled()} to another size, e.g. the original image's before the model resized it. */
+  public HeatMap upsampled(int width, int height) {
+    return normalized().resize(width, height).relu().normalized();
   }
 
   /** True when the map is NaN/infinite somewhere or has no positive value: it normalises to zeros. */

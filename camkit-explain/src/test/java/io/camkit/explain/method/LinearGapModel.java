@@ -50,6 +50,11 @@ final class LinearGapModel implements LayeredModel {
   }
 
   @Override
+  public NDArray scaled(NDManager scope, float[] chw01, int n) {
+    return scope.create(chw01, new Shape(n, 3, size, size));
+  }
+
+  @Override
   public NDArray logits(NDManager scope, NDArray x) {
     return head(scope, x, "input");
   }

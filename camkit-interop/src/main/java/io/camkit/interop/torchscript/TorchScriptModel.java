@@ -174,10 +174,20 @@ public final class TorchScriptModel implements LayeredModel {
     int w = card.width();
     int plane = 3 * h * w;
     float[] data = new float[images.size() * plane];
-    float[] mean = card.mean();
-    float[] std = card.std();
     for (int i = 0; i < images.size(); i++) {
       images.get(i).resize(w, h).toChw(data, i * plane);
+    }
+    return scaled(scope, data, images.size());
+  }
+
+  @Override
+  public NDArray scaled(NDManager scope, float[] data, int n) {
+    int h = card.height();
+    int w = card.width();
+    int plane = 3 * h * w;
+    float[] mean = card.mean();
+    float[] std = card.std();
+    for (int i = 0; i < n; i++) {
       for (int c = 0; c < 3; c++) {
         int off = i * plane + c * h * w;
         for (int p = 0; p < h * w; p++) {
@@ -185,7 +195,7 @@ public final class TorchScriptModel implements LayeredModel {
         }
       }
     }
-    return scope.create(data, new Shape(images.size(), 3, h, w));
+    return scope.create(data, new Shape(n, 3, h, w));
   }
 
   @Override

@@ -74,6 +74,13 @@ public final class CamModelLayers implements LayeredModel {
   }
 
   @Override
+  public NDArray scaled(NDManager scope, float[] chw01, int n) {
+    int s = model.options().imageSize();
+    InputBatch.normalise(chw01, model.options());
+    return scope.create(chw01, new Shape(n, 3, s, s));
+  }
+
+  @Override
   public NDArray logits(NDManager scope, NDArray x) {
     return model.net().forwardWithFeatures(new ParameterStore(scope, false), x, false).get(1);
   }

@@ -37,6 +37,12 @@ public interface LayeredModel extends AutoCloseable {
   /** The images resized and scaled as the model expects: {@code [N, 3, H, W]}. */
   NDArray input(NDManager scope, List<RgbImage> images);
 
+  /**
+   * Images already at the input size, as planar floats in [0, 1] ({@code [N, 3, H, W]}, the layout
+   * of {@link RgbImage#toChw}), scaled as the model expects. The data array may be modified.
+   */
+  NDArray scaled(NDManager scope, float[] chw01, int n);
+
   /** The plain forward pass: {@code x [N, 3, H, W] → y [N, C]} (raw scores, pre-softmax). */
   NDArray logits(NDManager scope, NDArray x);
 

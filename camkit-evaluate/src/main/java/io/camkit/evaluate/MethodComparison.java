@@ -1,0 +1,122 @@
+package io.camkit.evaluate;
+
+import io.camkit.core.Box;
+import io.camkit.core.HeatMap;
+import io.camkit.core.Options;
+import io.camkit.core.RgbImage;
+import io.camkit.dataset.Dataset;
+import io.camkit.dataset.ObjectAnnotation;
+import io.camkit.dataset.Sample;
+import io.camkit.evaluate.faithfulness.ChwImage;
+import io.camkit.evaluate.faithfulness.ConfidenceChange;
+import io.camkit.evaluate.faithfulness.DeletionInsertion;
+import io.camkit.evaluate.faithfulness.DeletionInsertionOptions;
+import io.camkit.evaluate.faithfulness.FaithfulnessAccumulator;
+import io.camkit.evaluate.faithfulness.FaithfulnessMetrics;
+import io.camkit.explain.method.CamMethod;
+import io.camkit.explain.method.ClassMap;
+import io.camkit.explain.target.ClassTarget;
+import io.camkit.explain.target.Target;
+import io.camkit.explain.target.TargetSelector;
+import io.camkit.model.layers.LayeredModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * Several CAM methods side by side on one single-label dataset: localization (top-1 loc, GT-known
+ * loc, MaxBoxAcc from the map of the predicted and of the true class, as {@link Evaluation}) and
+ * faithfulness (deletion and insertion AUC and average drop / increase in confidence from the
+ * predicted class's map, on the first {@code faithfulnessImages} images; the pointing game from the
+ * true class's map on all of them).
+ */
+public final class MethodComparison {
+  private MethodComparison() {}
+
+  /**
+   * @param tau the CAM threshold of the boxes
+   * @param faithfulnessImages how many images (from the start) get the deletion/insertion curves
+   *     and the confidence change: 2·(steps + 1) + 2 forward passes each
+   * @param curves the deletion/insertion options
+   * @param pointingTolerance pixels of tolerance of the pointing game
+   */
+  public record Settings(double tau, int faithfulnessImages, DeletionInsertionOptions curves, int pointingTolerance) {
+    public Settings {
+      Options.check(tau >= 0 && tau <= 1, "tau", tau, "0..1");
+      Options.check(faithfulnessImages >= 0, "faithfulness-images", faithfulnessImages, ">= 0");
+      Options.check(pointingTolerance >= 0, "pointing-tolerance", pointingTolerance, ">= 0");
+    }
+
+    public static Settings defaults() {
+      return new Settings(0.2, 100, DeletionInsertionOptions.defaults(), 0);
+    }
+  }
+
+  /** One method's line of the table. */
+  public record Row(String method, String layer, LocalizationMetrics localization, FaithfulnessMetrics faithfulness,
+      double msPerImage) {}
+
+  /**
+   * @param progress called with the number of (method, image) pairs done
+   */
+  public static List<Row> run(LayeredModel model, List<CamMethod> methods, String layer, Dataset data,
+      Settings settings, IntConsumer progress) {
+    List<Row> rows = new ArrayList<>();
+    int done = 0;
+    for (CamMethod method : methods) {
+      Scorer scorer = new Scorer(settings.tau());
+      LocalizationAccumulator loc = new LocalizationAccumulator(settings.tau());
+      FaithfulnessAccumulator faith = new FaithfulnessAccumulator(method.name(), settings.pointingTolerance());
+      DeletionInsertion curves = new DeletionInsertion(new LayeredModelScorer(model), settings.curves());
+      ConfidenceChange confidence = new ConfidenceChange();
+      long nanos = 0;
+      int batch = method.batchSize();
+      int[] in = model.inputSize();
+      for (int from = 0; from < data.size(); from += batch) {
+        List<Sample> part = data.samples().subList(from, Math.min(data.size(), from + batch));
+        List<RgbImage> images = part.stream().map(Sample::image).toList();
+        int[] truth = part.stream().mapToInt(Sample::label).toArray();
+        long t0 = System.nanoTime();
+        // two targets per image: the predicted class, then the true one
+        List<ClassMap> maps = method.explain(model, images, layer,
+            y -> List.<Target>of(predicted(y), new ClassTarget(truth)));
+        nanos += System.nanoTime() - t0;
+        List<ChwImage> faithImages = new ArrayList<>();
+        List<HeatMap> faithMaps = new ArrayList<>();
+        List<Integer> faithClasses = new ArrayList<>();
+        for (int i = 0; i < part.size(); i++) {
+          Sample s = part.get(i);
+          ClassMap pm = maps.get(2 * i);
+          ClassMap tm = maps.get(2 * i + 1);
+          RgbImage img = s.image();
+          ImageOutcome o = scorer.score(s, pm.classIndex(), pm.probability(),
+              pm.upsampled(img.width(), img.height()), tm.upsampled(img.width(), img.height()));
+          loc.add(o, img.width(), img.height());
+          List<Box> boxes = s.objectsOf(s.label()).stream().map(ObjectAnnotation::box).toList();
+          faith.addPointing(tm.upsampled(img.width(), img.height()), boxes);
+          if (from + i < settings.faithfulnessImages()) {
+            ChwImage chw = ChwImage.of(img.resize(in[1], in[0]));
+            HeatMap saliency = pm.upsampled(in[1], in[0]);
+            faith.add(curves.evaluate(chw, pm.classIndex(), saliency));
+            faithImages.add(chw);
+            faithMaps.add(saliency);
+            faithClasses.add(pm.classIndex());
+          }
+          progress.accept(++done);
+        }
+        if (!faithImages.isEmpty()) {
+          confidence.add(new LayeredModelScorer(model), faithImages, faithMaps,
+              faithClasses.stream().mapToInt(Integer::intValue).toArray(), settings.curves().batchSize());
+        }
+      }
+      faith.addConfidence(confidence);
+      rows.add(new Row(method.name(), layer, loc.snapshot(), faith.snapshot(),
+          data.size() == 0 ? Double.NaN : nanos / 1e6 / data.size()));
+    }
+    return rows;
+  }
+
+  private static Target predicted(float[][] y) {
+    return TargetSelector.predicted().select(y).get(0);
+  }
+}
