@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       LocalizeCommand.class,
       EvaluateCommand.class,
+      LayersCommand.class,
       ExperimentCommand.class,
       CommandLine.HelpCommand.class
     })

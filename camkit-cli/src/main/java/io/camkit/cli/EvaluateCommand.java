@@ -5,7 +5,14 @@ import io.camkit.evaluate.Evaluation;
 import io.camkit.evaluate.Reports;
 import io.camkit.localize.ThresholdLocalizer;
 import io.camkit.model.CamModel;
+import io.camkit.evaluate.MethodComparison;
+import io.camkit.evaluate.faithfulness.DeletionInsertionOptions;
+import io.camkit.explain.method.CamMethod;
+import io.camkit.explain.method.CamMethods;
+import io.camkit.interop.Models;
+import io.camkit.model.layers.LayeredModel;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Score a model on an annotated folder: top-1, top-1 loc, GT-known loc, MaxBoxAcc, mean IoU.")
 final class EvaluateCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "model folder (with model.json)")
+  @Option(names = "--model", required = true, description = "camkit model folder (or, with --method, a TorchScript .pt with its .json card)")
   Path model;
 
   @Option(names = "--data", required = true, description = "folder with annotations.json (COCO) and images")
@@ -27,10 +34,28 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--tau", description = "CAM threshold (default: ${DEFAULT-VALUE})")
   double tau = ThresholdLocalizer.DEFAULT_TAU;
 
+  @Option(names = "--method", split = ",", description = "compare these methods side by side (comma-separated: "
+      + "cam, gradcam, gradcampp, smoothgradcampp, scorecam, xgradcam, layercam, hirescam): localization and "
+      + "faithfulness in one table (methods.md, methods.json)")
+  List<String> methods = List.of();
+
+  @Option(names = "--layer", description = "target layer of --method (see camkit layers; default: the last conv layer)")
+  String layer;
+
+  @Option(names = "--faithfulness-images", description = "images (from the start) that get deletion/insertion "
+      + "curves and the confidence change, with --method (default: ${DEFAULT-VALUE})")
+  int faithfulnessImages = MethodComparison.Settings.defaults().faithfulnessImages();
+
+  @Option(names = "--steps", description = "steps of the deletion/insertion curves (default: ${DEFAULT-VALUE})")
+  int steps = DeletionInsertionOptions.DEFAULT_STEPS;
+
   @Override
   public Integer call() throws Exception {
     CocoFormat.Loaded loaded = CocoFormat.read(data);
     loaded.skipped().forEach(s -> System.err.println("skipped: " + s));
+    if (!methods.isEmpty()) {
+      return compare(loaded.dataset());
+    }
     try (CamModel m = CamModel.load(model)) {
       if (!m.classes().equals(loaded.dataset().classes())) {
         throw new io.camkit.core.CamkitException("the data's classes " + loaded.dataset().classes()
@@ -40,6 +65,38 @@ final class EvaluateCommand implements Callable<Integer> {
           java.util.OptionalDouble.empty());
       System.out.println(Reports.markdownTable(r.metrics()));
       System.out.println("written: " + out.resolve("metrics.json") + ", " + out.resolve("report.md"));
+    }
+    return 0;
+  }
+
+  private int compare(io.camkit.dataset.Dataset dataset) throws java.io.IOException {
+    List<CamMethod> chosen = methods.stream().map(CamMethods::byName).toList();
+    var settings = new MethodComparison.Settings(tau, faithfulnessImages,
+        DeletionInsertionOptions.defaults().withSteps(steps), 0);
+    try (LayeredModel m = Models.open(model)) {
+      if (!m.classes().equals(dataset.classes())) {
+        throw new io.camkit.core.CamkitException("the data's classes " + dataset.classes()
+            + " differ from the model's " + m.classes());
+      }
+      String target = layer == null ? m.defaultLayer() : m.layer(layer).name();
+      List<MethodComparison.Row> rows;
+      try (Progress p = new Progress("evaluate", (long) dataset.size() * chosen.size(), 0, "maps")) {
+        rows = MethodComparison.run(m, chosen, target, dataset, settings, done -> p.step(done, ""));
+      }
+      String table = MethodComparison.markdownTable(rows);
+      java.nio.file.Files.createDirectories(out);
+      java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
+      json.put("model", model.toString());
+      json.put("data", data.toString());
+      json.put("images", dataset.size());
+      json.put("settings", settings);
+      json.put("methods", MethodComparison.toMaps(rows));
+      io.camkit.core.AtomicFiles.writeString(out.resolve("methods.json"), io.camkit.model.ModelCard.toJson(json));
+      io.camkit.core.AtomicFiles.writeString(out.resolve("methods.md"), "# camkit methods on " + dataset.name()
+          + "\n\nModel `" + model + "`, layer `" + target + "`, τ = " + tau + "; faithfulness on the first "
+          + Math.min(faithfulnessImages, dataset.size()) + " images (" + steps + " steps).\n\n" + table);
+      System.out.println(table);
+      System.out.println("written: " + out.resolve("methods.json") + ", " + out.resolve("methods.md"));
     }
     return 0;
   }

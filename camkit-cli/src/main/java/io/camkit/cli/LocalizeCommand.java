@@ -10,11 +10,14 @@ import io.camkit.core.HeatMap;
 import io.camkit.core.ImageFiles;
 import io.camkit.core.RgbImage;
 import io.camkit.evaluate.Reports;
-import io.camkit.explain.CamExplainer;
-import io.camkit.explain.Explanation;
+import io.camkit.explain.method.CamMethod;
+import io.camkit.explain.method.CamMethods;
+import io.camkit.explain.method.ClassMap;
+import io.camkit.explain.target.TargetSelector;
+import io.camkit.interop.Models;
+import io.camkit.model.layers.LayeredModel;
 import io.camkit.localize.Localization;
 import io.camkit.localize.ThresholdLocalizer;
-import io.camkit.model.CamModel;
 import io.camkit.render.Overlay;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,12 +31,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code camkit localize}: heat maps and boxes for an image or every image of a folder. */
 @Command(name = "localize", mixinStandardHelpOptions = true,
-    description = "For an image or each image in a folder: the CAM overlay (NAME-cam.png), the mask of the"
+    description = "For an image or each image in a folder: the heat-map overlay (NAME-cam.png), the mask of the"
         + " largest component above τ (NAME-mask.png) and its box (NAME.json, COCO [x, y, w, h]).")
 final class LocalizeCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  @Option(names = "--model", required = true, description = "model folder (with model.json)")
+  @Option(names = "--model", required = true, description = "camkit model folder, or TorchScript .pt with its .json card")
   Path model;
 
   @Parameters(index = "0", description = "an image file or a folder of images")
@@ -48,18 +51,27 @@ final class LocalizeCommand implements Callable<Integer> {
   @Option(names = "--class", description = "explain this class (name) instead of the predicted one")
   String className;
 
+  @Option(names = "--method", description = "cam, gradcam, gradcampp, smoothgradcampp, scorecam, xgradcam, layercam,"
+      + " hirescam (default: ${DEFAULT-VALUE})")
+  String method = "cam";
+
+  @Option(names = "--layer", description = "target layer (see camkit layers; default: the last conv layer)")
+  String layer;
+
   @Override
   public Integer call() throws Exception {
     List<Path> files = listInputs(input);
     ThresholdLocalizer localizer = new ThresholdLocalizer(tau);
+    CamMethod cm = CamMethods.byName(method);
     int done = 0;
     int skipped = 0;
-    try (CamModel m = CamModel.load(model)) {
+    try (LayeredModel m = Models.open(model)) {
+      String target = layer == null ? m.defaultLayer() : m.layer(layer).name();
       int forced = className == null ? -1 : m.classes().indexOf(className);
       if (className != null && forced < 0) {
         throw new CamkitException("unknown class '" + className + "'; the model knows " + m.classes());
       }
-      CamExplainer explainer = new CamExplainer(m);
+      TargetSelector selector = forced >= 0 ? TargetSelector.classIndex(forced) : TargetSelector.predicted();
       ArrayNode summary = JSON.createArrayNode();
       for (Path f : files) {
         RgbImage img;
@@ -70,20 +82,21 @@ final class LocalizeCommand implements Callable<Integer> {
           skipped++;
           continue;
         }
-        Explanation e = explainer.explain(List.of(img)).get(0);
-        int cls = forced >= 0 ? forced : e.predicted();
-        HeatMap map = e.map(cls);
-        if (!e.rawMaps().get(cls).isFinite() || e.rawMaps().get(cls).max() == e.rawMaps().get(cls).min()) {
-          System.err.println("warning: " + f + ": the map of " + m.classes().get(cls) + " is constant or not finite; drawn as zeros");
+        ClassMap cmap = cm.explain(m, List.of(img), target, selector).get(0);
+        int cls = cmap.classIndex();
+        if (cmap.isDegenerate()) {
+          System.err.println("warning: " + f + ": the " + cm.name() + " map of " + m.classes().get(cls)
+              + " is NaN or has no positive value; drawn as zeros");
         }
+        HeatMap map = cmap.upsampled(img.width(), img.height());
         Localization loc = localizer.localizeNormalised(map);
         String stem = f.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         int scale = Math.max(1, 256 / Math.max(img.width(), img.height()));
         ImageFiles.writePng(Overlay.render(img, map, 0.5, List.of(), loc.box(), scale), out.resolve(stem + "-cam.png"));
         ImageFiles.writePng(loc.component().toBufferedImage(), out.resolve(stem + "-mask.png"));
         ObjectNode n = JSON.createObjectNode();
-        n.put("image", f.toString()).put("class", m.classes().get(cls)).put("probability", e.probabilities()[cls])
-            .put("predicted", m.classes().get(e.predicted())).put("tau", tau);
+        n.put("image", f.toString()).put("class", m.classes().get(cls)).put("probability", cmap.probability())
+            .put("method", cm.name()).put("layer", target).put("resolution", cmap.resolution()).put("tau", tau);
         loc.box().ifPresent(b -> n.set("box", Reports.boxJson(b)));
         AtomicFiles.writeString(out.resolve(stem + ".json"), JSON.writeValueAsString(n));
         summary.add(n);

@@ -116,6 +116,40 @@ public final class MethodComparison {
     return rows;
   }
 
+  /** One Markdown table: a line per method, localization then faithfulness (fixed locale). */
+  public static String markdownTable(List<Row> rows) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| method | layer | top-1 cls | top-1 loc | GT-known loc | MaxBoxAcc (τ*) | deletion AUC ↓"
+        + " | insertion AUC ↑ | avg drop % ↓ | increase % ↑ | pointing | ms/image |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (Row r : rows) {
+      LocalizationMetrics l = r.localization();
+      FaithfulnessMetrics f = r.faithfulness();
+      sb.append(String.format(java.util.Locale.ROOT,
+          "| %s | %s | %s | %s | %s | %s (%.2f) | %.4f | %.4f | %.1f | %.1f | %s | %.1f |%n",
+          r.method(), r.layer(), Reports.pct(l.top1Accuracy()), Reports.pct(l.top1Localization()),
+          Reports.pct(l.gtKnownLocalization()), Reports.pct(l.maxBoxAcc()), l.tauStar(), f.deletionAuc(),
+          f.insertionAuc(), f.averageDropPercent(), f.increaseInConfidencePercent(),
+          Reports.pct(f.pointingAccuracy()), r.msPerImage()));
+    }
+    return sb.toString();
+  }
+
+  /** The rows as JSON-ready maps. */
+  public static List<java.util.Map<String, Object>> toMaps(List<Row> rows) {
+    List<java.util.Map<String, Object>> out = new ArrayList<>();
+    for (Row r : rows) {
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("method", r.method());
+      m.put("layer", r.layer());
+      m.put("localization", r.localization());
+      m.put("faithfulness", r.faithfulness().toMap());
+      m.put("msPerImage", r.msPerImage());
+      out.add(m);
+    }
+    return out;
+  }
+
   private static Target predicted(float[][] y) {
     return TargetSelector.predicted().select(y).get(0);
   }

@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Convolution;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.camkit.core.RgbImage;
@@ -20,15 +23,27 @@ import java.util.Optional;
  * A camkit {@link CamModel} cut at any of its conv layers. The layers are the children of the
  * net's {@code features} block, named {@code features.0}, {@code features.1}, … in forward order;
  * the head after layer i is the remaining children followed by the classifier head. Batch norm
- * runs in inference mode throughout. Does not own the model: closing this view leaves it open.
+ * runs in inference mode throughout.
  */
 public final class CamModelLayers implements LayeredModel {
   private final CamModel model;
+  private final boolean owner;
   private final List<Block> blocks = new ArrayList<>();
   private final List<LayerInfo> layers = new ArrayList<>();
 
+  /** A view of {@code model}; closing the view leaves the model open. */
   public CamModelLayers(CamModel model) {
+    this(model, false);
+  }
+
+  /** A view that owns {@code model}: closing the view closes the model. */
+  public static CamModelLayers owning(CamModel model) {
+    return new CamModelLayers(model, true);
+  }
+
+  private CamModelLayers(CamModel model, boolean owner) {
     this.model = model;
+    this.owner = owner;
     Block features = model.net().features();
     if (!(features instanceof SequentialBlock)) {
       throw new IllegalArgumentException("the features block must be sequential");
@@ -45,9 +60,20 @@ public final class CamModelLayers implements LayeredModel {
     }
   }
 
-  private static String kind(Block b) {
+  /** "conv 3×3/2 → 32, BN, λ": convolutions with kernel/stride and filters, λ for parameter-free functions. */
+  static String kind(Block b) {
     if (b instanceof SequentialBlock) {
-      return String.join(" + ", b.getChildren().values().stream().map(c -> c.getClass().getSimpleName()).toList());
+      return String.join(", ", b.getChildren().values().stream().map(CamModelLayers::kind).toList());
+    }
+    if (b instanceof Convolution c) {
+      Shape k = c.getKernelShape();
+      return "conv " + k.get(0) + "×" + k.get(1) + "/" + c.getStride().get(0) + " → " + c.getFilters();
+    }
+    if (b instanceof BatchNorm) {
+      return "BN";
+    }
+    if (b instanceof LambdaBlock) {
+      return "λ (ReLU or pooling)";
     }
     return b.getClass().getSimpleName();
   }
@@ -141,6 +167,11 @@ public final class CamModelLayers implements LayeredModel {
   }
 
   @Override
+  public boolean supportsCam(String layer) {
+    return index(layer) == blocks.size() - 1;
+  }
+
+  @Override
   public String description() {
     return "camkit " + model.options().head().pooling() + " model, " + model.options().imageSize() + " px";
   }
@@ -152,6 +183,13 @@ public final class CamModelLayers implements LayeredModel {
 
   @Override
   public void close() {
-    // the CamModel is owned by the caller
+    if (owner) {
+      model.close();
+    }
+  }
+
+  /** The camkit model behind this view. */
+  public CamModel model() {
+    return model;
   }
 }

@@ -73,6 +73,14 @@ public interface LayeredModel extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Whether CAM works at {@code layer}: the head after it is GAP + linear ({@link
+   * #classifierWeights}) or a class-map head ({@link #classMaps}).
+   */
+  default boolean supportsCam(String layer) {
+    return classifierWeights(layer).isPresent();
+  }
+
   /** A short description for reports, e.g. "camnet (model.json)" or "resnet18.pt". */
   String description();
 

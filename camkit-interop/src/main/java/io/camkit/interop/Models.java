@@ -1,0 +1,37 @@
+package io.camkit.interop;
+
+import io.camkit.core.CamkitException;
+import io.camkit.interop.torchscript.TorchScriptModel;
+import io.camkit.model.CamModel;
+import io.camkit.model.ModelCard;
+import io.camkit.model.layers.CamModelLayers;
+import io.camkit.model.layers.LayeredModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Opens any model camkit can explain, by what the path is. */
+public final class Models {
+  private Models() {}
+
+  /**
+   * A camkit model folder (with {@code model.json}) or a TorchScript file ({@code .pt}/{@code
+   * .pth}/{@code .torchscript}, with its card beside it). Close the result to free the weights.
+   */
+  public static LayeredModel open(Path path) {
+    if (Files.isDirectory(path)) {
+      if (!Files.isRegularFile(path.resolve(ModelCard.FILE))) {
+        throw new CamkitException("not a camkit model folder (no " + ModelCard.FILE + "): " + path);
+      }
+      return CamModelLayers.owning(CamModel.load(path));
+    }
+    if (!Files.isRegularFile(path)) {
+      throw new CamkitException("no such model: " + path);
+    }
+    String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    if (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".torchscript")) {
+      return TorchScriptModel.load(path);
+    }
+    throw new CamkitException("unknown model format: " + path
+        + " (expected a camkit model folder or a TorchScript .pt file with its .json card)");
+  }
+}
