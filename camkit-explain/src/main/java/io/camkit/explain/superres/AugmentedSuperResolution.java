@@ -85,30 +85,10 @@ public final class AugmentedSuperResolution {
       int lowHeight,
       int width,
       int height) {
-    int count = augmentations.size();
-    if (count == 0 || lowRes.size() != count) {
-      throw new IllegalArgumentException(count + " augmentations for " + lowRes.size() + " maps");
-    }
+    Energy energy = new Energy(options, augmentations, lowRes, lowWidth, lowHeight, width, height);
     int n = width * height;
-    int m = lowWidth * lowHeight;
-    AreaDownsampling d = new AreaDownsampling(width, height, lowWidth, lowHeight);
-    ObservationOperator[] b = new ObservationOperator[count];
-    double[][] g = new double[count][];
-    double lip = options.mu();
-    List<float[]> upsampled = new ArrayList<>(count);
-    for (int l = 0; l < count; l++) {
-      float[] gl = lowRes.get(l);
-      if (gl.length != m) {
-        throw new IllegalArgumentException(
-            "low-resolution map " + l + " needs " + lowWidth + "x" + lowHeight + " = " + m
-                + " values, got " + gl.length);
-      }
-      b[l] = new ObservationOperator(d, augmentations.get(l).forward(width, height));
-      lip += b[l].squaredNormBound();
-      g[l] = new double[m];
-      for (int i = 0; i < m; i++) {
-        g[l][i] = gl[i];
-      }
+    List<float[]> upsampled = new ArrayList<>(lowRes.size());
+    for (float[] gl : lowRes) {
       upsampled.add(new HeatMap(lowWidth, lowHeight, gl).resize(width, height).values());
     }
     float[] start = Augmentation.averageInverted(augmentations, upsampled, width, height);
@@ -117,7 +97,6 @@ public final class AugmentedSuperResolution {
       h[i] = start[i];
     }
 
-    double[] low = new double[m];
     double[] grad = new double[n];
     double[] best = h.clone();
     double bestEnergy = Double.POSITIVE_INFINITY;
@@ -125,42 +104,17 @@ public final class AugmentedSuperResolution {
     int steps = options.steps();
     double[] objective = new double[steps + 1];
     for (int t = 0; ; t++) {
-      // grad = μ h + Σ_l B_lᵀ (B_l h − g_l) + λ ∂TV(h) with B_l = D A_l, and E(h) on the way.
-      double energy = 0;
-      double mu = options.mu();
-      double norm2 = 0;
-      for (int i = 0; i < n; i++) {
-        norm2 += h[i] * h[i];
-        grad[i] = mu * h[i];
-      }
-      energy += 0.5 * mu * norm2;
-      for (int l = 0; l < count; l++) {
-        b[l].apply(h, low);
-        double[] gl = g[l];
-        double r2 = 0;
-        for (int i = 0; i < m; i++) {
-          double r = low[i] - gl[i];
-          low[i] = r;
-          r2 += r * r;
-        }
-        energy += 0.5 * r2;
-        b[l].addAdjoint(low, grad);
-      }
-      if (options.lambda() > 0) {
-        energy +=
-            options.lambda()
-                * TotalVariation.valueAndAddSubgradient(h, width, height, options.lambda(), grad);
-      }
-      objective[t] = energy;
-      if (energy < bestEnergy) {
-        bestEnergy = energy;
+      double e = energy.valueAndSubgradient(h, grad);
+      objective[t] = e;
+      if (e < bestEnergy) {
+        bestEnergy = e;
         bestStep = t;
         System.arraycopy(h, 0, best, 0, n);
       }
       if (t == steps) {
         break;
       }
-      double eta = options.stepAt(t, lip);
+      double eta = options.stepAt(t, energy.lipschitz);
       for (int i = 0; i < n; i++) {
         h[i] -= eta * grad[i];
       }
@@ -170,6 +124,90 @@ public final class AugmentedSuperResolution {
       map[i] = (float) best[i];
     }
     return new Result(width, height, map, objective, bestStep);
+  }
+
+  /**
+   * {@code E} with the composed observations {@code B_l = D A_l}, evaluated together with a
+   * subgradient. Not thread-safe (one scratch buffer).
+   */
+  static final class Energy {
+    private final ObservationOperator[] b;
+    private final double[][] g;
+    private final int width;
+    private final int height;
+    private final double lambda;
+    private final double mu;
+    private final double[] low;
+    /** {@code Σ_l ‖B_l‖² + μ} (bounds), the Lipschitz bound of the smooth terms' gradient. */
+    final double lipschitz;
+
+    Energy(
+        SuperResolutionOptions options,
+        List<Augmentation> augmentations,
+        List<float[]> lowRes,
+        int lowWidth,
+        int lowHeight,
+        int width,
+        int height) {
+      int count = augmentations.size();
+      if (count == 0 || lowRes.size() != count) {
+        throw new IllegalArgumentException(count + " augmentations for " + lowRes.size() + " maps");
+      }
+      int m = lowWidth * lowHeight;
+      AreaDownsampling d = new AreaDownsampling(width, height, lowWidth, lowHeight);
+      b = new ObservationOperator[count];
+      g = new double[count][];
+      double lip = options.mu();
+      for (int l = 0; l < count; l++) {
+        float[] gl = lowRes.get(l);
+        if (gl.length != m) {
+          throw new IllegalArgumentException(
+              "low-resolution map " + l + " needs " + lowWidth + "x" + lowHeight + " = " + m
+                  + " values, got " + gl.length);
+        }
+        b[l] = new ObservationOperator(d, augmentations.get(l).forward(width, height));
+        lip += b[l].squaredNormBound();
+        g[l] = new double[m];
+        for (int i = 0; i < m; i++) {
+          g[l][i] = gl[i];
+        }
+      }
+      this.width = width;
+      this.height = height;
+      this.lambda = options.lambda();
+      this.mu = options.mu();
+      this.low = new double[m];
+      this.lipschitz = lip;
+    }
+
+    /**
+     * {@code E(h)}, and {@code grad = μ h + Σ_l B_lᵀ (B_l h − g_l) + λ ∂TV(h)} (overwritten).
+     */
+    double valueAndSubgradient(double[] h, double[] grad) {
+      int n = h.length;
+      double norm2 = 0;
+      for (int i = 0; i < n; i++) {
+        norm2 += h[i] * h[i];
+        grad[i] = mu * h[i];
+      }
+      double energy = 0.5 * mu * norm2;
+      for (int l = 0; l < b.length; l++) {
+        b[l].apply(h, low);
+        double[] gl = g[l];
+        double r2 = 0;
+        for (int i = 0; i < low.length; i++) {
+          double r = low[i] - gl[i];
+          low[i] = r;
+          r2 += r * r;
+        }
+        energy += 0.5 * r2;
+        b[l].addAdjoint(low, grad);
+      }
+      if (lambda > 0) {
+        energy += lambda * TotalVariation.valueAndAddSubgradient(h, width, height, lambda, grad);
+      }
+      return energy;
+    }
   }
 
   /** {@link #solve} on heat maps: the low-resolution size is that of the maps (all the same). */
