@@ -11,7 +11,8 @@ package io.camkit.explain.superres;
  * <p>{@code D = D_y ⊗ D_x} is separable; each 1-D weight is the integer overlap {@code |[jW,
  * (j+1)W) ∩ [xw, (x+1)w)|} divided by {@code W}, so rows sum to exactly 1 and each column to
  * {@code w/W}. {@link #applyAdjoint} is the exact transpose {@code Dᵀ = D_yᵀ ⊗ D_xᵀ}, which
- * spreads each low value over its footprint with the same weights. Immutable.
+ * spreads each low value over its footprint with the same weights. Not thread-safe: one scratch
+ * buffer of {@code H · w} values is shared by both directions.
  */
 public final class AreaDownsampling {
   private final int width;
@@ -22,10 +23,7 @@ public final class AreaDownsampling {
   private final Axis ay;
   private final double[] buffer;
 
-  /**
-   * {@code D} from {@code width × height} to {@code lowWidth × lowHeight}. Not thread-safe: it
-   * keeps one scratch row buffer of {@code height · lowWidth} values.
-   */
+  /** {@code D} from {@code width × height} to {@code lowWidth × lowHeight}. */
   public AreaDownsampling(int width, int height, int lowWidth, int lowHeight) {
     if (width <= 0 || height <= 0 || lowWidth <= 0 || lowHeight <= 0) {
       throw new IllegalArgumentException(

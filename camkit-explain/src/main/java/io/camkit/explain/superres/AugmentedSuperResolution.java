@@ -11,7 +11,7 @@ import java.util.List;
  * Boracchi, "Augmented Grad-CAM: Heat-maps super resolution through augmentation", ICASSP 2020):
  * the CNN's low-resolution maps {@code g_l} ({@code [h, w]}, the feature-map grid) of {@code L}
  * known augmentations {@code A_l} of one image are fused into one high-resolution map {@code h}
- * ({@code [H, W]}, the image grid) by minimising (Eq. 3 of the paper)
+ * ({@code [H, W]}, the image grid) by minimising the paper's energy
  *
  * <pre>
  *   E(h) = ½ Σ_l ‖D A_l h − g_l‖² + λ TV(h) + (μ/2) ‖h‖²,
@@ -34,16 +34,19 @@ import java.util.List;
  * of subgradient methods), and the energy of every iterate is returned.
  *
  * <p>Start: {@code h_0} is the test-time-augmentation average of the bilinearly upsampled maps
- * warped back to the original frame ({@link Augmentation#averageInverted}), not zeros. That
- * estimate already has the right low frequencies, which are what the data term fixes slowly through
- * {@code D}'s small norm ({@code ‖D‖² = hw/HW}); the descent then only has to sharpen it. From zeros,
- * 100 steps leave most of the mass still missing.
+ * warped back to the original frame ({@link Augmentation#averageInverted}), not zeros. It is
+ * already a sensible map, it has the right mass and low frequencies, and since the result is the
+ * best iterate, its energy is never above that of plain test-time augmentation. Zeros would work
+ * too (the problem is convex): on the test rectangle at 64 → 8 they reach E = 0.098 after 100
+ * steps against 0.097 (MSE 0.0051 against 0.0048), from a start energy 7 times higher.
  *
  * <p>Cost: {@code B_l = D A_l} is composed once into a sparse matrix ({@link ObservationOperator},
  * exact in double, stored in float), so a step costs one gather and one scatter per map, about
- * {@code 2 H W (1 + 2/s)²} multiply-adds, plus the TV subgradient. A 224 × 224 map from L = 8 maps of 7 × 7 takes about 0.2 s for 100 steps on one core
- * (measured by {@code AugmentedSuperResolutionTest.speed}). Not thread-safe (scratch buffers);
- * use one instance per thread.
+ * {@code 2 H W (1 + 2/s)²} multiply-adds for an upscale factor {@code s}, plus the TV
+ * subgradient. A 224 × 224 map from L = 8 maps of 7 × 7, 100 steps, set-up included, takes 0.17 to
+ * 0.25 s on one core of a shared 2-core machine, up to 0.45 s when it is heavily loaded
+ * ({@code AugmentedSuperResolutionTest.speedAt224}, best of 4 runs after JIT warm-up). Thread-safe:
+ * each call builds its own operators and buffers.
  */
 public final class AugmentedSuperResolution {
   private final SuperResolutionOptions options;
@@ -57,7 +60,7 @@ public final class AugmentedSuperResolution {
   }
 
   /**
-   * The recovered map and how the descent went.
+   * The recovered map and how the descent went. The arrays are the record's own, not copies.
    *
    * @param map the high-resolution map {@code h}, row-major {@code [height, width]}
    * @param objective {@code E(h_t)} for {@code t = 0 .. steps}: the start, then after each step
