@@ -41,11 +41,12 @@ import java.util.List;
  * steps against 0.097 (MSE 0.0051 against 0.0048), from a start energy 7 times higher.
  *
  * <p>Cost: {@code B_l = D A_l} is composed once into a sparse matrix ({@link ObservationOperator},
- * exact in double, stored in float), so a step costs one gather and one scatter per map, about
+ * in double), so a step costs one gather and one scatter per map, about
  * {@code 2 H W (1 + 2/s)²} multiply-adds for an upscale factor {@code s}, plus the TV
- * subgradient. A 224 × 224 map from L = 8 maps of 7 × 7, 100 steps, set-up included, takes 0.17 to
- * 0.25 s on one core of a shared 2-core machine, up to 0.45 s when it is heavily loaded
- * ({@code AugmentedSuperResolutionTest.speedAt224}, best of 4 runs after JIT warm-up). Thread-safe:
+ * subgradient. A 224 × 224 map from L = 8 maps of 7 × 7, 100 steps, set-up (about 35 ms)
+ * included, takes about 0.15 s on one core of a shared 2-core machine under a load average of 5
+ * (pinned with {@code taskset}, best of 5 runs after JIT warm-up); 14 × 14 and 28 × 28 maps cost
+ * the same. {@code AugmentedSuperResolutionTest.speedAt224} prints the time. Thread-safe:
  * each call builds its own operators and buffers.
  */
 public final class AugmentedSuperResolution {

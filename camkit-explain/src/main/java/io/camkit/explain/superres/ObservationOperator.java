@@ -7,8 +7,9 @@ import java.util.Arrays;
  * The composed observation {@code B = D A} of one augmentation ({@code [h·w, H·W]}), precomputed as
  * a sparse row matrix (CSR, column indices sorted) so that the solver's inner loop is one gather
  * {@code B x} and one scatter {@code Bᵀ y} per map instead of four passes ({@code A, D, Dᵀ, Aᵀ}).
- * Row {@code j} is {@code Σ_q D[j, q] A[q, ·]}, summed exactly in double and stored as float; the
- * adjoint reads the same stored values, so {@code ⟨B x, y⟩ = ⟨x, Bᵀ y⟩} up to rounding. Each row
+ * Row {@code j} is {@code Σ_q D[j, q] A[q, ·]}, summed and stored in double (float storage
+ * would save a third of the memory but costs a conversion per entry, 1.5× the time); the adjoint
+ * reads the same stored values, so {@code ⟨B x, y⟩ = ⟨x, Bᵀ y⟩} up to rounding. Each row
  * has about {@code (s + 2)²} entries for an upscale factor {@code s}, about {@code H W (1 + 2/s)²}
  * in all, against the {@code 10 H W} multiply-adds of the four passes.
  */
@@ -16,7 +17,7 @@ final class ObservationOperator {
   private final int highSize;
   private final int[] rowStart;
   private final int[] column;
-  private final float[] value;
+  private final double[] value;
 
   ObservationOperator(AreaDownsampling d, BilinearWarp a) {
     int width = d.width();
@@ -35,7 +36,7 @@ final class ObservationOperator {
     int[] touched = new int[highSize];
     rowStart = new int[m + 1];
     int[] cols = new int[Math.max(16, 2 * highSize)];
-    float[] vals = new float[cols.length];
+    double[] vals = new double[cols.length];
     int nnz = 0;
     for (int jy = 0; jy < d.lowHeight(); jy++) {
       for (int jx = 0; jx < lowWidth; jx++) {
@@ -67,7 +68,7 @@ final class ObservationOperator {
         for (int k = 0; k < count; k++) {
           int p = touched[k];
           cols[nnz] = p;
-          vals[nnz++] = (float) acc[p];
+          vals[nnz++] = acc[p];
           acc[p] = 0;
           seen[p] = false;
         }

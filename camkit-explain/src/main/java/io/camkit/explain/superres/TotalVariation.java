@@ -40,25 +40,24 @@ public final class TotalVariation {
     check(h, width, height);
     check(out, width, height);
     double tv = 0;
+    // Two branch-free passes: horizontal pairs row by row, then vertical pairs.
     for (int y = 0; y < height; y++) {
       int r = y * width;
-      for (int x = 0; x < width; x++) {
-        int i = r + x;
-        if (x + 1 < width) {
-          double d = h[i + 1] - h[i];
-          tv += Math.abs(d);
-          double s = scale * Math.signum(d);
-          out[i + 1] += s;
-          out[i] -= s;
-        }
-        if (y + 1 < height) {
-          double d = h[i + width] - h[i];
-          tv += Math.abs(d);
-          double s = scale * Math.signum(d);
-          out[i + width] += s;
-          out[i] -= s;
-        }
+      for (int i = r; i < r + width - 1; i++) {
+        double d = h[i + 1] - h[i];
+        tv += Math.abs(d);
+        double s = scale * Math.signum(d);
+        out[i + 1] += s;
+        out[i] -= s;
       }
+    }
+    int vertical = (height - 1) * width;
+    for (int i = 0; i < vertical; i++) {
+      double d = h[i + width] - h[i];
+      tv += Math.abs(d);
+      double s = scale * Math.signum(d);
+      out[i + width] += s;
+      out[i] -= s;
     }
     return tv;
   }
