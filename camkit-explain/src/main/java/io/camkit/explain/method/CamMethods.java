@@ -21,6 +21,7 @@ public final class CamMethods {
     BY_NAME.put("xgradcam", XGradCam::new);
     BY_NAME.put("layercam", LayerCam::new);
     BY_NAME.put("hirescam", HiResCam::new);
+    BY_NAME.put("augmentedgradcam", AugmentedGradCam::new);
   }
 
   /** All names, in a stable order. */
