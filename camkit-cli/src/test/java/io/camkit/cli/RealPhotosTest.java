@@ -1,5 +1,6 @@
 package io.camkit.cli;
 
+import io.camkit.core.testing.SharedData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
