@@ -3,6 +3,7 @@ package io.camkit.explain;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.camkit.core.CamkitException;
 import io.camkit.core.HeatMap;
 import io.camkit.core.RgbImage;
 import io.camkit.model.CamModel;
@@ -22,7 +23,12 @@ public final class CamExplainer {
 
   private final CamModel model;
 
+  /** @throws CamkitException for a net without class activation maps (cnn-flatten) */
   public CamExplainer(CamModel model) {
+    if (!model.options().hasCam()) {
+      throw new CamkitException(model.options().arch()
+          + " has a dense head: CAM needs a GAP or class-map head; use a gradient method");
+    }
     this.model = model;
   }
 
