@@ -49,7 +49,11 @@ final class Workflows {
       try (TrainingProgress progress = new TrainingProgress("train")) {
         history = new CamNetTrainer(opts, progress).fit(model, train, val, Optional.of(checkpoints));
       }
-      ModelCard card = new ModelCard(Version.get(), Instant.now().toString(), "camnet", net, train.classes(), opts,
+      if (net.head().learnBeta()) {
+        System.out.printf(Locale.ROOT, "learned LSE β = %.4f (started at %s)%n",
+            model.net().classMapHead().learnedBeta(), net.head().beta());
+      }
+      ModelCard card = new ModelCard(Version.get(), Instant.now().toString(), net.arch(), net, train.classes(), opts,
           DataDescription.of(train, dataSource), history);
       model.save(modelDir, card);
       List<TrainingCurves.Point> pts = new ArrayList<>();

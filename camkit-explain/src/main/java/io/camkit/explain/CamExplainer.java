@@ -55,6 +55,7 @@ public final class CamExplainer {
           : model.headClassMaps(scope, f);
       float[] mapData = maps.toFloatArray(); // [N, C, h, w]
       float[] probData = probs.toFloatArray();
+      float[] scoreData = fl.get(1).toFloatArray();
       List<Explanation> out = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         float[] p = new float[c];
@@ -72,7 +73,9 @@ public final class CamExplainer {
           classMaps.add(new HeatMap(w, h, m));
         }
         RgbImage img = images.get(i);
-        out.add(new Explanation(p, best, classMaps, img.width(), img.height()));
+        float[] sc = new float[c];
+        System.arraycopy(scoreData, i * c, sc, 0, c);
+        out.add(new Explanation(p, best, classMaps, img.width(), img.height(), sc));
       }
       return out;
     }
