@@ -5,7 +5,11 @@ import io.camkit.dataset.Split;
 import io.camkit.dataset.io.CocoFormat;
 import io.camkit.dataset.shapes.ShapesGenerator;
 import io.camkit.dataset.shapes.ShapesOptions;
+import io.camkit.core.AtomicFiles;
 import io.camkit.evaluate.Evaluation;
+import io.camkit.evaluate.MultiLabelEvaluation;
+import io.camkit.explain.CamExplainer;
+import io.camkit.model.train.CamNetTrainer;
 import io.camkit.evaluate.Reports;
 import io.camkit.localize.ThresholdLocalizer;
 import io.camkit.model.CamModel;
@@ -49,7 +53,9 @@ final class DemoCommand implements Callable<Integer> {
     }
     ShapesOptions data = shapes.options();
     training.options(); // validate before any work
-    training.net(data.imageSize(), io.camkit.dataset.shapes.ShapesGenerator.classNames().size());
+    io.camkit.model.CamNetOptions net =
+        training.net(data.imageSize(), io.camkit.dataset.shapes.ShapesGenerator.classNames().size());
+    boolean multiLabel = data.multiLabel() || training.multiLabel;
     System.out.println("camkit demo -> " + out.toAbsolutePath());
     ShapesGenerator gen = new ShapesGenerator(data);
     Dataset train = gen.generate(Split.TRAIN);
@@ -60,17 +66,38 @@ final class DemoCommand implements Callable<Integer> {
         train.size(), val.size(), test.size(), data.seed(), out.resolve("data/test"));
     Path modelDir = Workflows.train(train, val, data, training, out);
     try (CamModel model = CamModel.load(modelDir)) {
-      // τ calibrated on the validation split (its MaxBoxAcc τ*), then applied to the test split.
-      double tauVal = val.size() == 0 ? tau : Evaluation.run(model, val, tau, n -> { }).metrics().tauStar();
-      Evaluation.Result r = Workflows.evaluate(model, test, tau, out,
-          Map.of("model", modelDir.toString(), "data", data), OptionalDouble.of(tauVal));
-      System.out.println();
-      System.out.println(Reports.markdownTable(r.metrics()));
-      System.out.println(Workflows.calibratedLine(r, tauVal));
+      Map<String, Object> prov = Map.of("model", modelDir.toString(), "data", data);
+      if (!net.hasCam()) {
+        classificationOnly(model, test, multiLabel);
+      } else if (multiLabel) {
+        // τ calibrated on the validation split (its MaxBoxAcc τ*), then applied to the test split.
+        double tauVal = val.size() == 0 ? tau : MultiLabelEvaluation.run(model, val, tau, n -> { }).metrics().tauStar();
+        var r = Workflows.evaluateMultiLabel(model, test, tau, out, prov, OptionalDouble.of(tauVal));
+        System.out.println();
+        System.out.println(Reports.markdownTable(r.metrics(), model.classes()));
+        System.out.println(Workflows.calibratedLine(r.maxBoxAccCurve(), tauVal));
+      } else {
+        double tauVal = val.size() == 0 ? tau : Evaluation.run(model, val, tau, n -> { }).metrics().tauStar();
+        Evaluation.Result r = Workflows.evaluate(model, test, tau, out, prov, OptionalDouble.of(tauVal));
+        System.out.println();
+        System.out.println(Reports.markdownTable(r.metrics()));
+        System.out.println(Workflows.calibratedLine(r, tauVal));
+      }
     }
-    System.out.printf("model: %s%nreport: %s%npictures: %s, %s, %s%ntotal time: %.0f s%n",
-        modelDir, out.resolve("report.md"), out.resolve("training-curves.png"), out.resolve("successes.png"),
-        out.resolve("failures.png"), (System.nanoTime() - t0) / 1e9);
+    System.out.printf("model: %s%nreport: %s%npictures: %s%s%ntotal time: %.0f s%n",
+        modelDir, out.resolve("report.md"), out.resolve("training-curves.png"),
+        multiLabel || !net.hasCam() ? "" : ", " + out.resolve("successes.png") + ", " + out.resolve("failures.png"),
+        (System.nanoTime() - t0) / 1e9);
     return 0;
+  }
+
+  /** A net without CAM (cnn-flatten): test accuracy only, and why there are no boxes. */
+  private void classificationOnly(CamModel model, Dataset test, boolean multiLabel) throws java.io.IOException {
+    double[] lossAcc = multiLabel ? CamNetTrainer.evaluateMultiLabel(model, test) : CamNetTrainer.evaluate(model, test);
+    String line = String.format(java.util.Locale.ROOT, "test %saccuracy %s (%d images); no localization: %s",
+        multiLabel ? "exact-match " : "", Reports.pct(lossAcc[1]), test.size(),
+        CamExplainer.noCamMessage(model.options().arch()));
+    AtomicFiles.writeString(out.resolve("report.md"), "# camkit demo: " + model.options().arch() + "\n\n" + line + "\n");
+    System.out.println(line);
   }
 }

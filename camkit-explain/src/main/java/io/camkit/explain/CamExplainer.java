@@ -25,11 +25,20 @@ public final class CamExplainer {
 
   /** @throws CamkitException for a net without class activation maps (cnn-flatten) */
   public CamExplainer(CamModel model) {
+    this.model = requireCam(model);
+  }
+
+  /** {@code model}, or a {@link CamkitException} when it has no class activation maps (cnn-flatten). */
+  public static CamModel requireCam(CamModel model) {
     if (!model.options().hasCam()) {
-      throw new CamkitException(model.options().arch()
-          + " has a dense head: CAM needs a GAP or class-map head; use a gradient method");
+      throw new CamkitException(noCamMessage(model.options().arch()));
     }
-    this.model = model;
+    return model;
+  }
+
+  /** Why a net with a dense head ({@code arch}) has no class activation maps. */
+  public static String noCamMessage(String arch) {
+    return arch + " has a dense head: CAM needs a GAP or class-map head; use a gradient method";
   }
 
   /** Explains each image (of any size: it is resized to the model's input for the pass). */
