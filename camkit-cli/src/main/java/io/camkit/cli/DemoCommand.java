@@ -31,7 +31,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--tau", description = "CAM threshold, fraction of the map's max (default: ${DEFAULT-VALUE})")
   double tau = ThresholdLocalizer.DEFAULT_TAU;
 
-  @Option(names = "--quick", description = "a one-minute taste: 48×48 images, objects of 14–26 px, 2400 training images, 12 epochs")
+  @Option(names = "--quick", description = "a one-minute taste: 48×48 images, objects of 14–26 px (with --multi-object: 64×64, 12–24 px),"
+      + " 2400 training images, 12 epochs")
   boolean quick;
 
   @Mixin ShapesMixin shapes;
@@ -41,9 +42,11 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
     if (quick) {
-      shapes.imageSize = 48;
-      shapes.minObjectSize = 14;
-      shapes.maxObjectSize = 26;
+      boolean multi = shapes.multiObject || shapes.maxObjects > 1;
+      // Up to 3 objects need room: the pooling experiment's 64×64 images with objects of 12–24 px.
+      shapes.imageSize = multi ? 64 : 48;
+      shapes.minObjectSize = multi ? 12 : 14;
+      shapes.maxObjectSize = multi ? 24 : 26;
       shapes.distractors = 1;
       shapes.lines = 2;
       shapes.trainSize = 2400;

@@ -127,6 +127,10 @@ class ArchAndMultiLabelCliTest {
     assertOneLineError(new String[] {"demo", "--arch", "resnet"}, "--arch = resnet");
     assertOneLineError(new String[] {"demo", "--arch", "cnn-flatten", "--pooling", "wildcat"}, "--pooling = wildcat");
     assertOneLineError(new String[] {"demo", "--pooling", "gmp", "--beta-learned"}, "--beta-learned");
+    // Six 28–32 px objects cannot share a 32×32 image: a user setting, told in one line.
+    assertOneLineError(new String[] {"generate", "--out", tmp.resolve("crowded").toString(), "--image-size", "32",
+        "--min-object-size", "28", "--max-object-size", "32", "--max-objects", "6", "--multi-object",
+        "--train-size", "4", "--val-size", "0", "--test-size", "0"}, "lower --max-objects");
   }
 
   static void assertOneLineError(String[] argv, String expected) throws Exception {
