@@ -5,7 +5,11 @@ import io.camkit.dataset.Split;
 import io.camkit.dataset.io.CocoFormat;
 import io.camkit.dataset.shapes.ShapesGenerator;
 import io.camkit.dataset.shapes.ShapesOptions;
+import io.camkit.core.AtomicFiles;
 import io.camkit.evaluate.Evaluation;
+import io.camkit.evaluate.MultiLabelEvaluation;
+import io.camkit.explain.CamExplainer;
+import io.camkit.model.train.CamNetTrainer;
 import io.camkit.evaluate.Reports;
 import io.camkit.localize.ThresholdLocalizer;
 import io.camkit.model.CamModel;
@@ -27,7 +31,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--tau", description = "CAM threshold, fraction of the map's max (default: ${DEFAULT-VALUE})")
   double tau = ThresholdLocalizer.DEFAULT_TAU;
 
-  @Option(names = "--quick", description = "a one-minute taste: 48×48 images, objects of 14–26 px, 2400 training images, 12 epochs")
+  @Option(names = "--quick", description = "a one-minute taste: 48×48 images, objects of 14–26 px (with --multi-object: 64×64, 12–24 px),"
+      + " 2400 training images, 12 epochs")
   boolean quick;
 
   @Mixin ShapesMixin shapes;
@@ -37,9 +42,11 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
     if (quick) {
-      shapes.imageSize = 48;
-      shapes.minObjectSize = 14;
-      shapes.maxObjectSize = 26;
+      boolean multi = shapes.multiObject || shapes.maxObjects > 1;
+      // Up to 3 objects need room: the pooling experiment's 64×64 images with objects of 12–24 px.
+      shapes.imageSize = multi ? 64 : 48;
+      shapes.minObjectSize = multi ? 12 : 14;
+      shapes.maxObjectSize = multi ? 24 : 26;
       shapes.distractors = 1;
       shapes.lines = 2;
       shapes.trainSize = 2400;
@@ -49,7 +56,9 @@ final class DemoCommand implements Callable<Integer> {
     }
     ShapesOptions data = shapes.options();
     training.options(); // validate before any work
-    training.net(data.imageSize(), io.camkit.dataset.shapes.ShapesGenerator.classNames().size());
+    io.camkit.model.CamNetOptions net =
+        training.net(data.imageSize(), io.camkit.dataset.shapes.ShapesGenerator.classNames().size());
+    boolean multiLabel = data.multiLabel() || training.multiLabel;
     System.out.println("camkit demo -> " + out.toAbsolutePath());
     ShapesGenerator gen = new ShapesGenerator(data);
     Dataset train = gen.generate(Split.TRAIN);
@@ -60,17 +69,38 @@ final class DemoCommand implements Callable<Integer> {
         train.size(), val.size(), test.size(), data.seed(), out.resolve("data/test"));
     Path modelDir = Workflows.train(train, val, data, training, out);
     try (CamModel model = CamModel.load(modelDir)) {
-      // τ calibrated on the validation split (its MaxBoxAcc τ*), then applied to the test split.
-      double tauVal = val.size() == 0 ? tau : Evaluation.run(model, val, tau, n -> { }).metrics().tauStar();
-      Evaluation.Result r = Workflows.evaluate(model, test, tau, out,
-          Map.of("model", modelDir.toString(), "data", data), OptionalDouble.of(tauVal));
-      System.out.println();
-      System.out.println(Reports.markdownTable(r.metrics()));
-      System.out.println(Workflows.calibratedLine(r, tauVal));
+      Map<String, Object> prov = Map.of("model", modelDir.toString(), "data", data);
+      if (!net.hasCam()) {
+        classificationOnly(model, test, multiLabel);
+      } else if (multiLabel) {
+        // τ calibrated on the validation split (its MaxBoxAcc τ*), then applied to the test split.
+        double tauVal = val.size() == 0 ? tau : MultiLabelEvaluation.run(model, val, tau, n -> { }).metrics().tauStar();
+        var r = Workflows.evaluateMultiLabel(model, test, tau, out, prov, OptionalDouble.of(tauVal));
+        System.out.println();
+        System.out.println(Reports.markdownTable(r.metrics(), model.classes()));
+        System.out.println(Workflows.calibratedLine(r.maxBoxAccCurve(), tauVal));
+      } else {
+        double tauVal = val.size() == 0 ? tau : Evaluation.run(model, val, tau, n -> { }).metrics().tauStar();
+        Evaluation.Result r = Workflows.evaluate(model, test, tau, out, prov, OptionalDouble.of(tauVal));
+        System.out.println();
+        System.out.println(Reports.markdownTable(r.metrics()));
+        System.out.println(Workflows.calibratedLine(r, tauVal));
+      }
     }
-    System.out.printf("model: %s%nreport: %s%npictures: %s, %s, %s%ntotal time: %.0f s%n",
-        modelDir, out.resolve("report.md"), out.resolve("training-curves.png"), out.resolve("successes.png"),
-        out.resolve("failures.png"), (System.nanoTime() - t0) / 1e9);
+    System.out.printf("model: %s%nreport: %s%npictures: %s%s%ntotal time: %.0f s%n",
+        modelDir, out.resolve("report.md"), out.resolve("training-curves.png"),
+        multiLabel || !net.hasCam() ? "" : ", " + out.resolve("successes.png") + ", " + out.resolve("failures.png"),
+        (System.nanoTime() - t0) / 1e9);
     return 0;
+  }
+
+  /** A net without CAM (cnn-flatten): test accuracy only, and why there are no boxes. */
+  private void classificationOnly(CamModel model, Dataset test, boolean multiLabel) throws java.io.IOException {
+    double[] lossAcc = multiLabel ? CamNetTrainer.evaluateMultiLabel(model, test) : CamNetTrainer.evaluate(model, test);
+    String line = String.format(java.util.Locale.ROOT, "test %saccuracy %s (%d images); no localization: %s",
+        multiLabel ? "exact-match " : "", Reports.pct(lossAcc[1]), test.size(),
+        CamExplainer.noCamMessage(model.options().arch()));
+    AtomicFiles.writeString(out.resolve("report.md"), "# camkit demo: " + model.options().arch() + "\n\n" + line + "\n");
+    System.out.println(line);
   }
 }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 
 /** {@code camkit evaluate}: classification and localization scores of a model on a COCO folder. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = "Score a model on an annotated folder: top-1, top-1 loc, GT-known loc, MaxBoxAcc, mean IoU.")
+    description = "Score a model on an annotated folder: top-1, top-1 loc, GT-known loc, MaxBoxAcc, mean IoU;"
+        + " on multi-label data (or for a multi-label model) per-class AP, mAP, per-class GT-known loc, pointing game.")
 final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "camkit model folder (or, with --method, a TorchScript .pt with its .json card)")
   Path model;
@@ -61,9 +62,16 @@ final class EvaluateCommand implements Callable<Integer> {
         throw new io.camkit.core.CamkitException("the data's classes " + loaded.dataset().classes()
             + " differ from the model's " + m.classes());
       }
-      Evaluation.Result r = Workflows.evaluate(m, loaded.dataset(), tau, out, Map.of("model", model.toString()),
-          java.util.OptionalDouble.empty());
-      System.out.println(Reports.markdownTable(r.metrics()));
+      var trained = io.camkit.model.ModelCard.read(model).training();
+      if (loaded.dataset().multiLabel() || (trained != null && trained.multiLabel())) {
+        var r = Workflows.evaluateMultiLabel(m, loaded.dataset(), tau, out, Map.of("model", model.toString()),
+            java.util.OptionalDouble.empty());
+        System.out.println(Reports.markdownTable(r.metrics(), m.classes()));
+      } else {
+        Evaluation.Result r = Workflows.evaluate(m, loaded.dataset(), tau, out, Map.of("model", model.toString()),
+            java.util.OptionalDouble.empty());
+        System.out.println(Reports.markdownTable(r.metrics()));
+      }
       System.out.println("written: " + out.resolve("metrics.json") + ", " + out.resolve("report.md"));
     }
     return 0;

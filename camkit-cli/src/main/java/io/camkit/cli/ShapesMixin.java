@@ -25,6 +25,10 @@ final class ShapesMixin {
   @Option(names = "--max-objects", description = "objects per image, 1 = single-label (default: ${DEFAULT-VALUE})")
   int maxObjects = D.maxObjects();
 
+  @Option(names = "--multi-object", description = "the multi-object benchmark: 1–3 objects of distinct classes per"
+      + " image (multi-label); sets --max-objects to 3 unless given")
+  boolean multiObject;
+
   @Option(names = "--min-object-size", description = "smallest object diameter, px (default: ${DEFAULT-VALUE})")
   int minObjectSize = D.minObjectSize();
 
@@ -38,7 +42,8 @@ final class ShapesMixin {
   int lines = D.lines();
 
   ShapesOptions options() {
-    return new ShapesOptions(imageSize, minObjectSize, maxObjectSize, 1, maxObjects, distractors, lines,
+    int most = multiObject && maxObjects == 1 ? 3 : maxObjects;
+    return new ShapesOptions(imageSize, minObjectSize, maxObjectSize, 1, most, distractors, lines,
         D.noiseSigma(), trainSize, valSize, testSize, seed);
   }
 }

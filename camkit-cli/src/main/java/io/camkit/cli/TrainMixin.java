@@ -50,14 +50,25 @@ final class TrainMixin {
   @Option(names = "--beta", description = "β of lse pooling (default: ${DEFAULT-VALUE})")
   double beta = H.beta();
 
+  @Option(names = "--beta-learned", description = "lse: learn β (kept > 0 as exp(ρ)), starting at --beta")
+  boolean betaLearned;
+
+  @Option(names = "--arch", description = "conv stack: camnet, cnn-gap (Keras conv trunk + GAP head), cnn-flatten"
+      + " (Keras trunk + dense head, no CAM), nin (Network in Network mlpconvs + class maps) (default: ${DEFAULT-VALUE})")
+  String arch = "camnet";
+
+  @Option(names = "--multi-label", description = "train multi-label (binary cross-entropy on multi-hot targets);"
+      + " on by itself when an image holds objects of 2 or more classes")
+  boolean multiLabel;
+
   @Option(names = "--maps-per-class", description = "M, maps per class of wildcat (default: 4 for wildcat, else 1)")
   Integer mapsPerClass;
 
   io.camkit.model.CamNetOptions net(int imageSize, int classes) {
     io.camkit.model.CamNetOptions d = io.camkit.model.CamNetOptions.defaults(imageSize, classes);
     int m = mapsPerClass != null ? mapsPerClass : (pooling.equals("wildcat") ? 4 : 1);
-    HeadOptions head = new HeadOptions(pooling, kMax, kMin, alpha, beta, m);
-    var net = new io.camkit.model.CamNetOptions(imageSize, classes, width, featureMaps, d.mean(), d.std(), head);
+    HeadOptions head = new HeadOptions(pooling, kMax, kMin, alpha, beta, m, betaLearned);
+    var net = new io.camkit.model.CamNetOptions(imageSize, classes, width, featureMaps, d.mean(), d.std(), head, arch);
     io.camkit.model.CamNet.checkHead(net);
     return net;
   }

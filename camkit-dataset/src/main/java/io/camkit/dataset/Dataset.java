@@ -28,6 +28,11 @@ public record Dataset(String name, List<String> classes, List<Sample> samples) {
     return samples.get(i);
   }
 
+  /** Whether some image holds objects of two or more classes (multi-label data). */
+  public boolean multiLabel() {
+    return samples.stream().anyMatch(s -> s.labels().size() >= 2);
+  }
+
   /** The first {@code n} samples (or all, when there are fewer). */
   public Dataset head(int n) {
     return new Dataset(name, classes, samples.subList(0, Math.min(n, samples.size())));

@@ -47,6 +47,61 @@ public final class Reports {
     AtomicFiles.writeString(file, JSON.writeValueAsString(root));
   }
 
+  /** {@code metrics.json} of a multi-label run: provenance, the metrics with per-class figures, the curve. */
+  public static void writeJson(MultiLabelEvaluation.Result r, List<String> classes, Map<String, Object> provenance,
+      Path file) throws IOException {
+    MultiLabelMetrics m = r.metrics();
+    ObjectNode root = JSON.createObjectNode();
+    root.put("camkitVersion", Version.get());
+    root.set("provenance", JSON.valueToTree(provenance));
+    root.put("multiLabel", true);
+    ObjectNode metrics = root.putObject("metrics");
+    metrics.put("images", m.images()).put("pairs", m.pairs()).put("tau", m.tau()).put("mAP", m.mAP())
+        .put("gtKnownLocalization", m.gtKnownLocalization()).put("maxBoxAcc", m.maxBoxAcc())
+        .put("tauStar", m.tauStar()).put("pointingGame", m.pointingGame());
+    ArrayNode perClass = root.putArray("perClass");
+    for (int c = 0; c < classes.size(); c++) {
+      perClass.addObject().put("class", classes.get(c)).put("averagePrecision", m.averagePrecision()[c])
+          .put("pairs", m.classPairs()[c]).put("gtKnownLocalization", m.classGtKnown()[c])
+          .put("pointingGame", m.classPointing()[c]);
+    }
+    ArrayNode curve = root.putArray("maxBoxAccCurve");
+    for (int i = 0; i < r.maxBoxAccCurve().length; i++) {
+      curve.addObject().put("tau", LocalizationMetrics.tauAt(i)).put("gtKnownLoc", r.maxBoxAccCurve()[i]);
+    }
+    AtomicFiles.writeString(file, JSON.writeValueAsString(root));
+  }
+
+  /** The multi-label metrics and the per-class table in Markdown (percent, fixed locale). */
+  public static String markdownTable(MultiLabelMetrics m, List<String> classes) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| metric | value |\n|---|---|\n");
+    row(sb, "images", String.valueOf(m.images()));
+    row(sb, "(image, present class) pairs", String.valueOf(m.pairs()));
+    row(sb, "mAP (mean per-class average precision)", pct(m.mAP()));
+    row(sb, "GT-known localization per present class (IoU ≥ 0.5, τ = " + fmt(m.tau()) + ")", pct(m.gtKnownLocalization()));
+    row(sb, "MaxBoxAcc (best over τ ∈ {0, 0.01, …, 1})", pct(m.maxBoxAcc()));
+    row(sb, "τ* (best τ)", fmt(m.tauStar()));
+    row(sb, "pointing game", pct(m.pointingGame()));
+    sb.append("\n| class | AP | pairs | GT-known loc | pointing game |\n|---|---|---|---|---|\n");
+    for (int c = 0; c < classes.size(); c++) {
+      sb.append("| ").append(classes.get(c)).append(" | ").append(pct(m.averagePrecision()[c])).append(" | ")
+          .append(m.classPairs()[c]).append(" | ").append(pct(m.classGtKnown()[c])).append(" | ")
+          .append(pct(m.classPointing()[c])).append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  /** {@code report.md}: a title, a table already rendered, notes. */
+  public static void writeMarkdown(String title, String table, List<String> notes, Path file) throws IOException {
+    StringBuilder sb = new StringBuilder("# ").append(title).append("\n\n");
+    sb.append(table).append('\n');
+    for (String n : notes) {
+      sb.append(n).append("\n\n");
+    }
+    AtomicFiles.writeString(file, sb.toString());
+  }
+
   /** A box as COCO {@code [x, y, width, height]}. */
   public static ArrayNode boxJson(Box b) {
     ArrayNode a = JSON.createArrayNode();
@@ -72,12 +127,7 @@ public final class Reports {
   }
 
   public static void writeMarkdown(String title, LocalizationMetrics m, List<String> notes, Path file) throws IOException {
-    StringBuilder sb = new StringBuilder("# ").append(title).append("\n\n");
-    sb.append(markdownTable(m)).append('\n');
-    for (String n : notes) {
-      sb.append(n).append("\n\n");
-    }
-    AtomicFiles.writeString(file, sb.toString());
+    writeMarkdown(title, markdownTable(m), notes, file);
   }
 
   private static void row(StringBuilder sb, String k, String v) {

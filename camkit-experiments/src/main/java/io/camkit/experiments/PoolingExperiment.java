@@ -3,15 +3,12 @@ package io.camkit.experiments;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import io.camkit.core.Box;
 import io.camkit.core.HeatMap;
 import io.camkit.dataset.Dataset;
-import io.camkit.dataset.ObjectAnnotation;
 import io.camkit.dataset.Sample;
 import io.camkit.dataset.shapes.ShapesOptions;
-import io.camkit.evaluate.AveragePrecision;
-import io.camkit.evaluate.LocalizationMetrics;
-import io.camkit.evaluate.Scorer;
+import io.camkit.evaluate.MultiLabelAccumulator;
+import io.camkit.evaluate.MultiLabelMetrics;
 import io.camkit.localize.ThresholdLocalizer;
 import io.camkit.model.CamNet;
 import io.camkit.model.HeadOptions;
@@ -34,7 +31,8 @@ import java.util.function.Function;
  * GAP vs GMP vs LSE vs WELDON vs WILDCAT on the multi-object benchmark: the same conv trunk
  * ({@link CamNet}'s features) and a class-map head ({@link ClassMapHead}) pooled by each scheme,
  * trained multi-label (binary cross-entropy) from image-level labels. Each present class is
- * localized from its own class map and scored against that class's boxes.
+ * localized from its own class map and scored against that class's boxes ({@link
+ * MultiLabelAccumulator}, the scoring of {@code camkit evaluate} on multi-label data).
  */
 public final class PoolingExperiment {
   private PoolingExperiment() {}
@@ -94,26 +92,7 @@ public final class PoolingExperiment {
 
   private static Row score(String name, PooledClassifier block, NDManager m, Dataset test, ArrayTrainer.Data data,
       float[][] scores, int classes, double secs) {
-    double apSum = 0;
-    int apCount = 0;
-    for (int c = 0; c < classes; c++) {
-      double[] sc = new double[scores.length];
-      boolean[] present = new boolean[scores.length];
-      for (int i = 0; i < scores.length; i++) {
-        sc[i] = scores[i][c];
-        present[i] = data.multiHot().get(i)[c] > 0;
-      }
-      double ap = AveragePrecision.of(sc, present);
-      if (!Double.isNaN(ap)) {
-        apSum += ap;
-        apCount++;
-      }
-    }
-    long pairs = 0;
-    long hits = 0;
-    long points = 0;
-    long[] hitsPerTau = new long[LocalizationMetrics.TAU_STEPS];
-    ThresholdLocalizer localizer = new ThresholdLocalizer(ThresholdLocalizer.DEFAULT_TAU);
+    MultiLabelAccumulator acc = new MultiLabelAccumulator(classes, ThresholdLocalizer.DEFAULT_TAU);
     int item = (int) data.itemShape().size();
     for (int from = 0; from < test.size(); from += 64) {
       int n = Math.min(64, test.size() - from);
@@ -126,41 +105,19 @@ public final class PoolingExperiment {
             scope.create(x, new ai.djl.ndarray.types.Shape(n, 3, data.itemShape().get(1), data.itemShape().get(2))));
         int h = (int) maps.getShape().get(2);
         int w = (int) maps.getShape().get(3);
-        float[] all = maps.toFloatArray();
+        float[] all = maps.toFloatArray(); // [n, C, h, w]
         for (int i = 0; i < n; i++) {
           Sample sample = test.get(from + i);
-          for (int c : sample.labels()) {
-            float[] v = java.util.Arrays.copyOfRange(all, (i * classes + c) * h * w, (i * classes + c + 1) * h * w);
-            HeatMap map = new HeatMap(w, h, v).relu().resize(sample.image().width(), sample.image().height()).normalized();
-            List<Box> truth = sample.objectsOf(c).stream().map(ObjectAnnotation::box).toList();
-            pairs++;
-            if (Scorer.bestIou(localizer.localizeNormalised(map).box(), truth) >= LocalizationMetrics.IOU_THRESHOLD) {
-              hits++;
-            }
-            boolean[] tauHits = Scorer.hitsPerTau(map, truth);
-            for (int t = 0; t < hitsPerTau.length; t++) {
-              if (tauHits[t]) {
-                hitsPerTau[t]++;
-              }
-            }
-            int arg = map.argMax();
-            int px = arg % map.width();
-            int py = arg / map.width();
-            if (truth.stream().anyMatch(b -> px >= b.x0() && px < b.x1() && py >= b.y0() && py < b.y1())) {
-              points++;
-            }
-          }
+          int base = i * classes;
+          // Each present class's own map: ReLU, bilinear to the image, min-max (as Explanation.map).
+          acc.add(sample, scores[from + i], c -> new HeatMap(w, h,
+                  java.util.Arrays.copyOfRange(all, (base + c) * h * w, (base + c + 1) * h * w))
+              .relu().resize(sample.image().width(), sample.image().height()).normalized());
         }
       }
     }
-    int best = 0;
-    for (int t = 1; t < hitsPerTau.length; t++) {
-      if (hitsPerTau[t] > hitsPerTau[best]) {
-        best = t;
-      }
-    }
-    return new Row(name, apSum / apCount, hits / (double) pairs, hitsPerTau[best] / (double) pairs,
-        LocalizationMetrics.tauAt(best), points / (double) pairs, secs);
+    MultiLabelMetrics r = acc.snapshot();
+    return new Row(name, r.mAP(), r.gtKnownLocalization(), r.maxBoxAcc(), r.tauStar(), r.pointingGame(), secs);
   }
 
   private static void write(List<Row> rows, Settings s, Path out) throws IOException {

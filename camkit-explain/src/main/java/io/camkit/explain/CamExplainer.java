@@ -3,6 +3,7 @@ package io.camkit.explain;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.camkit.core.CamkitException;
 import io.camkit.core.HeatMap;
 import io.camkit.core.RgbImage;
 import io.camkit.model.CamModel;
@@ -22,8 +23,22 @@ public final class CamExplainer {
 
   private final CamModel model;
 
+  /** @throws CamkitException for a net without class activation maps (cnn-flatten) */
   public CamExplainer(CamModel model) {
-    this.model = model;
+    this.model = requireCam(model);
+  }
+
+  /** {@code model}, or a {@link CamkitException} when it has no class activation maps (cnn-flatten). */
+  public static CamModel requireCam(CamModel model) {
+    if (!model.options().hasCam()) {
+      throw new CamkitException(noCamMessage(model.options().arch()));
+    }
+    return model;
+  }
+
+  /** Why a net with a dense head ({@code arch}) has no class activation maps. */
+  public static String noCamMessage(String arch) {
+    return arch + " has a dense head: CAM needs a GAP or class-map head; use a gradient method";
   }
 
   /** Explains each image (of any size: it is resized to the model's input for the pass). */
@@ -49,6 +64,7 @@ public final class CamExplainer {
           : model.headClassMaps(scope, f);
       float[] mapData = maps.toFloatArray(); // [N, C, h, w]
       float[] probData = probs.toFloatArray();
+      float[] scoreData = fl.get(1).toFloatArray();
       List<Explanation> out = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         float[] p = new float[c];
@@ -66,7 +82,9 @@ public final class CamExplainer {
           classMaps.add(new HeatMap(w, h, m));
         }
         RgbImage img = images.get(i);
-        out.add(new Explanation(p, best, classMaps, img.width(), img.height()));
+        float[] sc = new float[c];
+        System.arraycopy(scoreData, i * c, sc, 0, c);
+        out.add(new Explanation(p, best, classMaps, img.width(), img.height(), sc));
       }
       return out;
     }

@@ -13,18 +13,26 @@ import java.util.List;
  *     any normalisation
  * @param imageWidth width of the image the maps explain
  * @param imageHeight height of the image the maps explain
+ * @param scores the raw scores (logits) of every class, length C: what per-class rankings (average
+ *     precision of a multi-label model) read
  */
 public record Explanation(
-    float[] probabilities, int predicted, List<HeatMap> rawMaps, int imageWidth, int imageHeight) {
+    float[] probabilities, int predicted, List<HeatMap> rawMaps, int imageWidth, int imageHeight, float[] scores) {
 
   public Explanation {
     probabilities = probabilities.clone();
+    scores = scores.clone();
     rawMaps = List.copyOf(rawMaps);
   }
 
   @Override
   public float[] probabilities() {
     return probabilities.clone();
+  }
+
+  @Override
+  public float[] scores() {
+    return scores.clone();
   }
 
   public float confidence() {

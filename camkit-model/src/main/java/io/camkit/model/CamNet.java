@@ -13,87 +13,164 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
+import io.camkit.core.CamkitException;
 import io.camkit.model.arch.ClassMapHead;
+import io.camkit.model.arch.KerasBaselines;
+import io.camkit.model.arch.MlpConv;
 import io.camkit.model.pooling.GlobalAveragePooling;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * A fully convolutional classifier. With the default GAP head it is a CNN-GAP network of two
- * children: {@code features} (input {@code [N, 3, H, W]} → last conv maps {@code f = [N, K, h,
- * w]}) and {@code classifier}, a linear layer with
- * weights {@code w = [C, K]} and bias {@code b = [C]}. The scores are
+ * A classifier of two children: {@code features}, a {@link SequentialBlock} whose children are the
+ * layers (input {@code [N, 3, H, W]} → last conv maps {@code f = [N, K, h, w]}), and a head
+ * mapping {@code f} to scores {@code [N, C]} ({@link #head}).
+ *
+ * <p>With the default GAP head the net is a CNN-GAP network: the head is a linear layer
+ * ({@code classifier}) with weights {@code w = [C, K]} and bias {@code b = [C]}, and
  *
  * <pre>  y_c = Σ_k w_k^c · GAP(f_k) + b_c,   GAP(f_k) = (1 / hw) Σ_{x,y} f_k(x, y)</pre>
  *
  * so {@code y_c = (1 / hw) Σ_{x,y} M_c(x, y) + b_c} with the class activation map {@code M_c = Σ_k
- * w_k^c f_k} (Zhou et al. 2016, Eq. 1–2). With any other pooling ({@link HeadOptions}) the second
- * child is a {@link ClassMapHead}: 1×1 conv to class maps, pooled into scores.
+ * w_k^c f_k} (Zhou et al. 2016, Eq. 1–2). With any other pooling ({@link HeadOptions}) the head is
+ * a {@link ClassMapHead} ({@code head}): 1×1 conv to class maps, pooled into scores.
+ *
+ * <p>The conv stack is chosen by {@link CamNetOptions#arch()}:
+ *
+ * <ul>
+ *   <li>{@code camnet}: see {@link CamNetOptions}; stride 4, batch norm.
+ *   <li>{@code cnn-gap}: the Keras trunk of {@link KerasBaselines} (valid 3×3 convs 32, 64, 128
+ *       with ReLU and two 2×2 max-pools, no batch norm), on 3-channel input, then the GAP head (the
+ *       Keras net's dense 64 layer is left out so that the CAM is exact) or a class-map head.
+ *   <li>{@code cnn-flatten}: the same trunk and the Keras dense head ({@code dense}: max-pool →
+ *       flatten → dropout 0.5 → dense 64 → dropout → dense C). No CAM: its weights are tied to
+ *       positions.
+ *   <li>{@code nin}: Network in Network (Lin et al. 2014), mlpconv 5×5 ({@code width}) → max-pool
+ *       → mlpconv 5×5 ({@code 2·width}) → max-pool → 3×3 conv ({@code 4·width}) → 1×1 conv (K);
+ *       the last mlpconv's final 1×1 conv is the class-map head, one map per class (M per class
+ *       for WILDCAT), pooled by {@code --pooling} (GAP by default, as in NiN). Stride 4, no batch
+ *       norm, no dropout.
+ * </ul>
  */
 public final class CamNet extends AbstractBlock {
   private static final byte VERSION = 1;
 
   private final CamNetOptions options;
-  private final Block features;
+  private final SequentialBlock features;
   private final Linear classifier; // GAP head, else null
-  private final ClassMapHead classMapHead; // any other pooling, else null
+  private final ClassMapHead classMapHead; // class-map head, else null
+  private final Block dense; // cnn-flatten's dense head, else null
 
   public CamNet(CamNetOptions options) {
     super(VERSION);
+    checkHead(options);
     this.options = options;
     this.features = addChildBlock("features", featureBlock(options));
     HeadOptions h = options.head();
-    if (h.isGap()) {
-      this.classifier = addChildBlock("classifier", Linear.builder().setUnits(options.classes()).build());
-      this.classMapHead = null;
+    Linear linear = null;
+    ClassMapHead maps = null;
+    Block flat = null;
+    if (!options.hasCam()) {
+      flat = addChildBlock("dense", KerasBaselines.flattenHead(options.classes(), FLATTEN_DROPOUT));
+    } else if (h.isGap() && !options.arch().equals("nin")) {
+      linear = addChildBlock("classifier", Linear.builder().setUnits(options.classes()).build());
     } else {
-      this.classifier = null;
-      this.classMapHead = addChildBlock("head", new ClassMapHead(options.classes(), h.mapsPerClass(), h.spatialPooling()));
+      maps = addChildBlock("head", new ClassMapHead(options.classes(), h));
     }
+    this.classifier = linear;
+    this.classMapHead = maps;
+    this.dense = flat;
   }
+
+  /** Dropout rate of cnn-flatten's dense head (the Keras baseline's). */
+  public static final float FLATTEN_DROPOUT = 0.5f;
 
   public CamNetOptions options() {
     return options;
   }
 
-  /** The conv part: {@code [N, 3, H, W] → [N, K, H/4, W/4]}. */
-  public Block features() {
+  /** The conv part: {@code [N, 3, H, W] → [N, K, h, w]}; its children are the layers. */
+  public SequentialBlock features() {
     return features;
   }
 
   /** The classifier weights {@code w = [C, K]} of the GAP head (owned by the model; do not close). */
   public NDArray classWeights() {
     if (classifier == null) {
-      throw new IllegalStateException("a " + options.head().pooling() + " head has class maps, not GAP weights");
+      throw new IllegalStateException("a " + options.head().pooling() + " head of " + options.arch()
+          + " has no GAP + linear weights");
     }
     return classifier.getParameters().get("weight").getArray();
   }
 
-  /** The class-map head, or null for the GAP head. */
+  /** The class-map head, or null for the GAP head and cnn-flatten's dense head. */
   public ClassMapHead classMapHead() {
     return classMapHead;
   }
 
   /**
-   * Checks the head's options against the size of the last conv's map for {@code o}'s input size,
-   * without building weights, so that an impossible setting fails before any work.
+   * The side {@code h = w} of the last map for {@code size}×{@code size} input, 0 when some layer
+   * would get less than its kernel; for cnn-flatten, the map after its dense head's max-pool.
+   * Computed from each layer's kernel, stride and padding, {@code ⌊(s + 2p − k) / stride⌋ + 1}.
    */
-  public static void checkHead(CamNetOptions o) {
-    Shape f = featureBlock(o).getOutputShapes(new Shape[] {new Shape(1, 3, o.imageSize(), o.imageSize())})[0];
-    o.head().checkRegions((int) (f.get(2) * f.get(3)));
+  public static int mapSide(String arch, int size) {
+    int[][] layers = switch (arch) { // {kernel, stride, padding}
+      case "camnet" -> new int[][] {{3, 2, 1}, {3, 1, 1}, {2, 2, 0}, {3, 1, 1}, {3, 1, 1}};
+      case "cnn-gap" -> new int[][] {{3, 1, 0}, {2, 2, 0}, {3, 1, 0}, {2, 2, 0}, {3, 1, 0}};
+      case "cnn-flatten" -> new int[][] {{3, 1, 0}, {2, 2, 0}, {3, 1, 0}, {2, 2, 0}, {3, 1, 0}, {2, 2, 0}};
+      case "nin" -> new int[][] {{5, 1, 2}, {2, 2, 0}, {5, 1, 2}, {2, 2, 0}, {3, 1, 1}};
+      default -> throw new IllegalArgumentException(arch);
+    };
+    int s = size;
+    for (int[] l : layers) {
+      if (s + 2 * l[2] < l[0]) {
+        return 0;
+      }
+      s = (s + 2 * l[2] - l[0]) / l[1] + 1;
+    }
+    return s;
   }
 
-  /** A fresh copy of the conv part for {@code o}, for heads other than GAP + linear. */
-  public static Block featureBlock(CamNetOptions o) {
+  /**
+   * Checks {@code o} against the size of the last map for its input size, without building
+   * weights, so that an impossible setting fails before any work: the map must be at least 1×1
+   * ({@link CamkitException} naming {@code --image-size}, {@code --arch} and the smallest size
+   * allowed), and k⁺, k⁻ must not exceed its regions.
+   */
+  public static void checkHead(CamNetOptions o) {
+    int side = mapSide(o.arch(), o.imageSize());
+    if (side < 1) {
+      int least = o.imageSize();
+      while (mapSide(o.arch(), least) < 1) {
+        least++;
+      }
+      throw new CamkitException(String.format(java.util.Locale.ROOT,
+          "--image-size %d is too small for --arch %s: its last %s map would be %d×%d; use at least %d",
+          o.imageSize(), o.arch(), o.hasCam() ? "conv" : "pooled", side, side, least));
+    }
+    o.head().checkRegions(side * side);
+  }
+
+  /** A fresh copy of the conv part for {@code o} (the {@code features} child). */
+  public static SequentialBlock featureBlock(CamNetOptions o) {
     int w = o.width();
-    return new SequentialBlock()
-        .add(conv(w, 3, 2, 1))
-        .add(conv(w, 3, 1, 1))
-        .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-        .add(conv(2 * w, 3, 1, 1))
-        .add(conv(2 * w, 3, 1, 1))
-        .add(conv(4 * w, 1, 1, 1))
-        .add(conv(o.featureMaps(), 1, 1, 1));
+    return switch (o.arch()) {
+      case "cnn-gap", "cnn-flatten" -> KerasBaselines.trunk();
+      case "nin" -> new SequentialBlock()
+          .add(MlpConv.of(5, w, w))
+          .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+          .add(MlpConv.of(5, 2 * w, 2 * w))
+          .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+          .add(MlpConv.open(3, 4 * w, o.featureMaps()));
+      default -> new SequentialBlock()
+          .add(conv(w, 3, 2, 1))
+          .add(conv(w, 3, 1, 1))
+          .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+          .add(conv(2 * w, 3, 1, 1))
+          .add(conv(2 * w, 3, 1, 1))
+          .add(conv(4 * w, 1, 1, 1))
+          .add(conv(o.featureMaps(), 1, 1, 1));
+    };
   }
 
   /** Conv ("same" padding, no bias) → batch norm → ReLU. */
@@ -124,9 +201,22 @@ public final class CamNet extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray f = features.forward(ps, inputs, training, params).singletonOrThrow();
-    return classifier != null
-        ? classifier.forward(ps, new NDList(globalAveragePool(f)), training, params)
-        : classMapHead.forward(ps, new NDList(f), training, params);
+    return new NDList(head(ps, f, training));
+  }
+
+  /**
+   * The head alone: the output {@code f = [N, K, h, w]} of {@link #features()} to the scores
+   * {@code [N, C]} (logits). Running the first i children of {@code features} captures layer i;
+   * the remaining children, then this, give the logits.
+   */
+  public NDArray head(ParameterStore ps, NDArray f, boolean training) {
+    if (classifier != null) {
+      return classifier.forward(ps, new NDList(globalAveragePool(f)), training).singletonOrThrow();
+    }
+    if (classMapHead != null) {
+      return classMapHead.forward(ps, new NDList(f), training).singletonOrThrow();
+    }
+    return dense.forward(ps, new NDList(f), training).singletonOrThrow();
   }
 
   /**
@@ -135,10 +225,7 @@ public final class CamNet extends AbstractBlock {
    */
   public NDList forwardWithFeatures(ParameterStore ps, NDArray input, boolean training) {
     NDArray f = features.forward(ps, new NDList(input), training).singletonOrThrow();
-    NDArray logits = classifier != null
-        ? classifier.forward(ps, new NDList(globalAveragePool(f)), training).singletonOrThrow()
-        : classMapHead.forward(ps, new NDList(f), training).singletonOrThrow();
-    return new NDList(f, logits);
+    return new NDList(f, head(ps, f, training));
   }
 
   @Override
@@ -153,8 +240,10 @@ public final class CamNet extends AbstractBlock {
     options.head().checkRegions((int) (f.get(2) * f.get(3)));
     if (classifier != null) {
       classifier.initialize(manager, dataType, new Shape(f.get(0), f.get(1)));
-    } else {
+    } else if (classMapHead != null) {
       classMapHead.initialize(manager, dataType, f);
+    } else {
+      dense.initialize(manager, dataType, f);
     }
   }
 }

@@ -24,17 +24,45 @@ import io.camkit.core.Options;
  * @param mean value subtracted from every input channel in [0, 1] before the net
  * @param std value the centred input is divided by
  * @param head the classifier head: GAP + linear (default) or a pooled class-map head
+ * @param arch the conv stack, one of {@link #ARCHS}: {@code camnet} (default; also when absent
+ *     from a model card written before architectures existed), {@code cnn-gap}, {@code
+ *     cnn-flatten} or {@code nin} (see {@link CamNet})
  */
 public record CamNetOptions(
-    int imageSize, int classes, int width, int featureMaps, float mean, float std, HeadOptions head) {
+    int imageSize, int classes, int width, int featureMaps, float mean, float std, HeadOptions head, String arch) {
+
+  /** The selectable architectures ({@code --arch}). */
+  public static final java.util.List<String> ARCHS = java.util.List.of("camnet", "cnn-gap", "cnn-flatten", "nin");
 
   public CamNetOptions {
     head = head == null ? HeadOptions.gap() : head; // model cards written before heads existed
+    arch = arch == null ? "camnet" : arch; // model cards written before architectures existed
+    Options.check(ARCHS.contains(arch), "arch", arch, String.join(", ", ARCHS));
+    Options.check(!arch.equals("cnn-flatten") || head.isGap(), "pooling", head.pooling(),
+        "gap with --arch cnn-flatten (its dense head pools by flattening)");
     Options.check(imageSize >= 16 && imageSize <= 4096, "image-size", imageSize, "16..4096");
     Options.check(classes >= 2, "classes", classes, ">= 2");
     Options.check(width >= 1 && width <= 512, "width", width, "1..512");
     Options.check(featureMaps >= 1 && featureMaps <= 4096, "feature-maps", featureMaps, "1..4096");
     Options.check(std > 0, "std", std, "> 0");
+  }
+
+  /** The {@code camnet} architecture with {@code head}. */
+  public CamNetOptions(int imageSize, int classes, int width, int featureMaps, float mean, float std, HeadOptions head) {
+    this(imageSize, classes, width, featureMaps, mean, std, head, "camnet");
+  }
+
+  /** The same options with another architecture. */
+  public CamNetOptions withArch(String a) {
+    return new CamNetOptions(imageSize, classes, width, featureMaps, mean, std, head, a);
+  }
+
+  /**
+   * Whether the net has class activation maps: every architecture but {@code cnn-flatten}, whose
+   * dense head ties weights to positions.
+   */
+  public boolean hasCam() {
+    return !arch.equals("cnn-flatten");
   }
 
   /** The default network for {@code classes} classes on {@code imageSize} images. */

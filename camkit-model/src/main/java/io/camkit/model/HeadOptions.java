@@ -21,8 +21,11 @@ import java.util.List;
  * @param alpha α, weight of the low regions (wildcat; weldon uses 1)
  * @param beta β of lse, &gt; 0
  * @param mapsPerClass M of wildcat (1 for the others)
+ * @param learnBeta lse only: β is a trainable parameter initialised at {@code beta}, kept &gt; 0
+ *     as {@code β = exp(ρ)} (false when absent from an older model card)
  */
-public record HeadOptions(String pooling, int kMax, int kMin, double alpha, double beta, int mapsPerClass) {
+public record HeadOptions(
+    String pooling, int kMax, int kMin, double alpha, double beta, int mapsPerClass, boolean learnBeta) {
   public static final List<String> POOLINGS = List.of("gap", "gmp", "lse", "weldon", "wildcat");
 
   public HeadOptions {
@@ -34,6 +37,12 @@ public record HeadOptions(String pooling, int kMax, int kMin, double alpha, doub
     Options.check(mapsPerClass >= 1, "maps-per-class", mapsPerClass, ">= 1");
     Options.check(mapsPerClass == 1 || pooling.equals("wildcat"), "maps-per-class", mapsPerClass,
         "1 unless --pooling wildcat");
+    Options.check(!learnBeta || pooling.equals("lse"), "beta-learned", pooling, "only with --pooling lse");
+  }
+
+  /** A head with a fixed β. */
+  public HeadOptions(String pooling, int kMax, int kMin, double alpha, double beta, int mapsPerClass) {
+    this(pooling, kMax, kMin, alpha, beta, mapsPerClass, false);
   }
 
   /** GAP + linear, the default. */

@@ -208,9 +208,11 @@ public final class ShapesGenerator {
       canvas.paint(cov, colour);
       return new ObjectAnnotation(cls.ordinal(), box.get(), Optional.of(mask));
     }
-    throw new IllegalStateException(
+    // A user setting, not a bug: one line naming the options to change.
+    throw new io.camkit.core.CamkitException(
         "could not place a " + cls.label() + " after " + MAX_TRIES
-            + " tries: the image is too small for this many objects of this size");
+            + " tries: the image is too small for this many objects of this size; lower --max-objects or"
+            + " --max-object-size, or raise --image-size");
   }
 
   /** Fraction of the unit square [-1, 1]² each class covers, estimated once on a 64×64 grid. */

@@ -6,7 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.initializer.ConstantInitializer;
+import io.camkit.model.HeadOptions;
+import io.camkit.model.pooling.LogSumExpPooling;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.camkit.model.pooling.SpatialPooling;
@@ -20,11 +24,16 @@ import io.camkit.model.pooling.SpatialPooling;
  * linear and the same at every position, and averaging commutes with a linear map. The maps
  * differ only by the bias: {@code M_c + b_c}. With GMP, LSE or WELDON the two orders differ (the
  * pooling is not linear), and only the class-map order keeps the maps the scores came from.
+ *
+ * <p>With a learned β (LSE only, {@link HeadOptions#learnBeta()}) the head holds one more
+ * parameter {@code ρ = [1]} and pools with {@code β = exp(ρ)}, which stays &gt; 0 whatever step
+ * the optimiser takes; ρ starts at {@code ln β₀}.
  */
 public final class ClassMapHead extends AbstractBlock {
   private final Conv2d conv;
   private final SpatialPooling pooling;
   private final int classes;
+  private final Parameter rho; // learned LSE β = exp(ρ), else null
 
   /**
    * @param classes C
@@ -36,6 +45,36 @@ public final class ClassMapHead extends AbstractBlock {
         Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(classes * mapsPerClass).build());
     this.pooling = pooling;
     this.classes = classes;
+    this.rho = null;
+  }
+
+  /** The head of {@code h} for {@code classes} classes (with ρ when β is learned). */
+  public ClassMapHead(int classes, HeadOptions h) {
+    this.conv = addChildBlock("classmaps",
+        Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(classes * h.mapsPerClass()).build());
+    this.pooling = h.spatialPooling();
+    this.classes = classes;
+    this.rho = !h.learnBeta() ? null : addParameter(Parameter.builder()
+        .setName("rho")
+        .setType(Parameter.Type.OTHER)
+        .optShape(new Shape(1))
+        .optInitializer(new ConstantInitializer((float) Math.log(h.beta())))
+        .build());
+  }
+
+  /** The current β of a learned-β LSE head, {@code exp(ρ)}; NaN for any other head. */
+  public double learnedBeta() {
+    return rho == null ? Double.NaN : Math.exp(rho.getArray().getFloat(0));
+  }
+
+  /** ρ of a learned-β head ({@code β = exp(ρ)}), or null. */
+  public Parameter rho() {
+    return rho;
+  }
+
+  /** The scores {@code [N, C]} of features {@code [N, K, h, w]}. */
+  public NDArray scores(ParameterStore ps, NDArray features, boolean training) {
+    return pool(ps, rawMaps(ps, features, training), training);
   }
 
   /** The raw 1×1-conv maps {@code [N, C·M, h, w]} of features {@code [N, K, h, w]}. */
@@ -55,7 +94,16 @@ public final class ClassMapHead extends AbstractBlock {
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    return new NDList(pooling.apply(rawMaps(ps, inputs.singletonOrThrow(), training)));
+    return new NDList(pool(ps, rawMaps(ps, inputs.singletonOrThrow(), training), training));
+  }
+
+  /** Pools class maps {@code [N, C·M, h, w]} into scores {@code [N, C]}. */
+  private NDArray pool(ParameterStore ps, NDArray maps, boolean training) {
+    if (rho == null) {
+      return pooling.apply(maps);
+    }
+    NDArray r = ps.getValue(rho, maps.getDevice(), training);
+    return LogSumExpPooling.apply(maps, r.exp());
   }
 
   @Override

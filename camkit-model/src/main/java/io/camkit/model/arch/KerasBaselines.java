@@ -41,7 +41,15 @@ public final class KerasBaselines {
   }
 
   public static Block cnnFlatten(int classes, float dropout) {
-    return trunk()
+    return trunk().add(flattenHead(classes, dropout));
+  }
+
+  /**
+   * The dense head of CNN-flatten, {@code [N, 128, h, w] → [N, C]}: max-pool 2 → flatten → dropout
+   * → dense 64 → ReLU → dropout → dense C. Its first dense layer's input size follows the map's.
+   */
+  public static SequentialBlock flattenHead(int classes, float dropout) {
+    return new SequentialBlock()
         .add(Pool.maxPool2dBlock(new Shape(2, 2)))
         .add(Blocks.batchFlattenBlock())
         .add(Dropout.builder().optRate(dropout).build())

@@ -29,4 +29,18 @@ public final class MlpConv {
         .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(out).build())
         .add(Activation::relu);
   }
+
+  /**
+   * The first two layers of an mlpconv, a k×k convolution ({@code channels}) and a 1×1 ({@code
+   * out}), each with ReLU: NiN's last mlpconv without its final 1×1, which becomes the class-map
+   * head ({@link ClassMapHead}).
+   */
+  public static Block open(int kernel, int channels, int out) {
+    int pad = (kernel - 1) / 2;
+    return new SequentialBlock()
+        .add(Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).optPadding(new Shape(pad, pad)).setFilters(channels).build())
+        .add(Activation::relu)
+        .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(out).build())
+        .add(Activation::relu);
+  }
 }

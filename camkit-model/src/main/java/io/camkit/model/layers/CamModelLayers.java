@@ -129,20 +129,7 @@ public final class CamModelLayers implements LayeredModel {
     for (int i = index(layer) + 1; i < blocks.size(); i++) {
       f = blocks.get(i).forward(ps, new NDList(f), false).singletonOrThrow();
     }
-    CamNet net = model.net();
-    return net.classMapHead() != null
-        ? net.classMapHead().forward(ps, new NDList(f), false).singletonOrThrow()
-        : classifier().forward(ps, new NDList(CamNet.globalAveragePool(f)), false).singletonOrThrow();
-  }
-
-  /** The linear layer of the GAP head (DJL prefixes child names with their position). */
-  private Block classifier() {
-    for (Pair<String, Block> c : model.net().getChildren()) {
-      if (c.getKey().endsWith("classifier")) {
-        return c.getValue();
-      }
-    }
-    throw new IllegalStateException("the net has no classifier block");
+    return model.net().head(ps, f, false);
   }
 
   @Override
@@ -152,7 +139,7 @@ public final class CamModelLayers implements LayeredModel {
 
   @Override
   public Optional<NDArray> classifierWeights(String layer) {
-    if (index(layer) != blocks.size() - 1 || model.net().classMapHead() != null) {
+    if (index(layer) != blocks.size() - 1 || model.net().classMapHead() != null || !isGap()) {
       return Optional.empty();
     }
     return Optional.of(model.net().classWeights());
@@ -168,12 +155,18 @@ public final class CamModelLayers implements LayeredModel {
 
   @Override
   public boolean supportsCam(String layer) {
-    return index(layer) == blocks.size() - 1;
+    return index(layer) == blocks.size() - 1 && (isGap() || model.net().classMapHead() != null);
+  }
+
+  /** GAP + linear head (not cnn-flatten's dense head, not a class-map head). */
+  private boolean isGap() {
+    return model.options().head().isGap() && !"cnn-flatten".equals(model.options().arch());
   }
 
   @Override
   public String description() {
-    return "camkit " + model.options().head().pooling() + " model, " + model.options().imageSize() + " px";
+    return "camkit " + model.options().arch() + " (" + model.options().head().pooling() + " head), "
+        + model.options().imageSize() + " px";
   }
 
   private int index(String layer) {

@@ -23,6 +23,22 @@ public final class LogSumExpPooling implements SpatialPooling {
     return beta;
   }
 
+  /**
+   * LSE pooling with a tensor β ({@code [1]}, &gt; 0), differentiable with respect to β as well as
+   * {@code z}: {@code ∂y_c/∂β = (E_p[z] − y_c) / β}, with {@code p} the softmax of {@code β z_c}
+   * over the regions (the learned-β head of {@link io.camkit.model.arch.ClassMapHead}).
+   *
+   * @param z region scores {@code [N, C, H, W]}
+   * @param beta β, shape {@code [1]}
+   * @return {@code [N, C]}
+   */
+  public static NDArray apply(NDArray z, NDArray beta) {
+    NDArray f = SpatialPooling.flatten(z); // [N, C, HW]
+    NDArray m = f.max(new int[] {2}, true).stopGradient(); // [N, C, 1]
+    NDArray mean = f.sub(m).mul(beta).exp().mean(new int[] {2}); // [N, C]
+    return mean.log().div(beta).add(m.squeeze(2));
+  }
+
   @Override
   public NDArray apply(NDArray z) {
     NDArray f = SpatialPooling.flatten(z); // [N, C, HW]

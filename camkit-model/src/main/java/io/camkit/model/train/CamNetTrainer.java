@@ -23,7 +23,8 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * Trains a {@link CamModel} from image-level labels only (softmax cross-entropy), with Adam, a
+ * Trains a {@link CamModel} from image-level labels only (softmax cross-entropy, or binary
+ * cross-entropy on multi-hot targets when {@link TrainOptions#multiLabel()}), with Adam, a
  * warm-up + cosine learning-rate schedule and flip/translation augmentation. After every epoch it
  * validates and writes an atomic checkpoint; {@link #fit} resumes from the last checkpoint of its
  * folder. Seeded: the same options, data and seed give the same weights.
@@ -79,6 +80,7 @@ public final class CamNetTrainer {
     Augmenter augmenter = new Augmenter(options.flip(), options.maxShift());
     int s = net.imageSize();
     int plane = 3 * s * s;
+    int classes = net.classes();
     listener.onStart(totalSteps, adam.step());
     for (int epoch = history.size(); epoch < options.epochs(); epoch++) {
       long t0 = System.nanoTime();
@@ -90,21 +92,28 @@ public final class CamNetTrainer {
       for (int b = 0; b < stepsPerEpoch; b++) {
         float[] data = new float[batch * plane];
         long[] labels = new long[batch];
+        float[] multiHot = options.multiLabel() ? new float[batch * classes] : null; // [N · C]
         for (int i = 0; i < batch; i++) {
           var sample = train.get(order[b * batch + i]);
           sample.image().resize(s, s).toChw(data, i * plane);
           augmenter.apply(data, i * plane, s, rng);
           labels[i] = sample.label();
+          if (multiHot != null) {
+            for (int c : sample.labels()) {
+              multiHot[i * classes + c] = 1;
+            }
+          }
         }
         InputBatch.normalise(data, net);
         float lr = options.learningRateAt(adam.step(), totalSteps);
-        double[] lossAndCorrect = step.run(data, new Shape(batch, 3, s, s), labels, null, lr);
+        double[] lossAndCorrect = step.run(data, new Shape(batch, 3, s, s), labels, multiHot, lr);
         lossSum += lossAndCorrect[0] * batch;
         correct += (long) lossAndCorrect[1];
         seen += batch;
         listener.onStep(adam.step(), epoch + 1, lossSum / seen, (double) correct / seen);
       }
-      double[] valStats = val.size() == 0 ? new double[] {Double.NaN, Double.NaN} : evaluate(model, val);
+      double[] valStats = val.size() == 0 ? new double[] {Double.NaN, Double.NaN}
+          : options.multiLabel() ? evaluateMultiLabel(model, val) : evaluate(model, val);
       double secs = (System.nanoTime() - t0) / 1e9;
       EpochStats stats =
           new EpochStats(epoch + 1, lossSum / seen, (double) correct / seen, valStats[0], valStats[1], secs, seen / secs);
@@ -143,6 +152,33 @@ public final class CamNetTrainer {
     return new double[] {loss / data.size(), (double) correct / data.size()};
   }
 
+  /**
+   * Mean binary cross-entropy and exact-match accuracy (every class right at score 0) of a
+   * multi-label {@code model} on {@code data}, in inference mode.
+   */
+  public static double[] evaluateMultiLabel(CamModel model, Dataset data) {
+    double loss = 0;
+    long correct = 0;
+    int classes = model.classes().size();
+    for (int from = 0; from < data.size(); from += EVAL_BATCH) {
+      int to = Math.min(data.size(), from + EVAL_BATCH);
+      var part = data.samples().subList(from, to);
+      float[] hot = new float[part.size() * classes];
+      for (int i = 0; i < part.size(); i++) {
+        for (int c : part.get(i).labels()) {
+          hot[i * classes + c] = 1;
+        }
+      }
+      try (NDManager scope = model.manager().newSubManager()) {
+        NDArray logits = model.forward(scope, part.stream().map(x -> x.image()).toList()).get(1);
+        NDArray y = scope.create(hot, logits.getShape());
+        loss += TrainingStep.binaryCrossEntropy(logits, y).getFloat() * (to - from);
+        correct += logits.gt(0).eq(y.gt(0.5)).toType(ai.djl.ndarray.types.DataType.INT32, false)
+            .sum(new int[] {1}).eq(classes).sum().getLong();
+      }
+    }
+    return new double[] {loss / data.size(), (double) correct / data.size()};
+  }
 
   private static String folderName(int epochsDone) {
     return String.format(java.util.Locale.ROOT, "epoch-%04d", epochsDone);

@@ -16,6 +16,9 @@ import io.camkit.core.Options;
  * @param maxShift augment with random translations of up to this many pixels (edge pixels
  *     repeated)
  * @param seed seeds weight initialisation, shuffling and augmentation
+ * @param multiLabel train multi-label: binary cross-entropy on the multi-hot vector of the classes
+ *     present, instead of softmax cross-entropy on the first class (false when absent from an
+ *     older model card)
  */
 public record TrainOptions(
     int epochs,
@@ -25,7 +28,8 @@ public record TrainOptions(
     int warmupSteps,
     boolean flip,
     int maxShift,
-    long seed) {
+    long seed,
+    boolean multiLabel) {
 
   public static TrainOptions defaults() {
     return new TrainOptions(16, 32, 1e-3f, 1e-4f, 100, true, 8, 7L);
@@ -40,12 +44,23 @@ public record TrainOptions(
     Options.check(maxShift >= 0, "max-shift", maxShift, ">= 0");
   }
 
+  /** Single-label options. */
+  public TrainOptions(
+      int epochs, int batchSize, float learningRate, float weightDecay, int warmupSteps, boolean flip, int maxShift,
+      long seed) {
+    this(epochs, batchSize, learningRate, weightDecay, warmupSteps, flip, maxShift, seed, false);
+  }
+
   public TrainOptions withEpochs(int n) {
-    return new TrainOptions(n, batchSize, learningRate, weightDecay, warmupSteps, flip, maxShift, seed);
+    return new TrainOptions(n, batchSize, learningRate, weightDecay, warmupSteps, flip, maxShift, seed, multiLabel);
   }
 
   public TrainOptions withSeed(long s) {
-    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, warmupSteps, flip, maxShift, s);
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, warmupSteps, flip, maxShift, s, multiLabel);
+  }
+
+  public TrainOptions withMultiLabel(boolean m) {
+    return new TrainOptions(epochs, batchSize, learningRate, weightDecay, warmupSteps, flip, maxShift, seed, m);
   }
 
   /**
