@@ -26,18 +26,22 @@ public final class GradCamPlusPlus extends CamMethod {
     return weights(c.flatActivations(), c.flatGradients());
   }
 
-  /** For {@code A, G [N, K, h·w]} (or gradient powers averaged over copies): {@code w [N, K]}. */
+  /**
+   * For {@code A, G [N, K, h·w]}: {@code w [N, K]}. Written as {@code α = G² / (G² (2 + S G) + ε)}
+   * with {@code S = Σ A}: where {@code G = 0} the numerator is 0, so α = 0 without a mask.
+   */
   static NDArray weights(NDArray a, NDArray g) {
-    NDArray g2 = g.pow(2);
-    NDArray g3 = g2.mul(g);
-    return weights(a, g, g2, g3);
+    NDArray g2 = g.mul(g);
+    NDArray sumA = a.sum(new int[] {2}, true); // [N, K, 1]
+    NDArray alpha = g2.div(g2.mul(sumA.mul(g).add(2f)).add(EPS));
+    return alpha.mul(g.maximum(0f)).sum(new int[] {2});
   }
 
   /** The closed form with the gradient's powers given (Smooth Grad-CAM++ averages them). */
   static NDArray weights(NDArray a, NDArray g1, NDArray g2, NDArray g3) {
     NDArray sumA = a.sum(new int[] {2}, true); // [N, K, 1]
-    NDArray alpha = g2.div(g2.mul(2).add(sumA.mul(g3)).add(EPS));
-    alpha = alpha.mul(g1.neq(0).toType(alpha.getDataType(), false));
-    return alpha.mul(g1.maximum(0)).sum(new int[] {2});
+    NDArray alpha = g2.div(g2.mul(2f).add(sumA.mul(g3)).add(EPS));
+    alpha = alpha.mul(g1.neq(0f).toType(alpha.getDataType(), false));
+    return alpha.mul(g1.maximum(0f)).sum(new int[] {2});
   }
 }
