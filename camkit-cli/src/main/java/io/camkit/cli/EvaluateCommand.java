@@ -47,6 +47,9 @@ final class EvaluateCommand implements Callable<Integer> {
       + "curves and the confidence change, with --method (default: ${DEFAULT-VALUE})")
   int faithfulnessImages = MethodComparison.Settings.defaults().faithfulnessImages();
 
+  @Option(names = "--images", description = "with --method: score only the first N images (default: all)")
+  Integer images;
+
   @Option(names = "--steps", description = "steps of the deletion/insertion curves (default: ${DEFAULT-VALUE})")
   int steps = DeletionInsertionOptions.DEFAULT_STEPS;
 
@@ -55,7 +58,10 @@ final class EvaluateCommand implements Callable<Integer> {
     CocoFormat.Loaded loaded = CocoFormat.read(data);
     loaded.skipped().forEach(s -> System.err.println("skipped: " + s));
     if (!methods.isEmpty()) {
-      return compare(loaded.dataset());
+      if (images != null && images < 1) {
+        throw new IllegalArgumentException("option --images = " + images + " is out of range (allowed: >= 1)");
+      }
+      return compare(images == null ? loaded.dataset() : loaded.dataset().head(Math.min(images, loaded.dataset().size())));
     }
     try (CamModel m = CamModel.load(model)) {
       if (!m.classes().equals(loaded.dataset().classes())) {
