@@ -47,6 +47,12 @@ final class EvaluateCommand implements Callable<Integer> {
       + "curves and the confidence change, with --method (default: ${DEFAULT-VALUE})")
   int faithfulnessImages = MethodComparison.Settings.defaults().faithfulnessImages();
 
+  @Option(names = "--card", description = "with a TorchScript model: its card (default: MODEL.json beside it)")
+  Path card;
+
+  @Option(names = "--synsets", description = "class list of an image-list folder (default: its synset_words.txt)")
+  Path synsets;
+
   @Option(names = "--images", description = "with --method: score only the first N images (default: all)")
   Integer images;
 
@@ -55,7 +61,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CocoFormat.Loaded loaded = CocoFormat.read(data);
+    CocoFormat.Loaded loaded = java.nio.file.Files.isRegularFile(data.resolve("dataset.txt"))
+        ? io.camkit.dataset.io.ImageListFormat.read(data, synsets) : CocoFormat.read(data);
     loaded.skipped().forEach(s -> System.err.println("skipped: " + s));
     if (!methods.isEmpty()) {
       if (images != null && images < 1) {
@@ -87,10 +94,12 @@ final class EvaluateCommand implements Callable<Integer> {
     List<CamMethod> chosen = methods.stream().map(CamMethods::byName).toList();
     var settings = new MethodComparison.Settings(tau, faithfulnessImages,
         DeletionInsertionOptions.defaults().withSteps(steps), 0);
-    try (LayeredModel m = Models.open(model)) {
-      if (!m.classes().equals(dataset.classes())) {
-        throw new io.camkit.core.CamkitException("the data's classes " + dataset.classes()
-            + " differ from the model's " + m.classes());
+    try (LayeredModel m = Models.open(model, card)) {
+      boolean unnamed = java.util.stream.IntStream.range(0, m.classes().size())
+          .allMatch(i -> m.classes().get(i).equals(Integer.toString(i)));
+      if (m.classes().size() != dataset.classes().size() || !unnamed && !m.classes().equals(dataset.classes())) {
+        throw new io.camkit.core.CamkitException("the data's " + dataset.classes().size() + " classes differ from the"
+            + " model's " + m.classes().size() + (unnamed ? "" : " named") + " classes");
       }
       String target = layer == null ? m.defaultLayer() : m.layer(layer).name();
       List<MethodComparison.Row> rows;

@@ -54,7 +54,7 @@ public final class MethodComparison {
 
   /** One method's line of the table. */
   public record Row(String method, String layer, LocalizationMetrics localization, FaithfulnessMetrics faithfulness,
-      double msPerImage) {}
+      double msPerImage, double top5Accuracy) {}
 
   /**
    * @param progress called with the number of (method, image) pairs done
@@ -70,6 +70,7 @@ public final class MethodComparison {
       DeletionInsertion curves = new DeletionInsertion(new LayeredModelScorer(model), settings.curves());
       ConfidenceChange confidence = new ConfidenceChange();
       long nanos = 0;
+      long[] top5 = {0};
       int batch = method.batchSize();
       int[] in = model.inputSize();
       for (int from = 0; from < data.size(); from += batch) {
@@ -78,8 +79,12 @@ public final class MethodComparison {
         int[] truth = part.stream().mapToInt(Sample::label).toArray();
         long t0 = System.nanoTime();
         // two targets per image: the predicted class, then the true one
-        List<ClassMap> maps = method.explain(model, images, layer,
-            y -> List.<Target>of(predicted(y), new ClassTarget(truth)));
+        List<ClassMap> maps = method.explain(model, images, layer, y -> {
+          for (int i = 0; i < y.length; i++) {
+            top5[0] += inTopK(y[i], truth[i], 5) ? 1 : 0;
+          }
+          return List.<Target>of(predicted(y), new ClassTarget(truth));
+        });
         nanos += System.nanoTime() - t0;
         List<ChwImage> faithImages = new ArrayList<>();
         List<HeatMap> faithMaps = new ArrayList<>();
@@ -111,7 +116,8 @@ public final class MethodComparison {
       }
       faith.addConfidence(confidence);
       rows.add(new Row(method.name(), layer, loc.snapshot(), faith.snapshot(),
-          data.size() == 0 ? Double.NaN : nanos / 1e6 / data.size()));
+          data.size() == 0 ? Double.NaN : nanos / 1e6 / data.size(),
+          data.size() == 0 ? Double.NaN : (double) top5[0] / data.size()));
     }
     return rows;
   }
@@ -119,15 +125,16 @@ public final class MethodComparison {
   /** One Markdown table: a line per method, localization then faithfulness (fixed locale). */
   public static String markdownTable(List<Row> rows) {
     StringBuilder sb = new StringBuilder();
-    sb.append("| method | layer | top-1 cls | top-1 loc | GT-known loc | MaxBoxAcc (τ*) | deletion AUC ↓"
+    sb.append("| method | layer | top-1 cls | top-5 cls | top-1 loc | GT-known loc | MaxBoxAcc (τ*) | deletion AUC ↓"
         + " | insertion AUC ↑ | avg drop % ↓ | increase % ↑ | pointing | ms/image |\n");
-    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Row r : rows) {
       LocalizationMetrics l = r.localization();
       FaithfulnessMetrics f = r.faithfulness();
       sb.append(String.format(java.util.Locale.ROOT,
-          "| %s | %s | %s | %s | %s | %s (%.2f) | %.4f | %.4f | %.1f | %.1f | %s | %.1f |%n",
-          r.method(), r.layer(), Reports.pct(l.top1Accuracy()), Reports.pct(l.top1Localization()),
+          "| %s | %s | %s | %s | %s | %s | %s (%.2f) | %.4f | %.4f | %.1f | %.1f | %s | %.1f |%n",
+          r.method(), r.layer(), Reports.pct(l.top1Accuracy()), Reports.pct(r.top5Accuracy()),
+          Reports.pct(l.top1Localization()),
           Reports.pct(l.gtKnownLocalization()), Reports.pct(l.maxBoxAcc()), l.tauStar(), f.deletionAuc(),
           f.insertionAuc(), f.averageDropPercent(), f.increaseInConfidencePercent(),
           Reports.pct(f.pointingAccuracy()), r.msPerImage()));
@@ -145,9 +152,21 @@ public final class MethodComparison {
       m.put("localization", r.localization());
       m.put("faithfulness", r.faithfulness().toMap());
       m.put("msPerImage", r.msPerImage());
+      m.put("top5Accuracy", r.top5Accuracy());
       out.add(m);
     }
     return out;
+  }
+
+  /** Whether fewer than k classes score strictly higher than {@code c} (ties count for c). */
+  static boolean inTopK(float[] y, int c, int k) {
+    int higher = 0;
+    for (float v : y) {
+      if (v > y[c]) {
+        higher++;
+      }
+    }
+    return higher < k;
   }
 
   private static Target predicted(float[][] y) {

@@ -1,6 +1,8 @@
 package io.camkit.interop;
 
 import io.camkit.core.CamkitException;
+import io.camkit.interop.torchscript.TorchScriptCard;
+import io.camkit.interop.torchscript.TorchScriptForwardModel;
 import io.camkit.interop.torchscript.TorchScriptModel;
 import io.camkit.model.CamModel;
 import io.camkit.model.ModelCard;
@@ -18,6 +20,11 @@ public final class Models {
    * .pth}/{@code .torchscript}, with its card beside it). Close the result to free the weights.
    */
   public static LayeredModel open(Path path) {
+    return open(path, null);
+  }
+
+  /** As {@link #open(Path)}, with the TorchScript card at {@code card} (null: beside the model). */
+  public static LayeredModel open(Path path, Path cardFile) {
     if (Files.isDirectory(path)) {
       if (!Files.isRegularFile(path.resolve(ModelCard.FILE))) {
         throw new CamkitException("not a camkit model folder (no " + ModelCard.FILE + "): " + path);
@@ -29,7 +36,8 @@ public final class Models {
     }
     String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     if (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".torchscript")) {
-      return TorchScriptModel.load(path);
+      TorchScriptCard card = cardFile != null ? TorchScriptCard.read(cardFile) : TorchScriptCard.besides(path);
+      return card.splits().isEmpty() ? TorchScriptForwardModel.load(path, card) : TorchScriptModel.load(path, card);
     }
     throw new CamkitException("unknown model format: " + path
         + " (expected a camkit model folder or a TorchScript .pt file with its .json card)");

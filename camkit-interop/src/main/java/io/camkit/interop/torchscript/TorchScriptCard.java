@@ -24,10 +24,21 @@ import java.util.List;
  * @param mean per-channel mean of the [0, 1] input (3 values)
  * @param std per-channel std (3 values, > 0)
  * @param classes class names (may be empty: then "0", "1", … from the output size)
- * @param splits the layers that can be targeted, in forward order
+ * @param splits the layers that can be targeted, in forward order (may be empty when {@code
+ *     forward} is given)
+ * @param forward for a model whose {@code forward(x)} returns {@code (features, logits)} (or the
+ *     other order): the names of its outputs in order, e.g. {@code ["features", "logits"]}; the
+ *     layer is then called {@code features}
+ * @param classifier for such a model: the name of the linear classifier's weight parameter
+ *     ({@code [C, K]} or {@code [C, K, 1, 1]}, bias beside it), e.g. {@code "classifier.weight"}:
+ *     camkit then computes the head {@code y = W · GAP(A) + b} itself (checked against the
+ *     model's logits at load), which gives gradient methods at that layer
+ * @param classOrder optional: entry i = the class index (into {@code classes}) of output i, for
+ *     models whose outputs are in another order than the labels
  */
 public record TorchScriptCard(
-    int height, int width, float[] mean, float[] std, List<String> classes, List<Split> splits) {
+    int height, int width, float[] mean, float[] std, List<String> classes, List<Split> splits,
+    List<String> forward, String classifier, int[] classOrder) {
 
   /**
    * One cut of the net.
@@ -52,13 +63,30 @@ public record TorchScriptCard(
     std = std == null ? new float[] {1, 1, 1} : std.clone();
     classes = classes == null ? List.of() : List.copyOf(classes);
     splits = splits == null ? List.of() : List.copyOf(splits);
+    forward = forward == null ? List.of() : List.copyOf(forward);
+    classOrder = classOrder == null ? null : classOrder.clone();
     Options.check(height >= 1 && width >= 1, "input-size", height + "x" + width, ">= 1x1");
     Options.check(mean.length == 3, "mean", mean.length + " values", "3 values");
     Options.check(std.length == 3 && std[0] > 0 && std[1] > 0 && std[2] > 0, "std", java.util.Arrays.toString(std),
         "3 values > 0");
-    if (splits.isEmpty()) {
-      throw new IllegalArgumentException("the model card names no split (layer, features method, head method)");
+    if (splits.isEmpty() && forward.isEmpty()) {
+      throw new IllegalArgumentException(
+          "the model card names no split (layer, features method, head method) and no forward outputs");
     }
+    if (!forward.isEmpty() && (forward.size() != 2 || !forward.contains("features") || !forward.contains("logits"))) {
+      throw new IllegalArgumentException("the card's forward outputs must be [\"features\", \"logits\"] in some order, not "
+          + forward);
+    }
+  }
+
+  /** A card for a model exporting {@code features}/{@code head} method pairs. */
+  public TorchScriptCard(int height, int width, float[] mean, float[] std, List<String> classes, List<Split> splits) {
+    this(height, width, mean, std, classes, splits, null, null, null);
+  }
+
+  @Override
+  public int[] classOrder() {
+    return classOrder == null ? null : classOrder.clone();
   }
 
   @Override
@@ -69,6 +97,30 @@ public record TorchScriptCard(
   @Override
   public float[] std() {
     return std.clone();
+  }
+
+  /** Images resized to the input and scaled: {@code [N, 3, H, W]}. */
+  public ai.djl.ndarray.NDArray input(ai.djl.ndarray.NDManager scope, List<io.camkit.core.RgbImage> images) {
+    int plane = 3 * height * width;
+    float[] data = new float[images.size() * plane];
+    for (int i = 0; i < images.size(); i++) {
+      images.get(i).resize(width, height).toChw(data, i * plane);
+    }
+    return scaled(scope, data, images.size());
+  }
+
+  /** {@code (v − mean_c) / std_c} in place on planar [0, 1] images at the input size. */
+  public ai.djl.ndarray.NDArray scaled(ai.djl.ndarray.NDManager scope, float[] data, int n) {
+    int plane = height * width;
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < 3; c++) {
+        int off = (i * 3 + c) * plane;
+        for (int p = 0; p < plane; p++) {
+          data[off + p] = (data[off + p] - mean[c]) / std[c];
+        }
+      }
+    }
+    return scope.create(data, new ai.djl.ndarray.types.Shape(n, 3, height, width));
   }
 
   /** The card beside {@code model}: {@code model.pt.json}, else {@code <stem>.json}. */

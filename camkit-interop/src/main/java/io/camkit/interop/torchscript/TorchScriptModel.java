@@ -96,6 +96,10 @@ public final class TorchScriptModel implements LayeredModel {
   }
 
   public static TorchScriptModel load(Path file, TorchScriptCard card) {
+    if (card.splits().isEmpty()) {
+      throw new CamkitException("the card of " + file + " names no features/head split; a model whose forward returns"
+          + " (features, logits) is opened by TorchScriptForwardModel (Models.open chooses)");
+    }
     if (!Files.isRegularFile(file)) {
       throw new CamkitException("no such model file: " + file);
     }
@@ -170,32 +174,12 @@ public final class TorchScriptModel implements LayeredModel {
 
   @Override
   public NDArray input(NDManager scope, List<RgbImage> images) {
-    int h = card.height();
-    int w = card.width();
-    int plane = 3 * h * w;
-    float[] data = new float[images.size() * plane];
-    for (int i = 0; i < images.size(); i++) {
-      images.get(i).resize(w, h).toChw(data, i * plane);
-    }
-    return scaled(scope, data, images.size());
+    return card.input(scope, images);
   }
 
   @Override
   public NDArray scaled(NDManager scope, float[] data, int n) {
-    int h = card.height();
-    int w = card.width();
-    int plane = 3 * h * w;
-    float[] mean = card.mean();
-    float[] std = card.std();
-    for (int i = 0; i < n; i++) {
-      for (int c = 0; c < 3; c++) {
-        int off = i * plane + c * h * w;
-        for (int p = 0; p < h * w; p++) {
-          data[off + p] = (data[off + p] - mean[c]) / std[c];
-        }
-      }
-    }
-    return scope.create(data, new Shape(n, 3, h, w));
+    return card.scaled(scope, data, n);
   }
 
   @Override
