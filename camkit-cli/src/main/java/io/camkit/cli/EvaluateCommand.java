@@ -53,6 +53,10 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--synsets", description = "class list of an image-list folder (default: its synset_words.txt)")
   Path synsets;
 
+  @Option(names = "--no-relu", description = "with --method: min-max the raw map, without the ReLU (the convention of"
+      + " Zhou et al.'s code and wsolevaluation), to compare with results computed that way")
+  boolean noRelu;
+
   @Option(names = "--images", description = "with --method: score only the first N images (default: all)")
   Integer images;
 
@@ -93,7 +97,7 @@ final class EvaluateCommand implements Callable<Integer> {
   private int compare(io.camkit.dataset.Dataset dataset) throws java.io.IOException {
     List<CamMethod> chosen = methods.stream().map(CamMethods::byName).toList();
     var settings = new MethodComparison.Settings(tau, faithfulnessImages,
-        DeletionInsertionOptions.defaults().withSteps(steps), 0);
+        DeletionInsertionOptions.defaults().withSteps(steps), 0, !noRelu);
     try (LayeredModel m = Models.open(model, card)) {
       boolean unnamed = java.util.stream.IntStream.range(0, m.classes().size())
           .allMatch(i -> m.classes().get(i).equals(Integer.toString(i)));

@@ -39,8 +39,11 @@ public final class MethodComparison {
    *     and the confidence change: 2·(steps + 1) + 2 forward passes each
    * @param curves the deletion/insertion options
    * @param pointingTolerance pixels of tolerance of the pointing game
+   * @param relu ReLU before min-max (camkit's and pytorch-grad-cam's convention); false: min-max
+   *     of the raw map (Zhou et al.'s code, wsolevaluation)
    */
-  public record Settings(double tau, int faithfulnessImages, DeletionInsertionOptions curves, int pointingTolerance) {
+  public record Settings(double tau, int faithfulnessImages, DeletionInsertionOptions curves, int pointingTolerance,
+      boolean relu) {
     public Settings {
       Options.check(tau >= 0 && tau <= 1, "tau", tau, "0..1");
       Options.check(faithfulnessImages >= 0, "faithfulness-images", faithfulnessImages, ">= 0");
@@ -48,7 +51,7 @@ public final class MethodComparison {
     }
 
     public static Settings defaults() {
-      return new Settings(0.2, 100, DeletionInsertionOptions.defaults(), 0);
+      return new Settings(0.2, 100, DeletionInsertionOptions.defaults(), 0, true);
     }
   }
 
@@ -94,11 +97,14 @@ public final class MethodComparison {
           ClassMap pm = maps.get(2 * i);
           ClassMap tm = maps.get(2 * i + 1);
           RgbImage img = s.image();
-          ImageOutcome o = scorer.score(s, pm.classIndex(), pm.probability(),
-              pm.upsampled(img.width(), img.height()), tm.upsampled(img.width(), img.height()));
+          HeatMap tmap = settings.relu() ? tm.upsampled(img.width(), img.height())
+              : tm.upsampledWithoutRelu(img.width(), img.height());
+          HeatMap pmap = pm.classIndex() == tm.classIndex() ? tmap : settings.relu()
+              ? pm.upsampled(img.width(), img.height()) : pm.upsampledWithoutRelu(img.width(), img.height());
+          ImageOutcome o = scorer.score(s, pm.classIndex(), pm.probability(), pmap, tmap);
           loc.add(o, img.width(), img.height());
           List<Box> boxes = s.objectsOf(s.label()).stream().map(ObjectAnnotation::box).toList();
-          faith.addPointing(tm.upsampled(img.width(), img.height()), boxes);
+          faith.addPointing(tmap, boxes);
           if (from + i < settings.faithfulnessImages()) {
             ChwImage chw = ChwImage.of(img.resize(in[1], in[0]));
             HeatMap saliency = pm.upsampled(in[1], in[0]);

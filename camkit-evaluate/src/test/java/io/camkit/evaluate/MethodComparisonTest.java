@@ -26,7 +26,7 @@ class MethodComparisonTest {
     Engine.getEngine("PyTorch").setRandomSeed(3);
     try (CamModel m = CamModel.create(new CamNetOptions(32, 6, 4, 8, 0.5f, 0.25f, null), data.classes())) {
       CamModelLayers layers = new CamModelLayers(m);
-      var settings = new MethodComparison.Settings(0.2, 4, DeletionInsertionOptions.defaults().withSteps(8), 0);
+      var settings = new MethodComparison.Settings(0.2, 4, DeletionInsertionOptions.defaults().withSteps(8), 0, true);
       int[] calls = {0};
       List<MethodComparison.Row> rows = MethodComparison.run(layers,
           List.of(new Cam(), new GradCam().batchSize(5), new ScoreCam()), layers.defaultLayer(), data, settings,

@@ -48,6 +48,15 @@ public record ClassMap(
     return normalized().resize(width, height).relu().normalized();
   }
 
+  /**
+   * The raw map min-max normalised <em>without</em> the ReLU, resized and min-max normalised again:
+   * the convention of Zhou et al.'s code and of wsolevaluation, where negative evidence is part of
+   * the range. For comparisons with results computed that way.
+   */
+  public HeatMap upsampledWithoutRelu(int width, int height) {
+    return raw.normalized().resize(width, height).normalized();
+  }
+
   /** True when the map is NaN/infinite somewhere or has no positive value: it normalises to zeros. */
   public boolean isDegenerate() {
     return !raw.isFinite() || raw.max() <= 0f;
