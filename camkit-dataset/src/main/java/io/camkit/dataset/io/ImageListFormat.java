@@ -26,7 +26,8 @@ import java.util.Optional;
  *   <li>{@code boxes.csv}: a header, then one row per box with at least the columns {@code image},
  *       {@code class_index} and the box {@code xmin, ymin, xmax, ymax}; when suffixed columns
  *       such as {@code xmin_227} exist (boxes rescaled to the stored images), those are used;
- *       boxes are read as half-open {@code [floor(xmin), ceil(xmax))}, clipped to the image;
+ *       box edges are rounded to the nearest pixel edge, giving the half-open box {@code
+ *       [round(xmin), round(xmax))}, clipped to the image;
  *   <li>{@code synset_words.txt} (in the folder, or given): one class per line, {@code wnid name}.
  * </ul>
  *
@@ -84,10 +85,10 @@ public final class ImageListFormat {
           if ((int) b[0] != label) {
             continue;
           }
-          int x0 = clamp((int) Math.floor(b[1]), img.width());
-          int y0 = clamp((int) Math.floor(b[2]), img.height());
-          int x1 = clamp((int) Math.ceil(b[3]), img.width());
-          int y1 = clamp((int) Math.ceil(b[4]), img.height());
+          int x0 = clamp((int) Math.round(b[1]), img.width());
+          int y0 = clamp((int) Math.round(b[2]), img.height());
+          int x1 = clamp((int) Math.round(b[3]), img.width());
+          int y1 = clamp((int) Math.round(b[4]), img.height());
           if (x1 > x0 && y1 > y0) {
             objs.add(new ObjectAnnotation(label, new Box(x0, y0, x1, y1), Optional.empty()));
           }
