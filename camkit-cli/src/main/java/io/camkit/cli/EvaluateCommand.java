@@ -26,7 +26,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "camkit model folder (or, with --method, a TorchScript .pt with its .json card)")
   Path model;
 
-  @Option(names = "--data", required = true, description = "folder with annotations.json (COCO) and images")
+  @Option(names = "--data", required = true, description = "annotated folder: COCO (annotations.json), image list (dataset.txt + boxes.csv) or one subfolder per class (VOC XML beside the images)")
   Path data;
 
   @Option(names = "--out", required = true, description = "output folder for metrics.json, report.md, pictures")
@@ -65,8 +65,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CocoFormat.Loaded loaded = java.nio.file.Files.isRegularFile(data.resolve("dataset.txt"))
-        ? io.camkit.dataset.io.ImageListFormat.read(data, synsets) : CocoFormat.read(data);
+    CocoFormat.Loaded loaded = synsets != null ? io.camkit.dataset.io.ImageListFormat.read(data, synsets)
+        : io.camkit.dataset.io.DatasetFolders.read(data);
     loaded.skipped().forEach(s -> System.err.println("skipped: " + s));
     if (!methods.isEmpty()) {
       if (images != null && images < 1) {

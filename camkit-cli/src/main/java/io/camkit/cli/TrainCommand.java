@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train a CNN-GAP classifier from image-level labels (a folder with train/ and val/ COCO splits).")
 final class TrainCommand implements Callable<Integer> {
-  @Option(names = "--data", required = true, description = "dataset folder with train/ (and val/) subfolders")
+  @Option(names = "--data", required = true, description = "dataset folder with train/ (and val/) subfolders, or one training folder; each COCO,"
+      + " image list or one subfolder per class")
   Path data;
 
   @Option(names = "--out", required = true, description = "output folder: model/, checkpoints/, training-curves.png")
@@ -24,10 +25,13 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CocoFormat.Loaded train = CocoFormat.read(data.resolve(Split.TRAIN.label()));
+    // data/train (and data/val) in any layout (COCO, image list, one subfolder per class), else data itself
+    Path trainDir = java.nio.file.Files.isDirectory(data.resolve(Split.TRAIN.label())) ? data.resolve(Split.TRAIN.label())
+        : data;
+    CocoFormat.Loaded train = io.camkit.dataset.io.DatasetFolders.read(trainDir);
     train.skipped().forEach(s -> System.err.println("skipped: " + s));
     Dataset val = java.nio.file.Files.isDirectory(data.resolve(Split.VAL.label()))
-        ? CocoFormat.read(data.resolve(Split.VAL.label())).dataset()
+        ? io.camkit.dataset.io.DatasetFolders.read(data.resolve(Split.VAL.label())).dataset()
         : new Dataset("none", train.dataset().classes(), java.util.List.of());
     Path model = Workflows.train(train.dataset(), val, Map.of("folder", data.toAbsolutePath().toString()),
         training, out);
