@@ -2,7 +2,6 @@ package io.camkit.core;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,13 +12,16 @@ public final class ImageFiles {
   private ImageFiles() {}
 
   /**
-   * Decodes an image file by its content. A missing, empty, truncated or non-image file gives a
+   * Decodes an image file by its content and shows it upright (a JPEG's EXIF orientation is
+   * applied, {@link ExifOrientation}). A missing, empty, truncated or non-image file gives a
    * {@link CamkitException} naming the file.
    */
   public static RgbImage read(Path file) {
     BufferedImage img;
-    try (InputStream in = Files.newInputStream(file)) {
-      img = ImageIO.read(in);
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+      img = ImageIO.read(new java.io.ByteArrayInputStream(bytes));
     } catch (NoSuchFileException e) {
       throw new CamkitException("image not found: " + file);
     } catch (IOException | RuntimeException e) {
@@ -28,7 +30,7 @@ public final class ImageFiles {
     if (img == null) {
       throw new CamkitException("not a readable image (unknown or corrupt format): " + file);
     }
-    return RgbImage.of(img);
+    return ExifOrientation.apply(RgbImage.of(img), ExifOrientation.of(bytes));
   }
 
   /** Writes a PNG atomically. */
