@@ -81,9 +81,7 @@ final class Workflows {
     try (Progress p = new Progress("evaluate", data.size(), 0, "images")) {
       r = Evaluation.run(model, data, tau, done -> p.step(done, ""));
     }
-    Map<String, Object> prov = new LinkedHashMap<>(provenance);
-    prov.put("dataset", data.name());
-    prov.put("images", data.size());
+    Map<String, Object> prov = provenance(provenance, data);
     Reports.writeJson(r, model.classes(), prov, out.resolve("metrics.json"));
     EvaluationPictures.write(model, data, r, out, 24);
     List<String> notes = new ArrayList<>();
@@ -105,9 +103,7 @@ final class Workflows {
     try (Progress p = new Progress("evaluate", data.size(), 0, "images")) {
       r = MultiLabelEvaluation.run(model, data, tau, done -> p.step(done, ""));
     }
-    Map<String, Object> prov = new LinkedHashMap<>(provenance);
-    prov.put("dataset", data.name());
-    prov.put("images", data.size());
+    Map<String, Object> prov = provenance(provenance, data);
     Reports.writeJson(r, model.classes(), prov, out.resolve("metrics.json"));
     List<String> notes = new ArrayList<>();
     calibratedTau.ifPresent(t -> notes.add(calibratedLine(r.maxBoxAccCurve(), t)));
@@ -116,6 +112,14 @@ final class Workflows {
     Reports.writeMarkdown("camkit multi-label evaluation: " + data.name(),
         Reports.markdownTable(r.metrics(), model.classes()), notes, out.resolve("report.md"));
     return r;
+  }
+
+  /** The caller's provenance plus the dataset's name and size. */
+  private static Map<String, Object> provenance(Map<String, Object> given, Dataset data) {
+    Map<String, Object> prov = new LinkedHashMap<>(given);
+    prov.put("dataset", data.name());
+    prov.put("images", data.size());
+    return prov;
   }
 
   /** GT-known localization at a τ chosen on other data (the validation split's τ*). */

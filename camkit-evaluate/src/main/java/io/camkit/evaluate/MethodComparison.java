@@ -70,7 +70,8 @@ public final class MethodComparison {
       Scorer scorer = new Scorer(settings.tau());
       LocalizationAccumulator loc = new LocalizationAccumulator(settings.tau());
       FaithfulnessAccumulator faith = new FaithfulnessAccumulator(method.name(), settings.pointingTolerance());
-      DeletionInsertion curves = new DeletionInsertion(new LayeredModelScorer(model), settings.curves());
+      LayeredModelScorer classScorer = new LayeredModelScorer(model);
+      DeletionInsertion curves = new DeletionInsertion(classScorer, settings.curves());
       ConfidenceChange confidence = new ConfidenceChange();
       long nanos = 0;
       long[] top5 = {0};
@@ -116,7 +117,7 @@ public final class MethodComparison {
           progress.accept(++done);
         }
         if (!faithImages.isEmpty()) {
-          confidence.add(new LayeredModelScorer(model), faithImages, faithMaps,
+          confidence.add(classScorer, faithImages, faithMaps,
               faithClasses.stream().mapToInt(Integer::intValue).toArray(), settings.curves().batchSize());
         }
       }

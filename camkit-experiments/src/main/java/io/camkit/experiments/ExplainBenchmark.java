@@ -77,7 +77,7 @@ public final class ExplainBenchmark {
           boolean ok;
           if (score) {
             int mb = ((ScoreCam) m).maskBatch();
-            double fb = medianForward(model, scope, in, mb, r, seed) ; // one forward of a mask batch
+            double fb = medianForward(model, scope, in, mb, r); // one forward of a mask batch
             double passes = mm / fb;
             double limit = (double) k / mb * 1.2;
             target = String.format(Locale.ROOT, "≤ %.0f passes of %d (measured %.1f)", limit, mb, passes);
@@ -98,7 +98,7 @@ public final class ExplainBenchmark {
     return out;
   }
 
-  private static double medianForward(LayeredModel model, NDManager scope, int[] in, int batch, int rounds, long seed) {
+  private static double medianForward(LayeredModel model, NDManager scope, int[] in, int batch, int rounds) {
     try (NDManager s = scope.newSubManager()) {
       NDArray x = s.randomUniform(-1, 1, new Shape(batch, 3, in[0], in[1]));
       forward(model, s, x);

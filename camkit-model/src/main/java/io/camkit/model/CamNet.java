@@ -94,6 +94,11 @@ public final class CamNet extends AbstractBlock {
     return features;
   }
 
+  /** Whether the head is global average pooling + one linear layer (the precondition of CAM). */
+  public boolean hasLinearClassifier() {
+    return classifier != null;
+  }
+
   /** The classifier weights {@code w = [C, K]} of the GAP head (owned by the model; do not close). */
   public NDArray classWeights() {
     if (classifier == null) {

@@ -27,10 +27,7 @@ import java.util.List;
  * input's resolution. Cost: L gradient passes per image, batched.
  */
 public final class AugmentedGradCam extends CamMethod {
-  private final int count;
-  private final double maxAngle;
-  private final double maxShift;
-  private final long seed;
+  private final List<Augmentation> augmentations;
   private final SuperResolutionOptions solver;
 
   /**
@@ -42,12 +39,8 @@ public final class AugmentedGradCam extends CamMethod {
    */
   public AugmentedGradCam(int count, double maxAngle, double maxShift, long seed, SuperResolutionOptions solver) {
     Options.check(count >= 1, "augment-count", count, ">= 1");
-    this.count = count;
-    this.maxAngle = maxAngle;
-    this.maxShift = maxShift;
-    this.seed = seed;
+    this.augmentations = Augmentation.randomSet(count, maxAngle, maxShift, seed);
     this.solver = solver;
-    Augmentation.randomSet(count, maxAngle, maxShift, seed); // validates the ranges now
   }
 
   /** 8 augmentations, rotations up to 10°, shifts up to 8 px, the default solver. */
@@ -61,16 +54,15 @@ public final class AugmentedGradCam extends CamMethod {
   }
 
   @Override
-  protected LayerCapture capture(io.camkit.model.layers.LayeredModel model, ai.djl.ndarray.NDManager scope,
-      String layer, NDArray x, NDArray a, NDArray y, io.camkit.explain.target.Target t) {
-    return new LayerCapture(model, scope, layer, x, a, null, y, t.score(y), t); // gradients come per augmentation
+  protected boolean needsCleanGradients() {
+    return false; // the gradients come from the augmented copies
   }
 
   @Override
   protected NDArray maps(LayerCapture c) {
     int hIn = (int) c.input().getShape().get(2);
     int wIn = (int) c.input().getShape().get(3);
-    List<Augmentation> augs = Augmentation.randomSet(count, maxAngle, maxShift, seed);
+    List<Augmentation> augs = augmentations;
     GradCam grad = new GradCam();
     List<NDArray> out = new ArrayList<>();
     for (int i = 0; i < c.batch(); i++) {
@@ -91,7 +83,7 @@ public final class AugmentedGradCam extends CamMethod {
         g.add(new HeatMap(m.raw().width(), m.raw().height(), v));
       }
       SuperResolutionOptions o = solver != null ? solver
-          : SuperResolutionOptions.forProblem(count, g.get(0).width(), g.get(0).height(), wIn, hIn);
+          : SuperResolutionOptions.forProblem(augs.size(), g.get(0).width(), g.get(0).height(), wIn, hIn);
       HeatMap h = new AugmentedSuperResolution(o).solve(augs, g, wIn, hIn);
       out.add(c.scope().create(h.values(), new Shape(1, hIn, wIn)));
     }

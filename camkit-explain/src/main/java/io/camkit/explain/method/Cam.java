@@ -1,9 +1,9 @@
 package io.camkit.explain.method;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import io.camkit.core.CamkitException;
+import io.camkit.explain.ClassActivationMaps;
 import java.util.Optional;
 
 /**
@@ -34,10 +34,9 @@ public final class Cam extends CamMethod {
         throw new CamkitException("cam maps one class per image; for a target function use a gradient method");
       }
     }
-    NDArray idx = c.scope().create(cls).toType(DataType.INT64, false);
     Optional<NDArray> w = c.model().classifierWeights(c.layer());
     if (w.isPresent()) {
-      return weightedSum(w.get().get(new NDIndex("{}", idx)), c.activations()); // w [C, K] → [N, K]
+      return ClassActivationMaps.cam(c.activations(), w.get(), cls);
     }
     Optional<NDArray> maps = c.model().classMaps(c.scope(), c.activations(), c.layer());
     if (maps.isEmpty()) {
@@ -48,6 +47,7 @@ public final class Cam extends CamMethod {
     long h = m.getShape().get(2);
     long wd = m.getShape().get(3);
     NDArray flat = m.reshape(n, m.getShape().get(1), h * wd);
+    NDArray idx = c.scope().create(cls).toType(DataType.INT64, false);
     NDArray pick = idx.reshape(n, 1, 1).broadcast(n, 1, h * wd);
     return flat.gather(pick, 1).reshape(n, h, wd);
   }

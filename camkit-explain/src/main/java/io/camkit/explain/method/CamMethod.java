@@ -44,6 +44,15 @@ public abstract class CamMethod {
   }
 
   /**
+   * Whether {@link #maps} reads the gradient of the clean input ({@link LayerCapture#gradients()}).
+   * Methods that take their gradients elsewhere (noisy or augmented copies) return false and save
+   * the clean backward pass.
+   */
+  protected boolean needsCleanGradients() {
+    return needsGradients();
+  }
+
+  /**
    * The channel weights {@code w [N, K]}; the map is then {@code Σ_k w_k A_k}.
    *
    * @param c the batch's capture
@@ -94,7 +103,7 @@ public abstract class CamMethod {
     checkModel(model, layer);
     List<ClassMap> out = new ArrayList<>();
     for (int from = 0; from < images.size(); from += batchSize) {
-      try (NDManager scope = NDManager.newBaseManager(Engine.getEngine("PyTorch").getEngineName())) {
+      try (NDManager scope = NDManager.newBaseManager("PyTorch")) {
         NDArray x = model.input(scope, images.subList(from, Math.min(images.size(), from + batchSize)));
         out.addAll(explain(model, scope, x, layer, targets));
       }
@@ -140,7 +149,7 @@ public abstract class CamMethod {
   /** Captures activations, scores and (if needed) gradients for one target. */
   protected LayerCapture capture(
       LayeredModel model, NDManager scope, String layer, NDArray x, NDArray a, NDArray y, Target t) {
-    if (!needsGradients()) {
+    if (!needsCleanGradients()) {
       return new LayerCapture(model, scope, layer, x, a, null, y, t.score(y), t);
     }
     NDArray[] sg = scoreAndGradient(model, layer, a, t);

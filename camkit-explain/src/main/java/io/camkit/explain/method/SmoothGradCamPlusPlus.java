@@ -42,6 +42,11 @@ public final class SmoothGradCamPlusPlus extends CamMethod {
   }
 
   @Override
+  protected boolean needsCleanGradients() {
+    return false; // the gradients come from the noisy copies
+  }
+
+  @Override
   protected NDArray maps(LayerCapture c) {
     LayeredModel m = c.model();
     Target t = c.target();

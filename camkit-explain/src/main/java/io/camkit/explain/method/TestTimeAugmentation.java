@@ -1,6 +1,5 @@
 package io.camkit.explain.method;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.camkit.core.HeatMap;
@@ -35,16 +34,7 @@ public final class TestTimeAugmentation {
     return "tta-" + method.name();
   }
 
-  /** Class probabilities {@code [N][C]} averaged over the augmentations. */
-  public float[][] probabilities(LayeredModel model, NDManager scope, NDArray x) {
-    int n = (int) x.getShape().get(0);
-    float[][] p = new float[n][];
-    for (int i = 0; i < n; i++) {
-      p[i] = averaged(model, scope, InputWarps.augmented(scope, x, i, augmentations));
-    }
-    return p;
-  }
-
+  /** Class probabilities {@code [C]} of one image's augmented copies {@code xs [L, 3, H, W]}, averaged. */
   private float[] averaged(LayeredModel model, NDManager scope, NDArray xs) {
     return model.logits(scope, xs).softmax(1).mean(new int[] {0}).toFloatArray();
   }
@@ -53,7 +43,7 @@ public final class TestTimeAugmentation {
   public List<ClassMap> explain(LayeredModel model, List<RgbImage> images, String layer, TargetSelector targets) {
     List<ClassMap> out = new ArrayList<>();
     for (RgbImage img : images) {
-      try (NDManager scope = NDManager.newBaseManager(Engine.getEngine("PyTorch").getEngineName())) {
+      try (NDManager scope = NDManager.newBaseManager("PyTorch")) {
         out.addAll(explain(model, scope, model.input(scope, List.of(img)), layer, targets));
       }
     }

@@ -1,6 +1,5 @@
 package io.camkit.interop.torchscript;
 
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -8,18 +7,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.camkit.core.CamkitException;
 import io.camkit.core.RgbImage;
 import io.camkit.model.layers.LayerInfo;
 import io.camkit.model.layers.LayeredModel;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -144,34 +139,19 @@ public final class TorchScriptForwardModel implements LayeredModel {
 
   /** Loads {@code file} with its card ({@code forward} outputs given). */
   public static TorchScriptForwardModel load(Path file, TorchScriptCard card) {
-    if (!Files.isRegularFile(file)) {
-      throw new CamkitException("no such model file: " + file);
-    }
-    Model m = Model.newInstance(file.getFileName().toString(), "PyTorch");
-    try {
-      m.load(file, null, Map.of("trainParam", "true"));
-      return new TorchScriptForwardModel(m, card, file.getFileName().toString());
-    } catch (IOException | MalformedModelException | RuntimeException e) {
-      m.close();
-      if (e instanceof CamkitException c) {
-        throw c;
-      }
-      throw new CamkitException("cannot load TorchScript model " + file + ": " + e.getMessage(), e);
-    }
+    return TorchScriptFiles.open(file, m -> new TorchScriptForwardModel(m, card, file.getFileName().toString()));
   }
 
   private NDList run(NDManager scope, NDArray x) {
-    boolean prev = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try {
-      NDList out = model.getBlock().forward(new ParameterStore(scope, false), new NDList(x), false);
-      out.attach(scope);
-      return out;
-    } catch (RuntimeException e) {
-      throw new CamkitException("forward of " + description + " failed: " + e.getMessage(), e);
-    } finally {
-      JniUtils.setGradMode(prev);
-    }
+    return TorchScriptFiles.withoutGrad(() -> {
+      try {
+        NDList out = model.getBlock().forward(new ParameterStore(scope, false), new NDList(x), false);
+        out.attach(scope);
+        return out;
+      } catch (RuntimeException e) {
+        throw new CamkitException("forward of " + description + " failed: " + TorchScriptFiles.firstLine(e.getMessage()), e);
+      }
+    });
   }
 
   @Override

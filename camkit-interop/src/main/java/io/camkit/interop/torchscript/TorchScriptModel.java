@@ -1,6 +1,5 @@
 package io.camkit.interop.torchscript;
 
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -14,8 +13,6 @@ import io.camkit.core.CamkitException;
 import io.camkit.core.RgbImage;
 import io.camkit.model.layers.LayerInfo;
 import io.camkit.model.layers.LayeredModel;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,12 +64,12 @@ public final class TorchScriptModel implements LayeredModel {
     try (NDManager scope = model.getNDManager().newSubManager()) {
       NDArray x = scope.zeros(new Shape(1, 3, card.height(), card.width()));
       for (TorchScriptCard.Split s : card.splits()) {
-        NDArray a = withoutGrad(() -> run(scope, s.features(), x));
+        NDArray a = TorchScriptFiles.withoutGrad(() -> run(scope, s.features(), x));
         if (a.getShape().dimension() != 4) {
           throw new CamkitException("method " + s.features() + " of " + description + " returns " + a.getShape()
               + ", not a [N, K, h, w] feature map");
         }
-        NDArray y = withoutGrad(() -> run(scope, s.head(), a));
+        NDArray y = TorchScriptFiles.withoutGrad(() -> run(scope, s.head(), a));
         classCount = (int) y.getShape().get(1);
         Shape sh = a.getShape();
         layers.add(new LayerInfo(s.layer(), "TorchScript " + s.features() + "/" + s.head(),
@@ -100,43 +97,16 @@ public final class TorchScriptModel implements LayeredModel {
       throw new CamkitException("the card of " + file + " names no features/head split; a model whose forward returns"
           + " (features, logits) is opened by TorchScriptForwardModel (Models.open chooses)");
     }
-    if (!Files.isRegularFile(file)) {
-      throw new CamkitException("no such model file: " + file);
-    }
-    Model m = Model.newInstance(file.getFileName().toString(), "PyTorch");
-    try {
-      m.load(file, null, Map.of("trainParam", "true"));
-      return new TorchScriptModel(m, card, file.getFileName().toString());
-    } catch (IOException | MalformedModelException | RuntimeException e) {
-      m.close();
-      if (e instanceof CamkitException c) {
-        throw c;
-      }
-      throw new CamkitException("cannot load TorchScript model " + file + ": " + firstLine(e.getMessage()), e);
-    }
-  }
-
-  private static String firstLine(String s) {
-    return s == null ? "" : s.lines().findFirst().orElse("");
+    return TorchScriptFiles.open(file, m -> new TorchScriptModel(m, card, file.getFileName().toString()));
   }
 
   private void primeForGradients() {
     TorchScriptCard.Split first = card.splits().get(0);
     try (NDManager scope = model.getNDManager().newSubManager()) {
       NDArray x = scope.zeros(new Shape(1, 3, card.height(), card.width()));
-      withoutGrad(() -> run(scope, first.features(), x));
+      TorchScriptFiles.withoutGrad(() -> run(scope, first.features(), x));
     }
     JniUtils.enableInferenceMode((PtSymbolBlock) block);
-  }
-
-  private static NDArray withoutGrad(java.util.function.Supplier<NDArray> f) {
-    boolean prev = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try {
-      return f.get();
-    } finally {
-      JniUtils.setGradMode(prev);
-    }
   }
 
   private NDArray run(NDManager scope, String method, NDArray in) {
@@ -146,7 +116,7 @@ public final class TorchScriptModel implements LayeredModel {
     try {
       out = block.forward(new ParameterStore(scope, false), new NDList(in, marker), true);
     } catch (RuntimeException e) {
-      throw new CamkitException("method " + method + " of " + description + " failed: " + firstLine(e.getMessage()), e);
+      throw new CamkitException("method " + method + " of " + description + " failed: " + TorchScriptFiles.firstLine(e.getMessage()), e);
     }
     NDArray r = out.get(0);
     r.attach(scope);
@@ -185,12 +155,12 @@ public final class TorchScriptModel implements LayeredModel {
   @Override
   public NDArray logits(NDManager scope, NDArray x) {
     TorchScriptCard.Split last = card.splits().get(card.splits().size() - 1);
-    return withoutGrad(() -> run(scope, last.head(), run(scope, last.features(), x)));
+    return TorchScriptFiles.withoutGrad(() -> run(scope, last.head(), run(scope, last.features(), x)));
   }
 
   @Override
   public NDArray features(NDManager scope, NDArray x, String layer) {
-    return withoutGrad(() -> run(scope, split(layer).features(), x));
+    return TorchScriptFiles.withoutGrad(() -> run(scope, split(layer).features(), x));
   }
 
   @Override
@@ -228,7 +198,7 @@ public final class TorchScriptModel implements LayeredModel {
         long to = Math.min(k + 1, from + 64);
         outs.add(head(scope, probes.get(from + ":" + to), layer));
       }
-      NDArray y = NDArrays.concat(outs); // [K+1, C]
+      NDArray y = ai.djl.ndarray.NDArrays.concat(new NDList(outs)); // [K+1, C]
       NDArray b = y.get("0"); // [C]
       NDArray w = y.get("1:").sub(b).transpose(); // [C, K]
       // confirm linearity in GAP(A) on a random map
@@ -254,11 +224,5 @@ public final class TorchScriptModel implements LayeredModel {
   @Override
   public void close() {
     model.close();
-  }
-
-  private static final class NDArrays {
-    static NDArray concat(List<NDArray> l) {
-      return ai.djl.ndarray.NDArrays.concat(new NDList(l));
-    }
   }
 }

@@ -139,7 +139,7 @@ public final class CamModelLayers implements LayeredModel {
 
   @Override
   public Optional<NDArray> classifierWeights(String layer) {
-    if (index(layer) != blocks.size() - 1 || model.net().classMapHead() != null || !isGap()) {
+    if (index(layer) != blocks.size() - 1 || !model.net().hasLinearClassifier()) {
       return Optional.empty();
     }
     return Optional.of(model.net().classWeights());
@@ -155,12 +155,7 @@ public final class CamModelLayers implements LayeredModel {
 
   @Override
   public boolean supportsCam(String layer) {
-    return index(layer) == blocks.size() - 1 && (isGap() || model.net().classMapHead() != null);
-  }
-
-  /** GAP + linear head (not cnn-flatten's dense head, not a class-map head). */
-  private boolean isGap() {
-    return model.options().head().isGap() && !"cnn-flatten".equals(model.options().arch());
+    return index(layer) == blocks.size() - 1 && (model.net().hasLinearClassifier() || model.net().classMapHead() != null);
   }
 
   @Override
