@@ -6,6 +6,7 @@ import io.camkit.model.layers.LayeredModel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code camkit layers MODEL}: the layers a method can target, with their output shapes. */
@@ -13,21 +14,25 @@ import picocli.CommandLine.Parameters;
     description = "List the layers of a model that --layer can name, with their output shapes (K×h×w for one"
         + " image of the model's input size); the default target is marked.")
 final class LayersCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "a camkit model folder or a TorchScript .pt file (with its .json card)")
+  @Parameters(index = "0", description = "a camkit model folder, a TorchScript .pt or an .onnx file (with its .json card)")
   Path model;
+
+  @Option(names = "--card", description = "the model card of a TorchScript or ONNX model (default: beside the model)")
+  Path card;
 
   @Override
   public Integer call() {
-    try (LayeredModel m = Models.open(model)) {
+    try (LayeredModel m = Models.open(model, card)) {
       int[] in = m.inputSize();
       System.out.println(m.description() + ": input 3×" + in[0] + "×" + in[1] + ", " + m.classes().size() + " classes");
       int width = m.layers().stream().mapToInt(l -> l.name().length()).max().orElse(5);
-      String fmt = "%-" + Math.max(5, width) + "s  %-14s  %-4s  %s%n";
-      System.out.printf(fmt, "layer", "output", "cam", "kind");
+      String fmt = "%-" + Math.max(5, width) + "s  %-14s  %-4s  %-4s  %s%n";
+      System.out.printf(fmt, "layer", "output", "cam", "grad", "kind");
       for (LayerInfo l : m.layers()) {
         String mark = l.name().equals(m.defaultLayer()) ? " (default)" : "";
         boolean cam = m.supportsCam(l.name());
-        System.out.printf(fmt, l.name(), l.shapeText(), cam ? "yes" : "-", l.kind() + mark);
+        boolean grad = m.supportsGradients(l.name());
+        System.out.printf(fmt, l.name(), l.shapeText(), cam ? "yes" : "-", grad ? "yes" : "-", l.kind() + mark);
       }
     }
     return 0;

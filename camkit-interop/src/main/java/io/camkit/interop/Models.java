@@ -1,6 +1,8 @@
 package io.camkit.interop;
 
 import io.camkit.core.CamkitException;
+import io.camkit.interop.onnx.OnnxCard;
+import io.camkit.interop.onnx.OnnxModel;
 import io.camkit.interop.torchscript.TorchScriptCard;
 import io.camkit.interop.torchscript.TorchScriptForwardModel;
 import io.camkit.interop.torchscript.TorchScriptModel;
@@ -16,14 +18,14 @@ public final class Models {
   private Models() {}
 
   /**
-   * A camkit model folder (with {@code model.json}) or a TorchScript file ({@code .pt}/{@code
-   * .pth}/{@code .torchscript}, with its card beside it). Close the result to free the weights.
+   * A camkit model folder (with {@code model.json}), a TorchScript file ({@code .pt}/{@code
+   * .pth}/{@code .torchscript}) or an ONNX file ({@code .onnx}), each with its card beside it. Close the result to free the weights.
    */
   public static LayeredModel open(Path path) {
     return open(path, null);
   }
 
-  /** As {@link #open(Path)}, with the TorchScript card at {@code card} (null: beside the model). */
+  /** As {@link #open(Path)}, with the model card at {@code card} (null: beside the model). */
   public static LayeredModel open(Path path, Path cardFile) {
     if (Files.isDirectory(path)) {
       if (!Files.isRegularFile(path.resolve(ModelCard.FILE))) {
@@ -39,7 +41,11 @@ public final class Models {
       TorchScriptCard card = cardFile != null ? TorchScriptCard.read(cardFile) : TorchScriptCard.besides(path);
       return card.splits().isEmpty() ? TorchScriptForwardModel.load(path, card) : TorchScriptModel.load(path, card);
     }
+    if (name.endsWith(".onnx")) {
+      OnnxCard card = cardFile != null ? OnnxCard.read(cardFile) : OnnxCard.besides(path);
+      return OnnxModel.load(path, card);
+    }
     throw new CamkitException("unknown model format: " + path
-        + " (expected a camkit model folder or a TorchScript .pt file with its .json card)");
+        + " (expected a camkit model folder, a TorchScript .pt file or an .onnx file, with its .json card)");
   }
 }

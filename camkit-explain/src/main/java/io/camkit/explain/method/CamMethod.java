@@ -140,9 +140,9 @@ public abstract class CamMethod {
   /** Fails with a clear message when the model cannot serve this method at {@code layer}. */
   protected void checkModel(LayeredModel model, String layer) {
     model.layer(layer);
-    if (needsGradients() && !model.supportsGradients()) {
+    if (needsGradients() && !model.supportsGradients(layer)) {
       throw new CamkitException(name() + " needs gradients, which " + model.description()
-          + " cannot give (forward-only backend); use cam or scorecam");
+          + " cannot give at layer '" + layer + "' (" + model.whyNoGradients(layer) + "); use cam or scorecam");
     }
   }
 

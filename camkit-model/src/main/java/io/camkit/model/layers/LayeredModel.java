@@ -59,6 +59,19 @@ public interface LayeredModel extends AutoCloseable {
   boolean supportsGradients();
 
   /**
+   * Whether {@link #head} after {@code layer} can be differentiated: for backends where it depends
+   * on the layer (ONNX: the ops after it). Default: {@link #supportsGradients()}.
+   */
+  default boolean supportsGradients(String layer) {
+    return supportsGradients();
+  }
+
+  /** Why {@link #supportsGradients(String)} is false at {@code layer}, for error messages. */
+  default String whyNoGradients(String layer) {
+    return "forward-only backend";
+  }
+
+  /**
    * The weights {@code w [C, K]} of a GAP + linear classifier reading {@code layer}, if the head
    * after that layer is exactly that (the precondition of CAM).
    */

@@ -1,0 +1,257 @@
+package io.camkit.interop.onnx;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.camkit.core.CamkitException;
+import io.camkit.interop.onnx.proto.Onnx.AttributeProto;
+import io.camkit.interop.onnx.proto.Onnx.GraphProto;
+import io.camkit.interop.onnx.proto.Onnx.ModelProto;
+import io.camkit.interop.onnx.proto.Onnx.NodeProto;
+import io.camkit.interop.onnx.proto.Onnx.TensorProto;
+import io.camkit.interop.onnx.proto.Onnx.TypeProto;
+import io.camkit.interop.onnx.proto.Onnx.ValueInfoProto;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An ONNX model's graph as camkit reads it: nodes in topological order, constant tensors
+ * (initializers and {@code Constant} nodes), who produces and who reads each tensor, and a copy of
+ * the model with more graph outputs (ONNX Runtime can only return a tensor listed among the graph's
+ * outputs, so exposing a layer means adding it there).
+ */
+public final class OnnxGraph {
+  private final ModelProto model;
+  private final String description;
+  private final Map<String, TensorProto> constants = new HashMap<>();
+  private final Map<String, NodeProto> producers = new HashMap<>();
+  private final Map<String, List<NodeProto>> consumers = new HashMap<>();
+  private final List<String> inputs = new ArrayList<>();
+
+  private OnnxGraph(ModelProto model, String description) {
+    this.model = model;
+    this.description = description;
+    GraphProto g = model.getGraph();
+    for (TensorProto t : g.getInitializerList()) {
+      if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0) {
+        throw new CamkitException(description + " keeps its weights in external data files; camkit reads"
+            + " single-file ONNX models (save with all tensors inside the .onnx file)");
+      }
+      constants.put(t.getName(), t);
+    }
+    for (NodeProto n : g.getNodeList()) {
+      for (String out : n.getOutputList()) {
+        producers.put(out, n);
+      }
+      for (String in : n.getInputList()) {
+        if (!in.isEmpty()) {
+          consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+        }
+      }
+      if (n.getOpType().equals("Constant") && n.getOutputCount() == 1) {
+        attribute(n, "value").filter(AttributeProto::hasT).ifPresent(a -> constants.put(n.getOutput(0), a.getT()));
+      }
+    }
+    for (ValueInfoProto v : g.getInputList()) {
+      if (!constants.containsKey(v.getName())) {
+        inputs.add(v.getName());
+      }
+    }
+  }
+
+  /** Parses {@code file}; errors name the file and say what is wrong with it. */
+  public static OnnxGraph read(Path file) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new CamkitException("cannot read ONNX model " + file + ": " + e.getMessage(), e);
+    }
+    return parse(bytes, file.getFileName().toString());
+  }
+
+  /** Parses serialized model bytes. */
+  public static OnnxGraph parse(byte[] bytes, String description) {
+    ModelProto m;
+    try {
+      m = ModelProto.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new CamkitException(description + " is not an ONNX model (not a valid protobuf ModelProto: "
+          + e.getMessage() + ")", e);
+    }
+    if (!m.hasGraph() || m.getGraph().getNodeCount() == 0) {
+      throw new CamkitException(description + " is not an ONNX model (it has no graph nodes)");
+    }
+    return new OnnxGraph(m, description);
+  }
+
+  public ModelProto model() {
+    return model;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** The nodes in the file's (topological) order. */
+  public List<NodeProto> nodes() {
+    return model.getGraph().getNodeList();
+  }
+
+  /** Graph inputs that are not initializers: the data inputs (an image classifier has one). */
+  public List<String> inputs() {
+    return List.copyOf(inputs);
+  }
+
+  /** The graph's output names. */
+  public List<String> outputs() {
+    return model.getGraph().getOutputList().stream().map(ValueInfoProto::getName).toList();
+  }
+
+  /** The node computing {@code tensor}, if any (empty for inputs and initializers). */
+  public Optional<NodeProto> producer(String tensor) {
+    return Optional.ofNullable(producers.get(tensor));
+  }
+
+  /** The nodes reading {@code tensor}. */
+  public List<NodeProto> consumers(String tensor) {
+    return consumers.getOrDefault(tensor, List.of());
+  }
+
+  /** Whether {@code tensor} is a constant (an initializer or the output of a Constant node). */
+  public boolean isConstant(String tensor) {
+    return constants.containsKey(tensor);
+  }
+
+  /** A constant as floats (any numeric type converted), row-major. */
+  public float[] floats(String tensor) {
+    return OnnxTensors.floats(constant(tensor));
+  }
+
+  /** A constant as longs (integer shapes, axes). */
+  public long[] longs(String tensor) {
+    return OnnxTensors.longs(constant(tensor));
+  }
+
+  /** The dims of a constant. */
+  public long[] dims(String tensor) {
+    return constant(tensor).getDimsList().stream().mapToLong(Long::longValue).toArray();
+  }
+
+  private TensorProto constant(String tensor) {
+    TensorProto t = constants.get(tensor);
+    if (t == null) {
+      throw new CamkitException(description + ": tensor '" + tensor + "' is not a constant");
+    }
+    return t;
+  }
+
+  /** Every tensor some node computes, in topological order. */
+  public List<String> nodeOutputs() {
+    List<String> out = new ArrayList<>();
+    for (NodeProto n : nodes()) {
+      if (!n.getOpType().equals("Constant")) {
+        out.addAll(n.getOutputList());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The nodes needed to compute {@code output} from {@code from} and constants, in topological
+   * order; empty if {@code output} does not depend on {@code from}. Fails, naming the tensor, when
+   * {@code output} also depends on another non-constant tensor not computed from {@code from} (a
+   * skip connection around the cut: then {@code from} does not separate the net).
+   */
+  public List<NodeProto> between(String from, String output) {
+    Set<String> needed = new LinkedHashSet<>();
+    List<String> stack = new ArrayList<>(List.of(output));
+    Set<NodeProto> nodes = new HashSet<>();
+    while (!stack.isEmpty()) {
+      String t = stack.remove(stack.size() - 1);
+      if (t.equals(from) || t.isEmpty() || constants.containsKey(t) || !needed.add(t)) {
+        continue;
+      }
+      NodeProto p = producers.get(t);
+      if (p == null) {
+        throw new CamkitException("layer '" + from + "' does not separate " + description + ": '" + output
+            + "' also depends on '" + t + "', which is computed before it (a connection skips the layer);"
+            + " choose a layer the whole rest of the net reads through");
+      }
+      if (nodes.add(p)) {
+        stack.addAll(p.getInputList());
+      }
+    }
+    List<NodeProto> ordered = new ArrayList<>();
+    for (NodeProto n : nodes()) {
+      if (nodes.contains(n)) {
+        ordered.add(n);
+      }
+    }
+    return ordered;
+  }
+
+  /**
+   * The model with {@code extra} added to the graph's outputs (as float tensors of unknown shape),
+   * serialized: what an ONNX Runtime session needs to return intermediate tensors.
+   */
+  public byte[] withOutputs(Collection<String> extra) {
+    Set<String> have = new HashSet<>(outputs());
+    GraphProto.Builder g = model.getGraph().toBuilder();
+    for (String name : extra) {
+      if (have.add(name)) {
+        g.addOutput(ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
+            .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
+      }
+    }
+    return model.toBuilder().setGraph(g).build().toByteArray();
+  }
+
+  /** The serialized model as read. */
+  public byte[] bytes() {
+    return model.toByteArray();
+  }
+
+  /** The attribute {@code name} of {@code node}. */
+  public static Optional<AttributeProto> attribute(NodeProto node, String name) {
+    for (AttributeProto a : node.getAttributeList()) {
+      if (a.getName().equals(name)) {
+        return Optional.of(a);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** An integer attribute, or {@code fallback}. */
+  public static long intAttribute(NodeProto node, String name, long fallback) {
+    return attribute(node, name).map(AttributeProto::getI).orElse(fallback);
+  }
+
+  /** A float attribute, or {@code fallback}. */
+  public static float floatAttribute(NodeProto node, String name, float fallback) {
+    return attribute(node, name).map(AttributeProto::getF).orElse(fallback);
+  }
+
+  /** An integer-list attribute, or null. */
+  public static long[] intsAttribute(NodeProto node, String name) {
+    return attribute(node, name).map(a -> a.getIntsList().stream().mapToLong(Long::longValue).toArray()).orElse(null);
+  }
+
+  /** A string attribute, or {@code fallback}. */
+  public static String stringAttribute(NodeProto node, String name, String fallback) {
+    return attribute(node, name).map(a -> a.getS().toStringUtf8()).orElse(fallback);
+  }
+
+  /** "Conv 'name'" or "Conv (computing 'out')" for messages. */
+  public static String describe(NodeProto n) {
+    return n.getOpType() + (n.getName().isEmpty() ? " (computing '" + n.getOutput(0) + "')" : " '" + n.getName() + "'");
+  }
+}

@@ -1,0 +1,359 @@
+package io.camkit.interop.onnx;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.pooling.Pool;
+import io.camkit.core.CamkitException;
+import io.camkit.interop.onnx.proto.Onnx.NodeProto;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The part of an ONNX graph after a target layer, {@code A [N, K, h, w] → y [N, C]}, run by camkit
+ * itself on DJL arrays, so that autograd can differentiate the scores with respect to {@code A}
+ * (ONNX Runtime has no autograd). Only the nodes the output needs are run, in the file's order.
+ *
+ * <p>The ops below follow the ONNX operator specification (opset 7–21 semantics for the
+ * attributes read); a head with any other op is refused at construction with the op's name, so a
+ * user learns at once that gradient methods cannot run at that layer (CAM and Score-CAM still can).
+ */
+public final class OnnxHead {
+  /** The ops a head may contain. */
+  public static final Set<String> SUPPORTED = new TreeSet<>(List.of(
+      "Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Conv", "Div", "Dropout", "Flatten", "Gemm",
+      "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish", "Identity", "LeakyRelu", "MatMul", "MaxPool",
+      "Mul", "ReduceMean", "Relu", "Reshape", "Sigmoid", "Softmax", "Squeeze", "Sub", "Tanh", "Transpose",
+      "Unsqueeze"));
+
+  private final OnnxGraph graph;
+  private final NDManager params;
+  private final Map<String, NDArray> constants = new HashMap<>();
+  private final String layer;
+  private final String output;
+  private final List<NodeProto> nodes;
+
+  /**
+   * The head reading {@code layer} and computing {@code output}; its constants are created once,
+   * in {@code params}.
+   *
+   * @throws CamkitException if the layer does not separate the graph, {@code output} does not
+   *     depend on it, or the head has an op camkit does not run (named in the message)
+   */
+  public OnnxHead(OnnxGraph graph, NDManager params, String layer, String output) {
+    this.graph = graph;
+    this.params = params;
+    this.layer = layer;
+    this.output = output;
+    this.nodes = graph.between(layer, output);
+    if (nodes.isEmpty()) {
+      throw new CamkitException("'" + output + "' of " + graph.description() + " is not computed from layer '"
+          + layer + "'");
+    }
+    for (NodeProto n : nodes) {
+      if (!SUPPORTED.contains(n.getOpType()) || !(n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx"))) {
+        throw new CamkitException("gradient methods cannot run after layer '" + layer + "' of "
+            + graph.description() + ": its head contains " + OnnxGraph.describe(n)
+            + ", an op camkit does not differentiate (supported: " + String.join(", ", SUPPORTED)
+            + "); CAM and Score-CAM do not need gradients");
+      }
+    }
+  }
+
+  /** The nodes run, in order. */
+  public List<NodeProto> nodes() {
+    return nodes;
+  }
+
+  /**
+   * {@code y = head(A)}: {@code a [N, K, h, w]} → the output (e.g. logits {@code [N, C]}), recorded
+   * for autograd; intermediate arrays live in {@code scope}.
+   */
+  public NDArray apply(NDManager scope, NDArray a) {
+    Map<String, NDArray> values = new HashMap<>();
+    values.put(layer, a);
+    for (NodeProto n : nodes) {
+      NDArray[] in = new NDArray[n.getInputCount()];
+      for (int i = 0; i < in.length; i++) {
+        String name = n.getInput(i);
+        if (name.isEmpty()) {
+          continue;
+        }
+        NDArray v = values.get(name);
+        if (v == null && graph.isConstant(name)) {
+          v = constant(name);
+        }
+        in[i] = v;
+      }
+      NDArray out;
+      try {
+        out = run(n, in);
+      } catch (CamkitException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new CamkitException("cannot run " + OnnxGraph.describe(n) + " of " + graph.description()
+            + " on inputs " + Arrays.stream(in).map(x -> x == null ? "-" : x.getShape().toString()).toList() + ": "
+            + e.getMessage(), e);
+      }
+      values.put(n.getOutput(0), out);
+    }
+    return values.get(output);
+  }
+
+  private NDArray constant(String name) {
+    return constants.computeIfAbsent(name, k -> params.create(graph.floats(k), new Shape(graph.dims(k))));
+  }
+
+  private NDArray run(NodeProto n, NDArray[] in) {
+    NDArray x = in[0];
+    return switch (n.getOpType()) {
+      case "Identity", "Dropout" -> x;
+      case "Relu" -> Activation.relu(x);
+      case "LeakyRelu" -> Activation.leakyRelu(x, OnnxGraph.floatAttribute(n, "alpha", 0.01f));
+      case "Sigmoid" -> Activation.sigmoid(x);
+      case "Tanh" -> x.tanh();
+      case "HardSigmoid" -> hardSigmoid(x, OnnxGraph.floatAttribute(n, "alpha", 0.2f),
+          OnnxGraph.floatAttribute(n, "beta", 0.5f));
+      case "HardSwish" -> x.mul(hardSigmoid(x, 1f / 6, 0.5f));
+      case "Clip" -> clip(n, in);
+      case "Add" -> x.add(in[1]);
+      case "Sub" -> x.sub(in[1]);
+      case "Mul" -> x.mul(in[1]);
+      case "Div" -> x.div(in[1]);
+      case "Conv" -> conv(n, in);
+      case "BatchNormalization" -> batchNorm(n, in);
+      case "MaxPool" -> maxPool(n, x);
+      case "AveragePool" -> averagePool(n, x);
+      case "GlobalAveragePool" -> globalPool(x, false);
+      case "GlobalMaxPool" -> globalPool(x, true);
+      case "ReduceMean" -> reduceMean(n, in);
+      case "Flatten" -> flatten(x, (int) OnnxGraph.intAttribute(n, "axis", 1));
+      case "Reshape" -> reshape(x, longs(n, in, 1));
+      case "Squeeze" -> squeeze(n, in);
+      case "Unsqueeze" -> unsqueeze(n, in);
+      case "Transpose" -> transpose(n, x);
+      case "Concat" -> concat(n, in);
+      case "Gemm" -> gemm(n, in);
+      case "MatMul" -> x.matMul(in[1]);
+      case "Softmax" -> x.softmax((int) axis(OnnxGraph.intAttribute(n, "axis", -1), x));
+      default -> throw new CamkitException("op " + n.getOpType() + " is not supported");
+    };
+  }
+
+  private long[] longs(NodeProto n, NDArray[] in, int i) {
+    String name = n.getInput(i);
+    if (!graph.isConstant(name)) {
+      throw new CamkitException(OnnxGraph.describe(n) + " reads '" + name + "' computed at run time; camkit needs"
+          + " it to be a constant");
+    }
+    return graph.longs(name);
+  }
+
+  private static long axis(long a, NDArray x) {
+    return a < 0 ? a + x.getShape().dimension() : a;
+  }
+
+  private static NDArray hardSigmoid(NDArray x, float alpha, float beta) {
+    return x.mul(alpha).add(beta).clip(0, 1);
+  }
+
+  private NDArray clip(NodeProto n, NDArray[] in) {
+    float lo = -Float.MAX_VALUE;
+    float hi = Float.MAX_VALUE;
+    if (OnnxGraph.attribute(n, "min").isPresent() || OnnxGraph.attribute(n, "max").isPresent()) {
+      lo = OnnxGraph.floatAttribute(n, "min", lo);
+      hi = OnnxGraph.floatAttribute(n, "max", hi);
+    }
+    if (in.length > 1 && in[1] != null) {
+      lo = graph.floats(n.getInput(1))[0];
+    }
+    if (in.length > 2 && in[2] != null) {
+      hi = graph.floats(n.getInput(2))[0];
+    }
+    return in[0].clip(lo, hi);
+  }
+
+  /** ONNX pads {@code [top, left, bottom, right]}: symmetric ones go to the conv, others are padded first. */
+  private static NDArray padded(NDArray x, long[] pads, double value) {
+    if (pads == null || (pads[0] == pads[2] && pads[1] == pads[3])) {
+      return x;
+    }
+    // DJL pad: pairs from the last axis backwards (left, right, top, bottom).
+    return x.pad(new Shape(pads[1], pads[3], pads[0], pads[2]), value);
+  }
+
+  private static Shape symmetric(long[] pads) {
+    if (pads == null) {
+      return new Shape(0, 0);
+    }
+    return pads[0] == pads[2] && pads[1] == pads[3] ? new Shape(pads[0], pads[1]) : new Shape(0, 0);
+  }
+
+  private static void checkAutoPad(NodeProto n) {
+    String autoPad = OnnxGraph.stringAttribute(n, "auto_pad", "NOTSET");
+    if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
+      throw new CamkitException(OnnxGraph.describe(n) + " uses auto_pad=" + autoPad
+          + ", which camkit does not run (export with explicit pads)");
+    }
+  }
+
+  private static Shape twoD(long[] v, long fallback) {
+    return v == null ? new Shape(fallback, fallback) : new Shape(v[0], v[1]);
+  }
+
+  private NDArray conv(NodeProto n, NDArray[] in) {
+    checkAutoPad(n);
+    long[] pads = OnnxGraph.intsAttribute(n, "pads");
+    NDArray x = padded(in[0], pads, 0);
+    NDArray w = in[1];
+    if (w.getShape().dimension() != 4) {
+      throw new CamkitException(OnnxGraph.describe(n) + " is not a 2-D convolution (weight " + w.getShape() + ")");
+    }
+    return Conv2d.conv2d(x, w, in.length > 2 ? in[2] : null, twoD(OnnxGraph.intsAttribute(n, "strides"), 1),
+        symmetric(pads), twoD(OnnxGraph.intsAttribute(n, "dilations"), 1),
+        (int) OnnxGraph.intAttribute(n, "group", 1)).singletonOrThrow();
+  }
+
+  private static NDArray batchNorm(NodeProto n, NDArray[] in) {
+    float eps = OnnxGraph.floatAttribute(n, "epsilon", 1e-5f);
+    long c = in[1].size();
+    Shape s = new Shape(1, c, 1, 1);
+    NDArray scale = in[1].div(in[4].add(eps).sqrt()).reshape(s);
+    return in[0].sub(in[3].reshape(s)).mul(scale).add(in[2].reshape(s));
+  }
+
+  private static NDArray maxPool(NodeProto n, NDArray x) {
+    checkAutoPad(n);
+    long[] pads = OnnxGraph.intsAttribute(n, "pads");
+    long[] k = OnnxGraph.intsAttribute(n, "kernel_shape");
+    return Pool.maxPool2d(padded(x, pads, Double.NEGATIVE_INFINITY), twoD(k, 1),
+        twoD(OnnxGraph.intsAttribute(n, "strides"), 1), symmetric(pads),
+        OnnxGraph.intAttribute(n, "ceil_mode", 0) == 1);
+  }
+
+  private static NDArray averagePool(NodeProto n, NDArray x) {
+    checkAutoPad(n);
+    long[] pads = OnnxGraph.intsAttribute(n, "pads");
+    boolean includePad = OnnxGraph.intAttribute(n, "count_include_pad", 0) == 1;
+    if (!includePad && pads != null && !(pads[0] == pads[2] && pads[1] == pads[3])) {
+      throw new CamkitException(OnnxGraph.describe(n) + " has asymmetric pads without count_include_pad");
+    }
+    return Pool.avgPool2d(padded(x, pads, 0), twoD(OnnxGraph.intsAttribute(n, "kernel_shape"), 1),
+        twoD(OnnxGraph.intsAttribute(n, "strides"), 1), symmetric(pads),
+        OnnxGraph.intAttribute(n, "ceil_mode", 0) == 1, includePad);
+  }
+
+  /** {@code [N, C, H, W] → [N, C, 1, 1]}. */
+  private static NDArray globalPool(NDArray x, boolean max) {
+    Shape s = x.getShape();
+    NDArray flat = x.reshape(s.get(0), s.get(1), s.get(2) * s.get(3));
+    NDArray r = max ? flat.max(new int[] {2}) : flat.mean(new int[] {2});
+    return r.reshape(s.get(0), s.get(1), 1, 1);
+  }
+
+  private NDArray reduceMean(NodeProto n, NDArray[] in) {
+    long[] axes = OnnxGraph.intsAttribute(n, "axes");
+    if (axes == null && in.length > 1 && in[1] != null) {
+      axes = longs(n, in, 1);
+    }
+    NDArray x = in[0];
+    boolean keep = OnnxGraph.intAttribute(n, "keepdims", 1) == 1;
+    int rank = x.getShape().dimension();
+    long[] ax = axes == null ? java.util.stream.LongStream.range(0, rank).toArray()
+        : Arrays.stream(axes).map(a -> a < 0 ? a + rank : a).sorted().toArray();
+    NDArray r = x;
+    for (int i = ax.length - 1; i >= 0; i--) { // one axis at a time (DJL's mean takes one)
+      r = r.mean(new int[] {(int) ax[i]}, true);
+    }
+    if (!keep) {
+      r = r.squeeze(Arrays.stream(ax).mapToInt(a -> (int) a).toArray());
+    }
+    return r;
+  }
+
+  private static NDArray flatten(NDArray x, int axis) {
+    Shape s = x.getShape();
+    int a = axis < 0 ? axis + s.dimension() : axis;
+    long outer = 1;
+    for (int i = 0; i < a; i++) {
+      outer *= s.get(i);
+    }
+    return x.reshape(outer, x.size() / Math.max(1, outer));
+  }
+
+  private static NDArray reshape(NDArray x, long[] shape) {
+    long[] s = shape.clone();
+    for (int i = 0; i < s.length; i++) {
+      if (s[i] == 0) {
+        s[i] = x.getShape().get(i);
+      }
+    }
+    return x.reshape(new Shape(s));
+  }
+
+  private NDArray squeeze(NodeProto n, NDArray[] in) {
+    long[] axes = OnnxGraph.intsAttribute(n, "axes");
+    if (axes == null && in.length > 1 && in[1] != null) {
+      axes = longs(n, in, 1);
+    }
+    NDArray x = in[0];
+    if (axes == null) {
+      return x.squeeze();
+    }
+    int rank = x.getShape().dimension();
+    return x.squeeze(Arrays.stream(axes).mapToInt(a -> (int) (a < 0 ? a + rank : a)).toArray());
+  }
+
+  private NDArray unsqueeze(NodeProto n, NDArray[] in) {
+    long[] axes = OnnxGraph.intsAttribute(n, "axes");
+    if (axes == null) {
+      axes = longs(n, in, 1);
+    }
+    NDArray x = in[0];
+    int rank = x.getShape().dimension() + axes.length;
+    long[] sorted = Arrays.stream(axes).map(a -> a < 0 ? a + rank : a).sorted().toArray();
+    for (long a : sorted) {
+      x = x.expandDims((int) a);
+    }
+    return x;
+  }
+
+  private static NDArray transpose(NodeProto n, NDArray x) {
+    long[] perm = OnnxGraph.intsAttribute(n, "perm");
+    if (perm == null) {
+      return x.transpose();
+    }
+    return x.transpose(Arrays.stream(perm).mapToInt(p -> (int) p).toArray());
+  }
+
+  private static NDArray concat(NodeProto n, NDArray[] in) {
+    int axis = (int) axis(OnnxGraph.intAttribute(n, "axis", 0), in[0]);
+    NDArray r = in[0];
+    for (int i = 1; i < in.length; i++) {
+      r = r.concat(in[i], axis);
+    }
+    return r;
+  }
+
+  /** {@code Y = alpha · A' · B' + beta · C}, A' and B' transposed if transA / transB. */
+  private static NDArray gemm(NodeProto n, NDArray[] in) {
+    NDArray a = OnnxGraph.intAttribute(n, "transA", 0) == 1 ? in[0].transpose() : in[0];
+    NDArray b = OnnxGraph.intAttribute(n, "transB", 0) == 1 ? in[1].transpose() : in[1];
+    float alpha = OnnxGraph.floatAttribute(n, "alpha", 1f);
+    float beta = OnnxGraph.floatAttribute(n, "beta", 1f);
+    NDArray y = a.matMul(b);
+    if (alpha != 1f) {
+      y = y.mul(alpha);
+    }
+    if (in.length > 2 && in[2] != null) {
+      y = y.add(beta == 1f ? in[2] : in[2].mul(beta));
+    }
+    return y;
+  }
+}
