@@ -9,6 +9,8 @@ import io.camkit.dataset.io.ImageListFormat;
 import io.camkit.evaluate.MethodComparison;
 import io.camkit.evaluate.faithfulness.DeletionInsertionOptions;
 import io.camkit.explain.method.Cam;
+import io.camkit.interop.onnx.OnnxCard;
+import io.camkit.interop.onnx.OnnxModel;
 import io.camkit.interop.torchscript.TorchScriptCard;
 import io.camkit.interop.torchscript.TorchScriptForwardModel;
 import io.camkit.model.layers.LayeredModel;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * The ImageNet-pretrained models of {@code ../shared/data} on its 1300 annotated ILSVRC2012
  * validation images, against the Python cross-check recorded in their SOURCE.md: top-1, top-5 and
  * CAM GT-known localization (min-max of the raw map, τ = 0.4 for MobileNet, 0.15 for Darknet-tiny)
- * within 0.5 points, from the TorchScript files.
+ * within 0.5 points, from the TorchScript files and from the ONNX files.
  */
 @Tag("shared-data")
 class ImageNetCheckTest {
@@ -54,9 +56,7 @@ class ImageNetCheckTest {
     }
   }
 
-  @Test
-  void darknetTinyWithItsClassOrderMatchesThePythonCrossCheck() throws Exception {
-    Path dir = SharedData.root().resolve("data/weights_darknet_tiny");
+  static int[] darknetOrder(Path dir) throws Exception {
     int[] order = new int[1000];
     for (String line : Files.readAllLines(dir.resolve("darknet_to_standard_index.txt"))) {
       if (!line.startsWith("#") && !line.isBlank()) {
@@ -64,9 +64,41 @@ class ImageNetCheckTest {
         order[Integer.parseInt(f[0])] = Integer.parseInt(f[1]);
       }
     }
+    return order;
+  }
+
+  @Test
+  void darknetTinyWithItsClassOrderMatchesThePythonCrossCheck() throws Exception {
+    Path dir = SharedData.root().resolve("data/weights_darknet_tiny");
+    int[] order = darknetOrder(dir);
     var card = new TorchScriptCard(224, 224, null, null, null, null, List.of("features", "logits"),
         "classifier.weight", order);
     try (LayeredModel m = TorchScriptForwardModel.load(dir.resolve("converted/darknet_tiny.torchscript.pt"), card)) {
+      MethodComparison.Row r = run(m, 0.15);
+      assertThat(r.localization().top1Accuracy()).isCloseTo(0.689, within(0.005));
+      assertThat(r.top5Accuracy()).isCloseTo(0.895, within(0.005));
+      assertThat(r.localization().gtKnownLocalization()).isCloseTo(0.633, within(0.005));
+    }
+  }
+
+  @Test
+  void mobileNetFromOnnxMatchesThePythonCrossCheck() {
+    Path onnx = SharedData.root().resolve("data/weights_mobilenet_v1_0.75_224/converted/mobilenet_v1_0.75_224.onnx");
+    var card = OnnxCard.of(224, 224, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f});
+    try (LayeredModel m = OnnxModel.load(onnx, card)) {
+      assertThat(m.defaultLayer()).isEqualTo("features");
+      MethodComparison.Row r = run(m, 0.4);
+      assertThat(r.localization().top1Accuracy()).isCloseTo(0.768, within(0.005));
+      assertThat(r.top5Accuracy()).isCloseTo(0.941, within(0.005));
+      assertThat(r.localization().gtKnownLocalization()).isCloseTo(0.588, within(0.005));
+    }
+  }
+
+  @Test
+  void darknetTinyFromOnnxWithItsClassOrderMatchesThePythonCrossCheck() throws Exception {
+    Path dir = SharedData.root().resolve("data/weights_darknet_tiny");
+    var card = OnnxCard.of(224, 224, null, null).withClassOrder(darknetOrder(dir));
+    try (LayeredModel m = OnnxModel.load(dir.resolve("converted/darknet_tiny.onnx"), card)) {
       MethodComparison.Row r = run(m, 0.15);
       assertThat(r.localization().top1Accuracy()).isCloseTo(0.689, within(0.005));
       assertThat(r.top5Accuracy()).isCloseTo(0.895, within(0.005));

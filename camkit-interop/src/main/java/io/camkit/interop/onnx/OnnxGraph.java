@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -172,20 +171,34 @@ public final class OnnxGraph {
    * skip connection around the cut: then {@code from} does not separate the net).
    */
   public List<NodeProto> between(String from, String output) {
-    Set<String> needed = new LinkedHashSet<>();
-    List<String> stack = new ArrayList<>(List.of(output));
+    Set<String> downstream = new HashSet<>(); // tensors computed (partly) from `from`
+    List<String> stack = new ArrayList<>(List.of(from));
+    while (!stack.isEmpty()) {
+      for (NodeProto n : consumers(stack.remove(stack.size() - 1))) {
+        for (String o : n.getOutputList()) {
+          if (downstream.add(o)) {
+            stack.add(o);
+          }
+        }
+      }
+    }
+    if (!downstream.contains(output)) {
+      return List.of();
+    }
+    Set<String> seen = new HashSet<>();
     Set<NodeProto> nodes = new HashSet<>();
+    stack.add(output);
     while (!stack.isEmpty()) {
       String t = stack.remove(stack.size() - 1);
-      if (t.equals(from) || t.isEmpty() || constants.containsKey(t) || !needed.add(t)) {
+      if (t.equals(from) || t.isEmpty() || constants.containsKey(t) || !seen.add(t)) {
         continue;
       }
-      NodeProto p = producers.get(t);
-      if (p == null) {
+      if (!downstream.contains(t)) {
         throw new CamkitException("layer '" + from + "' does not separate " + description + ": '" + output
-            + "' also depends on '" + t + "', which is computed before it (a connection skips the layer);"
+            + "' also reads '" + t + "', which does not come from the layer (a connection skips it);"
             + " choose a layer the whole rest of the net reads through");
       }
+      NodeProto p = producers.get(t);
       if (nodes.add(p)) {
         stack.addAll(p.getInputList());
       }

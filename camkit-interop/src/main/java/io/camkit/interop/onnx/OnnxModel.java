@@ -110,6 +110,10 @@ public final class OnnxModel implements LayeredModel {
         names.add(Integer.toString(i));
       }
       this.classes = List.copyOf(names);
+      if (card.layer() != null && graph.producer(card.layer()).isEmpty()) {
+        throw new CamkitException("the card's layer '" + card.layer() + "' is not a tensor computed by " + description
+            + "; run camkit layers without it to see the names");
+      }
       this.defaultLayer = card.layer() != null ? card.layer() : findDefaultLayer();
     } catch (RuntimeException e) {
       close();
