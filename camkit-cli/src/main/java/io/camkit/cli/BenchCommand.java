@@ -2,6 +2,7 @@ package io.camkit.cli;
 
 import io.camkit.core.AtomicFiles;
 import io.camkit.core.CamkitException;
+import io.camkit.experiments.EvaluateBenchmark;
 import io.camkit.experiments.ExplainBenchmark;
 import io.camkit.explain.method.CamMethod;
 import io.camkit.explain.method.CamMethods;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
 
 /** {@code camkit bench}: measured speed ratios (benchmarks are commands, not tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print ratios measured in one run.",
-    subcommands = {BenchCommand.Explain.class})
+    subcommands = {BenchCommand.Explain.class, BenchCommand.Evaluate.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -91,6 +92,75 @@ final class BenchCommand implements Runnable {
       ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(1);
       CamModel m = CamModel.create(CamNetOptions.defaults(96, 6), List.of("0", "1", "2", "3", "4", "5"));
       return CamModelLayers.owning(m);
+    }
+  }
+
+  /** {@code camkit bench evaluate}. */
+  @Command(name = "evaluate", mixinStandardHelpOptions = true,
+      description = "Images per second of camkit evaluate (classification, maps, boxes, scores) with each method,"
+          + " and its time ÷ plain classification of the same images, measured in one run; one or more models"
+          + " (e.g. the same net as ONNX and TorchScript). Writes bench-evaluate.md.")
+  static final class Evaluate implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "a model (repeatable): camkit folder, .pt or .onnx")
+    List<Path> models;
+
+    @Option(names = "--card", description = "the card of each --model, in the same order (default: beside each)")
+    List<Path> cards = new ArrayList<>();
+
+    @Option(names = "--data", required = true, description = "a data folder (any layout camkit evaluate reads)")
+    Path data;
+
+    @Option(names = "--method", split = ",", description = "methods (default: ${DEFAULT-VALUE})")
+    List<String> methods = List.of("cam", "gradcam");
+
+    @Option(names = "--images", description = "use the first N images (default: all)")
+    Integer images;
+
+    @Option(names = "--batch", description = "images per classification call (default: ${DEFAULT-VALUE})")
+    int batch = 32;
+
+    @Option(names = "--rounds", description = "timed repetitions (default: ${DEFAULT-VALUE})")
+    int rounds = 1;
+
+    @Option(names = "--tau", description = "map threshold for the boxes (default: ${DEFAULT-VALUE})")
+    double tau = 0.2;
+
+    @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("runs/bench");
+
+    @Override
+    public Integer call() throws Exception {
+      if (!cards.isEmpty() && cards.size() != models.size()) {
+        throw new IllegalArgumentException("give one --card per --model (" + models.size() + " models, " + cards.size()
+            + " cards), or none");
+      }
+      io.camkit.core.Options.check(batch >= 1, "batch", Integer.toString(batch), ">= 1");
+      io.camkit.core.Options.check(rounds >= 1, "rounds", Integer.toString(rounds), ">= 1");
+      List<CamMethod> chosen = methods.stream().map(CamMethods::byName).toList();
+      long t0 = System.nanoTime();
+      var loaded = io.camkit.dataset.io.DatasetFolders.read(data);
+      double decodeSeconds = (System.nanoTime() - t0) / 1e9;
+      loaded.skipped().forEach(s -> System.err.println("skipped: " + s));
+      var dataset = images == null ? loaded.dataset() : loaded.dataset().head(Math.min(images, loaded.dataset().size()));
+      System.out.printf(java.util.Locale.ROOT, "%d images decoded in %.1f s (%.1f images/s), not counted below%n",
+          loaded.dataset().size(), decodeSeconds, loaded.dataset().size() / decodeSeconds);
+      List<EvaluateBenchmark.Line> lines = new ArrayList<>();
+      for (int i = 0; i < models.size(); i++) {
+        try (LayeredModel m = Models.open(models.get(i), cards.isEmpty() ? null : cards.get(i))) {
+          lines.addAll(EvaluateBenchmark.run(m, m.description(), dataset, chosen, batch, rounds, tau,
+              System.out::println));
+        }
+      }
+      String table = EvaluateBenchmark.markdownTable(lines);
+      Files.createDirectories(out);
+      AtomicFiles.writeString(out.resolve("bench-evaluate.md"), "# camkit bench evaluate\n\n"
+          + Runtime.getRuntime().availableProcessors() + " CPU threads, Java " + System.getProperty("java.version")
+          + "; " + dataset.size() + " images of " + data + " (decoded beforehand); medians of " + rounds
+          + " rounds; default layer; faithfulness off.\n\n" + table);
+      System.out.println();
+      System.out.println(table);
+      System.out.println("written: " + out.resolve("bench-evaluate.md"));
+      return 0;
     }
   }
 }
