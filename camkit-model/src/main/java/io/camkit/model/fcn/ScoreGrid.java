@@ -56,4 +56,35 @@ public record ScoreGrid(int classes, int width, int height, float[] values) {
     }
     return new ScoreGrid(classes, width, height, p);
   }
+
+  /**
+   * Class {@code c}'s values at image pixels, for drawing: a {@code width}×{@code height} map whose
+   * pixel {@code (u, v)} stands for image pixel {@code (f·u, f·v)} (a preview subsampled by
+   * {@code f}), bilinear between the locations' window centres {@code rf.centre(o)} and held
+   * constant beyond the first and last centre.
+   */
+  public HeatMap atPixels(int c, ReceptiveField rf, int width, int height, double f) {
+    float[] out = new float[width * height];
+    double c0 = rf.centre(0);
+    for (int v = 0; v < height; v++) {
+      double gy = clamp((f * v - c0) / rf.stride(), this.height - 1);
+      int y0 = (int) gy;
+      int y1 = Math.min(y0 + 1, this.height - 1);
+      double ty = gy - y0;
+      for (int u = 0; u < width; u++) {
+        double gx = clamp((f * u - c0) / rf.stride(), this.width - 1);
+        int x0 = (int) gx;
+        int x1 = Math.min(x0 + 1, this.width - 1);
+        double tx = gx - x0;
+        double top = get(c, x0, y0) * (1 - tx) + get(c, x1, y0) * tx;
+        double bottom = get(c, x0, y1) * (1 - tx) + get(c, x1, y1) * tx;
+        out[v * width + u] = (float) (top * (1 - ty) + bottom * ty);
+      }
+    }
+    return new HeatMap(width, height, out);
+  }
+
+  private static double clamp(double g, int last) {
+    return Math.max(0, Math.min(last, g));
+  }
 }
