@@ -20,6 +20,7 @@ public interface RegionSource {
 
   /** An image already in memory, as a source (for tests and small images). */
   static RegionSource of(RgbImage image) {
+    byte[] all = image.bytes();
     return new RegionSource() {
       @Override
       public int width() {
@@ -36,7 +37,6 @@ public interface RegionSource {
         if (x < 0 || y < 0 || w < 1 || h < 1 || x + w > image.width() || y + h > image.height()) {
           throw new IllegalArgumentException("region " + x + "," + y + " " + w + "×" + h + " outside the image");
         }
-        byte[] all = image.bytes();
         byte[] out = new byte[w * h * 3];
         for (int r = 0; r < h; r++) {
           System.arraycopy(all, ((y + r) * image.width() + x) * 3, out, r * w * 3, w * 3);

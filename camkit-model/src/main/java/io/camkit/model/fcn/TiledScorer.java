@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * Runs a {@link FullyConvolutionalNet} over an image of any size, one tile at a time ({@link
  * TilePlan}), and stitches the per-tile class scores into one {@link ScoreGrid} equal to the
- * one-pass output. Only one tile is decoded and held as a tensor at a time: peak memory follows
- * the tile size, not the image size (plus the grid, {@code 4·C·H'·W'} bytes).
+ * one-pass output. One band of tiles (image width × tile height, 8-bit RGB) is decoded at a time
+ * and one tile is held as a tensor: peak memory follows the tile size and the image width, not the
+ * image area (plus the grid, {@code 4·C·H'·W'} bytes).
  */
 public final class TiledScorer {
   /** Told after each tile. */
@@ -43,8 +44,13 @@ public final class TiledScorer {
     ScoreGrid grid = ScoreGrid.zeros(classes, rf.outputSize(image.width()), rf.outputSize(image.height()));
     int done = 0;
     for (TilePlan.Span y : ys) {
+      // One decode per row of tiles: the band [0, W) × [a, e) (formats like PNG must inflate every
+      // row above a region, so decoding tile by tile would cost a decode of the image per tile).
+      RegionSource band = xs.size() == 1 ? image
+          : RegionSource.of(image.read(0, y.start(), image.width(), y.length()));
+      int bandTop = xs.size() == 1 ? y.start() : 0;
       for (TilePlan.Span x : xs) {
-        RgbImage region = image.read(x.start(), y.start(), x.length(), y.length());
+        RgbImage region = band.read(x.start(), bandTop, x.length(), y.length());
         try (NDManager scope = NDManager.newBaseManager()) {
           NDArray s = net.scores(scope, net.input(scope, region));
           paste(grid, s, x, y);
