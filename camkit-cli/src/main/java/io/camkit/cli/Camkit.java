@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       TrainCommand.class,
       LocalizeCommand.class,
+      HeatmapCommand.class,
       EvaluateCommand.class,
       LayersCommand.class,
       BenchCommand.class,

@@ -22,9 +22,17 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Mixin ShapesMixin shapes;
 
+  @Option(names = "--mosaic", description = "instead: one WxH image (e.g. 6000x4000) of test images laid edge to"
+      + " edge, mosaic.png, with its objects and per-class counts in mosaic.json (for camkit heatmap --count)")
+  String mosaic;
+
   @Override
   public Integer call() throws Exception {
     ShapesOptions o = shapes.options();
+    if (mosaic != null) {
+      MosaicFiles.write(o, mosaic, out);
+      return 0;
+    }
     write(o, out);
     System.out.println("wrote " + o.trainSize() + "/" + o.valSize() + "/" + o.testSize() + " train/val/test images to " + out);
     return 0;

@@ -43,6 +43,26 @@ public record Npy(long[] shape, float[] data) {
     }
   }
 
+  /**
+   * Writes the array as a format 1.0 {@code .npy} file of little-endian {@code <f4}, C order
+   * (NumPy: {@code np.load(file)}), atomically.
+   */
+  public void write(Path file) throws IOException {
+    StringBuilder dims = new StringBuilder();
+    for (long d : shape) {
+      dims.append(d).append(", ");
+    }
+    String dimText = shape.length == 1 ? dims.toString().trim() : dims.toString().replaceAll(", $", "");
+    String header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dimText + "), }";
+    int unpadded = MAGIC.length + 4 + header.length() + 1;
+    header = header + " ".repeat((64 - unpadded % 64) % 64) + "\n";
+    ByteBuffer b = ByteBuffer.allocate(MAGIC.length + 4 + header.length() + 4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
+    b.put(header.getBytes(StandardCharsets.ISO_8859_1));
+    b.asFloatBuffer().put(data);
+    io.camkit.core.AtomicFiles.write(file, out -> out.write(b.array()));
+  }
+
   static Npy parse(byte[] bytes, String name) {
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < MAGIC.length; i++) {
