@@ -2,6 +2,8 @@ package io.camkit.interop;
 
 import io.camkit.core.CamkitException;
 import io.camkit.interop.torchscript.TorchScriptCard;
+import io.camkit.interop.transfer.TransferCard;
+import io.camkit.interop.transfer.TransferModel;
 import io.camkit.interop.torchscript.TorchScriptForwardModel;
 import io.camkit.interop.torchscript.TorchScriptModel;
 import io.camkit.model.CamModel;
@@ -16,7 +18,8 @@ public final class Models {
   private Models() {}
 
   /**
-   * A camkit model folder (with {@code model.json}) or a TorchScript file ({@code .pt}/{@code
+   * A camkit model folder (with {@code model.json}), a transfer model folder (with {@code
+   * transfer.json}: a backbone and a new head, see {@link TransferModel}) or a TorchScript file ({@code .pt}/{@code
    * .pth}/{@code .torchscript}, with its card beside it). Close the result to free the weights.
    */
   public static LayeredModel open(Path path) {
@@ -26,6 +29,9 @@ public final class Models {
   /** As {@link #open(Path)}, with the TorchScript card at {@code card} (null: beside the model). */
   public static LayeredModel open(Path path, Path cardFile) {
     if (Files.isDirectory(path)) {
+      if (TransferCard.isTransferFolder(path)) {
+        return TransferModel.load(path);
+      }
       if (!Files.isRegularFile(path.resolve(ModelCard.FILE))) {
         throw new CamkitException("not a camkit model folder (no " + ModelCard.FILE + "): " + path);
       }
