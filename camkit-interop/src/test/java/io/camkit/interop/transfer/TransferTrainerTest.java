@@ -32,12 +32,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Transfer learning on a tiny camkit model as backbone (random weights: its activations are a
- * fixed random feature map, enough for a linear head to separate two blob positions).
+ * Transfer learning on a tiny camkit model as backbone, pretrained for 10 epochs on other images of
+ * the same kind; the head is new.
  */
 class TransferTrainerTest {
   private static final int SIZE = 32;
-  private static final List<String> CLASSES = List.of("left", "right");
+  private static final List<String> CLASSES = List.of("red", "blue");
 
   @TempDir static Path tmp;
   static Path backbone;
@@ -48,15 +48,21 @@ class TransferTrainerTest {
   static void setUp() throws Exception {
     CamNetOptions net = new CamNetOptions(SIZE, 2, 4, 8, 0.5f, 0.25f, HeadOptions.gap());
     backbone = tmp.resolve("backbone");
-    try (CamModel m = CamNetTrainer.newModel(net, List.of("a", "b"), 3)) {
-      m.save(backbone, new ModelCard("test", "now", "camnet", net, List.of("a", "b"),
+    try (CamModel m = CamNetTrainer.newModel(net, CLASSES, 3)) {
+      // a briefly pretrained backbone, as a transfer backbone is (its own head is then ignored)
+      new CamNetTrainer(new TrainOptions(10, 16, 3e-3f, 0f, 4, false, 0, 3L), io.camkit.model.train.TrainingListener.NONE)
+          .fit(m, blobs("pretrain", 64, 9), new Dataset("none", CLASSES, List.of()), Optional.empty());
+      m.save(backbone, new ModelCard("test", "now", "camnet", net, CLASSES,
           TrainOptions.defaults(), new DataDescription("none", 0, "", null), List.of()));
     }
     train = blobs("train", 40, 1);
     val = blobs("val", 16, 2);
   }
 
-  /** n images: a bright 10×10 square in the left (class 0) or right (class 1) half, on noise. */
+  /**
+   * n images: a 10×10 square, red (class 0) or blue (class 1), anywhere on dark noise (the class
+   * is in the colour, which survives global average pooling; the box is the square).
+   */
   static Dataset blobs(String name, int n, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     List<Sample> samples = new ArrayList<>();
@@ -66,12 +72,12 @@ class TransferTrainerTest {
       for (int p = 0; p < rgb.length; p++) {
         rgb[p] = (byte) rng.nextInt(60);
       }
-      int x0 = cls == 0 ? rng.nextInt(0, 6) : rng.nextInt(16, 22);
+      int x0 = rng.nextInt(0, 22);
       int y0 = rng.nextInt(0, 22);
       for (int y = y0; y < y0 + 10; y++) {
         for (int x = x0; x < x0 + 10; x++) {
           for (int c = 0; c < 3; c++) {
-            rgb[(y * SIZE + x) * 3 + c] = (byte) 230;
+            rgb[(y * SIZE + x) * 3 + c] = (byte) (c == 2 * cls ? 230 : 40);
           }
         }
       }
@@ -82,7 +88,7 @@ class TransferTrainerTest {
   }
 
   static TransferOptions options(String layer, int fineTune) {
-    TrainOptions t = new TrainOptions(30, 8, 1e-2f, 0f, 5, false, 0, 11L);
+    TrainOptions t = new TrainOptions(30, 8, 5e-2f, 0f, 5, false, 0, 11L);
     return new TransferOptions(layer, HeadOptions.gap(), t, false, fineTune, 0.1, 64);
   }
 
