@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       LocalizeCommand.class,
       EvaluateCommand.class,
       LayersCommand.class,
+      RaccoonDataCommand.class,
       BenchCommand.class,
       ExperimentCommand.class,
       CommandLine.HelpCommand.class
