@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       HeatmapCommand.class,
       EvaluateCommand.class,
       LayersCommand.class,
+      RaccoonDataCommand.class,
       BenchCommand.class,
       ExperimentCommand.class,
       CommandLine.HelpCommand.class

@@ -68,6 +68,9 @@ final class EvaluateCommand implements Callable<Integer> {
     CocoFormat.Loaded loaded = synsets != null ? io.camkit.dataset.io.ImageListFormat.read(data, synsets)
         : io.camkit.dataset.io.DatasetFolders.read(data);
     loaded.skipped().forEach(s -> System.err.println("skipped: " + s));
+    if (methods.isEmpty() && io.camkit.interop.transfer.TransferCard.isTransferFolder(model)) {
+      methods = List.of("cam"); // a transfer model is a LayeredModel: scored by the method comparison
+    }
     if (!methods.isEmpty()) {
       if (images != null && images < 1) {
         throw new IllegalArgumentException("option --images = " + images + " is out of range (allowed: >= 1)");

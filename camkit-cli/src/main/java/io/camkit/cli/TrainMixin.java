@@ -64,10 +64,15 @@ final class TrainMixin {
   @Option(names = "--maps-per-class", description = "M, maps per class of wildcat (default: 4 for wildcat, else 1)")
   Integer mapsPerClass;
 
+  /** The classifier head the options name. */
+  HeadOptions head() {
+    int m = mapsPerClass != null ? mapsPerClass : (pooling.equals("wildcat") ? 4 : 1);
+    return new HeadOptions(pooling, kMax, kMin, alpha, beta, m, betaLearned);
+  }
+
   io.camkit.model.CamNetOptions net(int imageSize, int classes) {
     io.camkit.model.CamNetOptions d = io.camkit.model.CamNetOptions.defaults(imageSize, classes);
-    int m = mapsPerClass != null ? mapsPerClass : (pooling.equals("wildcat") ? 4 : 1);
-    HeadOptions head = new HeadOptions(pooling, kMax, kMin, alpha, beta, m, betaLearned);
+    HeadOptions head = head();
     var net = new io.camkit.model.CamNetOptions(imageSize, classes, width, featureMaps, d.mean(), d.std(), head, arch);
     io.camkit.model.CamNet.checkHead(net);
     return net;

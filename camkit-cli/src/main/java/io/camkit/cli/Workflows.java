@@ -72,6 +72,55 @@ final class Workflows {
     return modelDir;
   }
 
+  /**
+   * Trains a new head on a frozen pretrained backbone (then optionally fine-tunes) and saves the
+   * transfer model to {@code out/model}; returns the model folder.
+   */
+  static Path trainTransfer(Dataset train, Dataset val, TransferMixin transfer, TrainMixin training, Path out)
+      throws IOException {
+    io.camkit.interop.transfer.TransferOptions opts = transfer.options(training);
+    Path model = out.resolve("model");
+    if (!training.resume && Files.exists(model.resolve(io.camkit.interop.transfer.TransferCard.FILE))) {
+      throw new CamkitException(out + " already holds a transfer model: pass --resume to retrain it reusing the"
+          + " cached features, or choose another --out");
+    }
+    var listener = new io.camkit.interop.transfer.TransferTrainer.Listener() {
+      @Override
+      public io.camkit.interop.transfer.FeatureCache.Progress features(String split) {
+        Progress[] bar = new Progress[1];
+        return (done, total) -> {
+          if (bar[0] == null) {
+            bar[0] = new Progress("features " + split, total, 0, "images");
+          }
+          bar[0].step(done, "");
+          if (done >= total) {
+            bar[0].close();
+          }
+        };
+      }
+
+      @Override
+      public io.camkit.model.train.TrainingListener training(String phase) {
+        return new TrainingProgress(phase);
+      }
+    };
+    var r = io.camkit.interop.transfer.TransferTrainer.train(transfer.backbone, transfer.card, train, val, opts, out,
+        listener);
+    List<TrainingCurves.Point> pts = new ArrayList<>();
+    for (EpochStats s : r.card().history()) {
+      pts.add(new TrainingCurves.Point(s.epoch(), s.trainLoss(), s.valLoss(), s.trainAccuracy(), s.valAccuracy()));
+    }
+    ImageFiles.writePng(TrainingCurves.render(pts), out.resolve("training-curves.png"));
+    EpochStats last = r.card().history().get(r.card().history().size() - 1);
+    System.out.printf(Locale.ROOT, "head on %s @ %s (%s): features %.1f s, head %.1f s%s; last epoch train acc %.3f,"
+        + " val acc %.3f%n", transfer.backbone, r.card().layer(), String.join("×",
+            java.util.Arrays.stream(r.card().featureShape()).mapToObj(Long::toString).toList()),
+        r.featureSeconds(), r.headSeconds(),
+        r.fineTuneSeconds() > 0 ? String.format(Locale.ROOT, ", fine-tune %.1f s", r.fineTuneSeconds()) : "",
+        last.trainAccuracy(), last.valAccuracy());
+    return r.modelDir();
+  }
+
   /** Evaluates, writes {@code metrics.json}, {@code report.md} and the contact sheets. */
   static Evaluation.Result evaluate(
       CamModel model, Dataset data, double tau, Path out, Map<String, Object> provenance, OptionalDouble calibratedTau)

@@ -6,6 +6,8 @@ import io.camkit.interop.onnx.OnnxModel;
 import io.camkit.interop.torchscript.TorchScriptCard;
 import io.camkit.interop.torchscript.TorchScriptForwardModel;
 import io.camkit.interop.torchscript.TorchScriptModel;
+import io.camkit.interop.transfer.TransferCard;
+import io.camkit.interop.transfer.TransferModel;
 import io.camkit.model.CamModel;
 import io.camkit.model.ModelCard;
 import io.camkit.model.layers.CamModelLayers;
@@ -18,8 +20,10 @@ public final class Models {
   private Models() {}
 
   /**
-   * A camkit model folder (with {@code model.json}), a TorchScript file ({@code .pt}/{@code
-   * .pth}/{@code .torchscript}) or an ONNX file ({@code .onnx}), each with its card beside it. Close the result to free the weights.
+   * A camkit model folder (with {@code model.json}), a transfer model folder (with {@code
+   * transfer.json}: a backbone and a new head, see {@link TransferModel}), a TorchScript file
+   * ({@code .pt}/{@code .pth}/{@code .torchscript}) or an ONNX file ({@code .onnx}), each with its
+   * card beside it. Close the result to free the weights.
    */
   public static LayeredModel open(Path path) {
     return open(path, null);
@@ -28,6 +32,9 @@ public final class Models {
   /** As {@link #open(Path)}, with the model card at {@code card} (null: beside the model). */
   public static LayeredModel open(Path path, Path cardFile) {
     if (Files.isDirectory(path)) {
+      if (TransferCard.isTransferFolder(path)) {
+        return TransferModel.load(path);
+      }
       if (!Files.isRegularFile(path.resolve(ModelCard.FILE))) {
         throw new CamkitException("not a camkit model folder (no " + ModelCard.FILE + "): " + path);
       }

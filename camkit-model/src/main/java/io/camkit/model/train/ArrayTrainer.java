@@ -65,13 +65,24 @@ public final class ArrayTrainer {
    */
   public static List<EpochStats> fit(
       Block block, NDManager manager, Data train, Data val, TrainOptions opts, TrainingListener listener) {
+    return fitInitialized(block, manager, train, val, opts, listener, name -> 1.0);
+  }
+
+  /**
+   * Trains {@code block} from its current weights (only parameters not yet initialised are drawn,
+   * He normal from {@code opts.seed()}), with each parameter's learning rate scaled by {@code
+   * lrFactor} of its name in {@code block.getParameters()}: for fine-tuning a pretrained part
+   * more gently than a new head.
+   */
+  public static List<EpochStats> fitInitialized(Block block, NDManager manager, Data train, Data val,
+      TrainOptions opts, TrainingListener listener, java.util.function.ToDoubleFunction<String> lrFactor) {
     Engine.getInstance().setRandomSeed((int) opts.seed());
     block.setInitializer(
         new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2),
         Parameter.Type.WEIGHT);
     block.initialize(manager, DataType.FLOAT32, batchShape(train.itemShape(), 1));
     ResumableAdam adam = new ResumableAdam(manager);
-    TrainingStep step = new TrainingStep(block, manager, adam, opts.weightDecay());
+    TrainingStep step = new TrainingStep(block, manager, adam, opts.weightDecay(), lrFactor);
     int batch = Math.min(opts.batchSize(), train.size());
     int stepsPerEpoch = train.size() / batch;
     long total = (long) stepsPerEpoch * opts.epochs();

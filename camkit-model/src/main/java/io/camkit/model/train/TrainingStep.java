@@ -27,8 +27,19 @@ final class TrainingStep {
   private final ResumableAdam adam;
   private final float weightDecay;
   private final List<Pair<String, Parameter>> params = new ArrayList<>();
+  private final java.util.function.ToDoubleFunction<String> lrFactor;
 
   TrainingStep(Block block, NDManager manager, ResumableAdam adam, float weightDecay) {
+    this(block, manager, adam, weightDecay, name -> 1.0);
+  }
+
+  /**
+   * @param lrFactor the factor applied to the learning rate of each parameter, by its name in
+   *     {@code block.getParameters()} (e.g. 0.1 for a pretrained backbone being fine-tuned)
+   */
+  TrainingStep(Block block, NDManager manager, ResumableAdam adam, float weightDecay,
+      java.util.function.ToDoubleFunction<String> lrFactor) {
+    this.lrFactor = lrFactor;
     this.block = block;
     this.manager = manager;
     this.adam = adam;
@@ -71,7 +82,7 @@ final class TrainingStep {
         NDArray w = p.getValue().getArray();
         try (NDArray g = w.getGradient()) {
           float decay = w.getShape().dimension() > 1 ? weightDecay : 0f;
-          adam.update(p.getKey(), w, g, lr, decay);
+          adam.update(p.getKey(), w, g, (float) (lr * lrFactor.applyAsDouble(p.getKey())), decay);
           g.subi(g);
         }
       }

@@ -1,0 +1,280 @@
+package io.camkit.interop.transfer;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import io.camkit.core.CamkitException;
+import io.camkit.core.RgbImage;
+import io.camkit.core.Version;
+import io.camkit.dataset.Dataset;
+import io.camkit.dataset.Sample;
+import io.camkit.interop.Models;
+import io.camkit.model.DataDescription;
+import io.camkit.model.ModelCard;
+import io.camkit.model.layers.CamModelLayers;
+import io.camkit.model.layers.LayeredModel;
+import io.camkit.model.train.ArrayTrainer;
+import io.camkit.model.train.EpochStats;
+import io.camkit.model.train.TrainingListener;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Transfer learning: a new head on a pretrained backbone's activations, the backbone frozen.
+ *
+ * <ol>
+ *   <li>The backbone ({@link Models#open}) runs once over the training and validation images;
+ *       the activations of the chosen layer are cached ({@link FeatureCache}: in memory, bounded,
+ *       and on disk under {@code out/features/} for reruns).
+ *   <li>The head ({@link TransferHead}) is trained on the cached activations with camkit's Adam,
+ *       warm-up + cosine schedule and softmax cross-entropy ({@link ArrayTrainer}); the backbone is
+ *       never run in training mode and its weights are not touched.
+ *   <li>Optionally ({@code fineTuneEpochs > 0}) the backbone up to the layer and the head are
+ *       trained together, the backbone at {@code backboneLrFactor} × the head's learning rate.
+ *       Only camkit's own models can be fine-tuned: TorchScript exports are loaded frozen, and
+ *       running them in training mode would switch their batch norm to batch statistics and
+ *       overwrite the running statistics (see {@code ../shared/STACK.md}); forward-only
+ *       backends have no gradients at all.
+ * </ol>
+ *
+ * <p>The result is a folder {@link TransferModel#load} (and so {@code Models.open}) reopens.
+ */
+public final class TransferTrainer {
+  /** Where the training run reports: feature extraction per split, then each training phase. */
+  public interface Listener {
+    /** Progress of feature extraction over {@code split} ("train", "val", "fine-tune inputs"). */
+    default FeatureCache.Progress features(String split) {
+      return FeatureCache.Progress.NONE;
+    }
+
+    /** The listener of a training phase ("head", "fine-tune"). */
+    default TrainingListener training(String phase) {
+      return TrainingListener.NONE;
+    }
+
+    Listener NONE = new Listener() {};
+  }
+
+  /**
+   * What a run produced.
+   *
+   * @param modelDir the transfer model folder
+   * @param card its card
+   * @param featureSeconds wall time of feature extraction (0 when read from the disk cache)
+   * @param headSeconds wall time of head training
+   * @param fineTuneSeconds wall time of fine-tuning (0 without)
+   */
+  public record Result(Path modelDir, TransferCard card, double featureSeconds, double headSeconds,
+      double fineTuneSeconds) {}
+
+  private TransferTrainer() {}
+
+  /**
+   * Trains a head on {@code backbone} (with its TorchScript {@code card}, or null) for the classes
+   * of {@code train}, validating on {@code val} (may be empty), and saves the model to {@code
+   * out/model}.
+   */
+  public static Result train(Path backbonePath, Path card, Dataset train, Dataset val, TransferOptions options,
+      Path out, Listener listener) throws IOException {
+    return train(backbonePath, card, train, val, options, out, listener, m -> {});
+  }
+
+  /** As above; {@code inspect} sees the trained model after it was saved, before it is closed (tests). */
+  static Result train(Path backbonePath, Path card, Dataset train, Dataset val, TransferOptions options,
+      Path out, Listener listener, java.util.function.Consumer<TransferModel> inspect) throws IOException {
+    if (train.size() < 2) {
+      throw new CamkitException("training needs at least 2 images, got " + train.size());
+    }
+    if (train.multiLabel()) {
+      throw new CamkitException("--backbone trains single-label heads; the data holds images of 2 or more classes");
+    }
+    if (val.size() > 0 && !val.classes().equals(train.classes())) {
+      throw new CamkitException("validation classes " + val.classes() + " differ from training classes " + train.classes());
+    }
+    String sha = TransferCard.sha256(backbonePath);
+    try (LayeredModel backbone = Models.open(backbonePath, card)) {
+      String layer = options.layer() == null ? backbone.defaultLayer() : backbone.layer(options.layer()).name();
+      if (options.fineTuneEpochs() > 0 && !(backbone instanceof CamModelLayers)) {
+        throw new CamkitException("--fine-tune-epochs needs a backbone camkit can train (a camkit model folder); "
+            + backbone.description() + " is loaded frozen: a TorchScript export run in training mode switches its"
+            + " batch norm to batch statistics and overwrites the running statistics, and forward-only backends"
+            + " have no gradients. Train the head alone (--freeze without --fine-tune-epochs).");
+      }
+      long[] shape = backbone.layer(layer).shape();
+      FeatureCache.checkLimit((long) train.size() * (options.flipViews() ? 2 : 1) + val.size(), shape,
+          options.cacheLimitBytes());
+      long t0 = System.nanoTime();
+      String key = "backbone=" + sha + "|layer=" + layer + "|data=" + DataDescription.fingerprint(train);
+      FeatureCache.Features trainF = FeatureCache.cached(out.resolve("features").resolve("train.bin"),
+          key + "|flip=" + options.flipViews(), backbone, layer, images(train), options.flipViews(),
+          options.cacheLimitBytes(), listener.features("train"));
+      FeatureCache.Features valF = val.size() == 0 ? new FeatureCache.Features(shape, List.of())
+          : FeatureCache.cached(out.resolve("features").resolve("val.bin"),
+              "backbone=" + sha + "|layer=" + layer + "|data=" + DataDescription.fingerprint(val) + "|flip=false",
+              backbone, layer, images(val), false, options.cacheLimitBytes(), listener.features("val"));
+      double featureSeconds = (System.nanoTime() - t0) / 1e9;
+      int views = options.flipViews() ? 2 : 1;
+      Shape item = new Shape(shape);
+      ArrayTrainer.Data trainData = new ArrayTrainer.Data(item, trainF.items(), labels(train, views));
+      ArrayTrainer.Data valData = new ArrayTrainer.Data(item, valF.items(), labels(val, 1));
+
+      Engine.getInstance().setRandomSeed((int) options.training().seed());
+      TransferModel model = TransferModel.newHead(backbone, layer, options.head(), train.classes());
+      try {
+        long t1 = System.nanoTime();
+        List<EpochStats> history = ArrayTrainer.fitInitialized(model.headBlock(), model.manager(), trainData, valData,
+            options.training(), listener.training("head"), name -> 1.0);
+        double headSeconds = (System.nanoTime() - t1) / 1e9;
+        Path dir = out.resolve("model");
+        Files.createDirectories(dir);
+        TransferCard.Backbone from = backboneRecord(dir, backbonePath, sha, card);
+        TransferCard.Backbone saved = from;
+        TransferCard.FineTune fine = null;
+        double fineSeconds = 0;
+        if (options.fineTuneEpochs() > 0) {
+          long t2 = System.nanoTime();
+          List<EpochStats> ft = fineTune((CamModelLayers) backbone, layer, model, train, val, options, listener);
+          fineSeconds = (System.nanoTime() - t2) / 1e9;
+          Path copy = dir.resolve("backbone");
+          CamModelLayers c = (CamModelLayers) backbone;
+          c.model().save(copy, ModelCard.read(backbonePath));
+          saved = new TransferCard.Backbone("backbone", copy.toAbsolutePath().normalize().toString(),
+              TransferCard.sha256(copy), null);
+          fine = new TransferCard.FineTune(options.fineTuneEpochs(), options.backboneLrFactor(), ft);
+        }
+        model.saveHead(dir);
+        TransferCard tc = new TransferCard(Version.get(), Instant.now().toString(), saved, fine == null ? null : from,
+            layer, shape, options.head(), train.classes(), options.training(), options.flipViews(), fine,
+            DataDescription.of(train, java.util.Map.of("views", views)), history);
+        tc.write(dir); // last: a folder with a card is whole
+        inspect.accept(model);
+        return new Result(dir, tc, featureSeconds, headSeconds, fineSeconds);
+      } finally {
+        model.manager().close();
+      }
+    }
+  }
+
+  /** The backbone as the card records it; a TorchScript card is copied into {@code dir}. */
+  private static TransferCard.Backbone backboneRecord(Path dir, Path backbone, String sha, Path card)
+      throws IOException {
+    String cardName = null;
+    if (card != null) {
+      cardName = "backbone-card.json";
+      Path tmp = Files.createTempFile(dir, ".backbone-card", ".tmp");
+      try {
+        Files.copy(card, tmp, StandardCopyOption.REPLACE_EXISTING);
+        io.camkit.core.AtomicFiles.move(tmp, dir.resolve(cardName));
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
+    Path abs = backbone.toAbsolutePath().normalize();
+    String rel = dir.toAbsolutePath().normalize().relativize(abs).toString().replace('\\', '/');
+    return new TransferCard.Backbone(rel, abs.toString(), sha, cardName);
+  }
+
+  private static List<RgbImage> images(Dataset d) {
+    return d.samples().stream().map(Sample::image).toList();
+  }
+
+  private static long[] labels(Dataset d, int views) {
+    long[] out = new long[d.size() * views];
+    for (int i = 0; i < d.size(); i++) {
+      for (int v = 0; v < views; v++) {
+        out[i * views + v] = d.get(i).label();
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Trains the backbone's first layers (up to {@code layer}) and the head together on the scaled
+   * images, the backbone's parameters at {@code backboneLrFactor} × the learning rate. Batch norm
+   * of the backbone runs in training mode, as in camkit's own training.
+   */
+  private static List<EpochStats> fineTune(CamModelLayers backbone, String layer, TransferModel model, Dataset train,
+      Dataset val, TransferOptions options, Listener listener) {
+    SequentialBlock trunk = new SequentialBlock();
+    int last = Integer.parseInt(layer.substring("features.".length()));
+    List<Block> children = backbone.model().net().features().getChildren().values();
+    for (int i = 0; i <= last; i++) {
+      trunk.add(children.get(i));
+    }
+    FineTuneNet net = new FineTuneNet(trunk, model.headBlock());
+    int views = options.flipViews() ? 2 : 1;
+    int[] in = backbone.inputSize();
+    long[] item = {3, in[0], in[1]};
+    FeatureCache.checkLimit((long) train.size() * views + val.size(), item, options.cacheLimitBytes());
+    ArrayTrainer.Data t = new ArrayTrainer.Data(new Shape(item), scaledImages(backbone, train, options.flipViews()),
+        labels(train, views));
+    ArrayTrainer.Data v = new ArrayTrainer.Data(new Shape(item), scaledImages(backbone, val, false), labels(val, 1));
+    String trunkName = net.getChildren().get(0).getKey();
+    double factor = options.backboneLrFactor();
+    return ArrayTrainer.fitInitialized(net, backbone.model().manager(), t, v,
+        options.training().withEpochs(options.fineTuneEpochs()), listener.training("fine-tune"),
+        name -> name.startsWith(trunkName) ? factor : 1.0);
+  }
+
+  /** Each image resized and scaled as {@code backbone} expects, {@code [3, H, W]} flat (and its mirror). */
+  private static List<float[]> scaledImages(LayeredModel backbone, Dataset d, boolean flipViews) {
+    int[] in = backbone.inputSize();
+    int plane = 3 * in[0] * in[1];
+    List<float[]> out = new ArrayList<>();
+    try (NDManager scope = NDManager.newBaseManager()) {
+      for (Sample s : d.samples()) {
+        float[] chw = new float[plane * (flipViews ? 2 : 1)];
+        s.image().resize(in[1], in[0]).toChw(chw, 0);
+        if (flipViews) {
+          FeatureCache.mirror(chw, 0, chw, plane, in[0], in[1]);
+        }
+        float[] x = backbone.scaled(scope, chw, flipViews ? 2 : 1).toFloatArray();
+        out.add(java.util.Arrays.copyOfRange(x, 0, plane));
+        if (flipViews) {
+          out.add(java.util.Arrays.copyOfRange(x, plane, 2 * plane));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Backbone trunk then head, {@code x [N, 3, H, W] → y [N, C]}, both trainable. */
+  static final class FineTuneNet extends AbstractBlock {
+    private final Block trunk;
+    private final Block head;
+
+    FineTuneNet(Block trunk, Block head) {
+      this.trunk = addChildBlock("backbone", trunk);
+      this.head = addChildBlock("head", head);
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+      return head.forward(ps, trunk.forward(ps, inputs, training, params), training, params);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+      return head.getOutputShapes(trunk.getOutputShapes(inputShapes));
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+      trunk.initialize(manager, dataType, inputShapes);
+      head.initialize(manager, dataType, trunk.getOutputShapes(inputShapes));
+    }
+  }
+}
