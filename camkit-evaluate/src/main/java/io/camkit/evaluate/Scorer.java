@@ -5,6 +5,7 @@ import io.camkit.core.HeatMap;
 import io.camkit.dataset.ObjectAnnotation;
 import io.camkit.dataset.Sample;
 import io.camkit.localize.ThresholdLocalizer;
+import io.camkit.localize.ThresholdSweep;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,10 +41,14 @@ public final class Scorer {
    * resolution) at τ has IoU ≥ 0.5 with one of {@code truth}.
    */
   public static boolean[] hitsPerTau(HeatMap map, List<Box> truth) {
-    boolean[] hits = new boolean[LocalizationMetrics.TAU_STEPS];
+    double[] taus = new double[LocalizationMetrics.TAU_STEPS];
+    for (int i = 0; i < taus.length; i++) {
+      taus[i] = LocalizationMetrics.tauAt(i);
+    }
+    Optional<Box>[] boxes = ThresholdSweep.boxes(map, taus); // = one ThresholdLocalizer per τ, in one pass
+    boolean[] hits = new boolean[taus.length];
     for (int i = 0; i < hits.length; i++) {
-      Optional<Box> b = new ThresholdLocalizer(LocalizationMetrics.tauAt(i)).localizeNormalised(map).box();
-      hits[i] = bestIou(b, truth) >= LocalizationMetrics.IOU_THRESHOLD;
+      hits[i] = bestIou(boxes[i], truth) >= LocalizationMetrics.IOU_THRESHOLD;
     }
     return hits;
   }
