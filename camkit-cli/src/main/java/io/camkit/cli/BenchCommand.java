@@ -116,11 +116,12 @@ final class BenchCommand implements Runnable {
     @Option(names = "--images", description = "use the first N images (default: all)")
     Integer images;
 
-    @Option(names = "--batch", description = "images per classification call (default: ${DEFAULT-VALUE})")
-    int batch = 32;
+    @Option(names = "--batch", description = "images per classification call (default: ${DEFAULT-VALUE}, the methods'"
+        + " batch size, so that both passes run the same batches)")
+    int batch = 8;
 
     @Option(names = "--rounds", description = "timed repetitions (default: ${DEFAULT-VALUE})")
-    int rounds = 1;
+    int rounds = 2;
 
     @Option(names = "--tau", description = "map threshold for the boxes (default: ${DEFAULT-VALUE})")
     double tau = 0.2;

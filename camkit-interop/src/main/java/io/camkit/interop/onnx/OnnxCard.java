@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camkit.core.CamkitException;
 import io.camkit.interop.InputScaling;
+import io.camkit.interop.LabelsFile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -118,15 +118,7 @@ public record OnnxCard(
     if (c.labels() == null || !c.classes().isEmpty()) {
       return c;
     }
-    Path labelsFile = file.toAbsolutePath().resolveSibling(c.labels());
-    List<String> names;
-    try {
-      names = Files.readAllLines(labelsFile, StandardCharsets.UTF_8).stream().map(String::strip)
-          .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-    } catch (IOException e) {
-      throw new CamkitException("cannot read the labels file " + labelsFile + " named by card " + file + ": "
-          + e.getMessage(), e);
-    }
+    List<String> names = LabelsFile.read(file, c.labels());
     return new OnnxCard(c.height(), c.width(), c.mean, c.std, c.channels(), c.input(), c.logits(), c.layer(),
         names, c.labels(), c.classOrder);
   }

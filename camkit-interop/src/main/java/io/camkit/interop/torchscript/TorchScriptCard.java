@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camkit.core.CamkitException;
 import io.camkit.core.Options;
+import io.camkit.interop.InputScaling;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ import java.util.List;
  * @param width input width
  * @param mean per-channel mean of the [0, 1] input (3 values)
  * @param std per-channel std (3 values, > 0)
- * @param classes class names (may be empty: then "0", "1", … from the output size)
+ * @param classes class names (may be empty: then "0", "1", … from the output size); in the JSON,
+ *     {@code "labels": "file.txt"} may name a file of them instead (see {@link #read})
  * @param splits the layers that can be targeted, in forward order (may be empty when {@code
  *     forward} is given)
  * @param forward for a model whose {@code forward(x)} returns {@code (features, logits)} (or the
@@ -101,26 +103,17 @@ public record TorchScriptCard(
 
   /** Images resized to the input and scaled: {@code [N, 3, H, W]}. */
   public ai.djl.ndarray.NDArray input(ai.djl.ndarray.NDManager scope, List<io.camkit.core.RgbImage> images) {
-    int plane = 3 * height * width;
-    float[] data = new float[images.size() * plane];
-    for (int i = 0; i < images.size(); i++) {
-      images.get(i).resize(width, height).toChw(data, i * plane);
-    }
-    return scaled(scope, data, images.size());
+    return scaling().input(scope, images);
   }
 
   /** {@code (v − mean_c) / std_c} in place on planar [0, 1] images at the input size. */
   public ai.djl.ndarray.NDArray scaled(ai.djl.ndarray.NDManager scope, float[] data, int n) {
-    int plane = height * width;
-    for (int i = 0; i < n; i++) {
-      for (int c = 0; c < 3; c++) {
-        int off = (i * 3 + c) * plane;
-        for (int p = 0; p < plane; p++) {
-          data[off + p] = (data[off + p] - mean[c]) / std[c];
-        }
-      }
-    }
-    return scope.create(data, new ai.djl.ndarray.types.Shape(n, 3, height, width));
+    return scaling().scaled(scope, data, n);
+  }
+
+  /** The image scaling this card describes (RGB). */
+  public InputScaling scaling() {
+    return new InputScaling(height, width, mean, std, false);
   }
 
   /** The card beside {@code model}: {@code model.pt.json}, else {@code <stem>.json}. */
@@ -136,9 +129,18 @@ public record TorchScriptCard(
     return read(card);
   }
 
+  /**
+   * Reads a card; {@code "labels": "file.txt"} (one class per line, relative to the card) may stand
+   * for {@code "classes"}.
+   */
   public static TorchScriptCard read(Path file) {
     try {
-      return JSON.readValue(file.toFile(), TorchScriptCard.class);
+      var tree = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(file.toFile());
+      if (tree.hasNonNull("labels") && !tree.hasNonNull("classes")) {
+        var names = tree.putArray("classes");
+        io.camkit.interop.LabelsFile.read(file, tree.get("labels").asText()).forEach(names::add);
+      }
+      return JSON.treeToValue(tree, TorchScriptCard.class);
     } catch (IOException | IllegalArgumentException e) {
       throw new CamkitException("cannot read model card " + file + ": " + e.getMessage(), e);
     }
