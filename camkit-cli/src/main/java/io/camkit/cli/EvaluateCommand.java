@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
     description = "Score a model on an annotated folder: top-1, top-1 loc, GT-known loc, MaxBoxAcc, mean IoU;"
         + " on multi-label data (or for a multi-label model) per-class AP, mAP, per-class GT-known loc, pointing game.")
 final class EvaluateCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "camkit model folder (or, with --method, a TorchScript .pt with its .json card)")
+  @Option(names = "--model", required = true, description = "camkit model folder (or, with --method, a TorchScript .pt or ONNX .onnx file with its .json card)")
   Path model;
 
   @Option(names = "--data", required = true, description = "annotated folder: COCO (annotations.json), image list (dataset.txt + boxes.csv) or one subfolder per class (VOC XML beside the images)")
@@ -47,7 +47,7 @@ final class EvaluateCommand implements Callable<Integer> {
       + "curves and the confidence change, with --method (default: ${DEFAULT-VALUE})")
   int faithfulnessImages = MethodComparison.Settings.defaults().faithfulnessImages();
 
-  @Option(names = "--card", description = "with a TorchScript model: its card (default: MODEL.json beside it)")
+  @Option(names = "--card", description = "with a TorchScript or ONNX model: its card (default: MODEL.json beside it)")
   Path card;
 
   @Option(names = "--synsets", description = "class list of an image-list folder (default: its synset_words.txt)")

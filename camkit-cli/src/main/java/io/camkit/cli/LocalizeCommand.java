@@ -36,8 +36,12 @@ import picocli.CommandLine.Parameters;
 final class LocalizeCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  @Option(names = "--model", required = true, description = "camkit model folder, or TorchScript .pt with its .json card")
+  @Option(names = "--model", required = true,
+      description = "camkit model folder, or a TorchScript .pt / ONNX .onnx file with its .json card")
   Path model;
+
+  @Option(names = "--card", description = "with a TorchScript or ONNX model: its card (default: beside the model)")
+  Path card;
 
   @Parameters(index = "0", description = "an image file or a folder of images")
   Path input;
@@ -65,7 +69,7 @@ final class LocalizeCommand implements Callable<Integer> {
     CamMethod cm = CamMethods.byName(method);
     int done = 0;
     int skipped = 0;
-    try (LayeredModel m = Models.open(model)) {
+    try (LayeredModel m = Models.open(model, card)) {
       String target = layer == null ? m.defaultLayer() : m.layer(layer).name();
       int forced = className == null ? -1 : m.classes().indexOf(className);
       if (className != null && forced < 0) {
