@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import io.camkit.core.CamkitException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A model whose outputs are in another order than its labels (e.g. Darknet's ImageNet classes):
@@ -43,6 +45,22 @@ public final class ClassOrder {
     return new ClassOrder(inv);
   }
 
+  /**
+   * The class names of a model with {@code outputs} scores: the card's names (their count must
+   * match), or "0", "1", … when the card names none.
+   */
+  public static List<String> names(List<String> cardClasses, int outputs, String model) {
+    if (!cardClasses.isEmpty() && cardClasses.size() != outputs) {
+      throw new CamkitException(model + " has " + outputs + " outputs but its card names " + cardClasses.size()
+          + " classes");
+    }
+    List<String> names = new ArrayList<>(cardClasses);
+    for (int i = names.size(); i < outputs; i++) {
+      names.add(Integer.toString(i));
+    }
+    return List.copyOf(names);
+  }
+
   /** Scores {@code y [N, C]} in output order → label order. */
   public NDArray apply(NDArray y) {
     if (inverse == null) {
@@ -51,7 +69,7 @@ public final class ClassOrder {
     return y.get(new NDIndex(":, {}", index(y)));
   }
 
-  /** Classifier rows {@code w [C, K]} in output order → label order. */
+  /** Classifier rows {@code w [C, K]} (or a bias {@code [C]}) in output order → label order. */
   public NDArray rows(NDArray w) {
     if (inverse == null) {
       return w;

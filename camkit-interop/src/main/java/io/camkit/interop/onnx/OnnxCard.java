@@ -3,10 +3,10 @@ package io.camkit.interop.onnx;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camkit.core.CamkitException;
+import io.camkit.interop.CardFiles;
 import io.camkit.interop.InputScaling;
 import io.camkit.interop.LabelsFile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -96,15 +96,7 @@ public record OnnxCard(
 
   /** The card beside {@code model}: {@code model.onnx.json}, else {@code <stem>.json}. */
   public static OnnxCard besides(Path model) {
-    Path a = model.resolveSibling(model.getFileName() + ".json");
-    String name = model.getFileName().toString();
-    Path b = model.resolveSibling((name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name) + ".json");
-    Path card = Files.isRegularFile(a) ? a : b;
-    if (!Files.isRegularFile(card)) {
-      throw new CamkitException("no model card for " + model + ": expected " + a.getFileName() + " or "
-          + b.getFileName() + " (at least {\"height\": H, \"width\": W}; see docs/MODELS.md)");
-    }
-    return read(card);
+    return read(CardFiles.besides(model, "at least {\"height\": H, \"width\": W}; see docs/MODELS.md"));
   }
 
   /** Reads a card; a {@code labels} file is read relative to it into {@link #classes}. */

@@ -1,13 +1,13 @@
 package io.camkit.interop.onnx;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.camkit.core.CamkitException;
 import io.camkit.core.RgbImage;
 import io.camkit.interop.ClassOrder;
@@ -101,15 +101,7 @@ public final class OnnxModel implements LayeredModel {
     }
     try {
       this.order = ClassOrder.of(card.classOrder(), c, description);
-      if (!card.classes().isEmpty() && card.classes().size() != c) {
-        throw new CamkitException(description + " has " + c + " outputs but its card names " + card.classes().size()
-            + " classes");
-      }
-      List<String> names = new ArrayList<>(card.classes());
-      for (int i = names.size(); i < c; i++) {
-        names.add(Integer.toString(i));
-      }
-      this.classes = List.copyOf(names);
+      this.classes = ClassOrder.names(card.classes(), c, description);
       if (card.layer() != null && graph.producer(card.layer()).isEmpty()) {
         throw new CamkitException("the card's layer '" + card.layer() + "' is not a tensor computed by " + description
             + "; run camkit layers without it to see the names");
@@ -305,19 +297,6 @@ public final class OnnxModel implements LayeredModel {
   @Override
   public String defaultLayer() {
     return defaultLayer;
-  }
-
-  @Override
-  public LayerInfo layer(String name) {
-    if (graph.producer(name).isEmpty() && !name.equals(defaultLayer)) {
-      return LayeredModel.super.layer(name); // lists the valid names
-    }
-    for (LayerInfo l : layers()) {
-      if (l.name().equals(name)) {
-        return l;
-      }
-    }
-    return LayeredModel.super.layer(name);
   }
 
   @Override

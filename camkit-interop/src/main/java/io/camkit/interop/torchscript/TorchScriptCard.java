@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camkit.core.CamkitException;
 import io.camkit.core.Options;
+import io.camkit.interop.CardFiles;
 import io.camkit.interop.InputScaling;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -118,15 +118,7 @@ public record TorchScriptCard(
 
   /** The card beside {@code model}: {@code model.pt.json}, else {@code <stem>.json}. */
   public static TorchScriptCard besides(Path model) {
-    Path a = model.resolveSibling(model.getFileName() + ".json");
-    String name = model.getFileName().toString();
-    Path b = model.resolveSibling((name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name) + ".json");
-    Path card = Files.isRegularFile(a) ? a : b;
-    if (!Files.isRegularFile(card)) {
-      throw new CamkitException("no model card for " + model + ": expected " + a.getFileName() + " or "
-          + b.getFileName() + " (input size, mean/std, classes, splits)");
-    }
-    return read(card);
+    return read(CardFiles.besides(model, "input size, mean/std, classes, splits"));
   }
 
   /**

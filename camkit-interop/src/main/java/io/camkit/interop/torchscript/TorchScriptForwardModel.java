@@ -4,16 +4,15 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import io.camkit.core.CamkitException;
 import io.camkit.core.RgbImage;
+import io.camkit.interop.ClassOrder;
 import io.camkit.model.layers.LayerInfo;
 import io.camkit.model.layers.LayeredModel;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,7 +39,7 @@ public final class TorchScriptForwardModel implements LayeredModel {
   private final List<String> classes;
   private final NDArray weight; // [C, K] in class order, or null
   private final NDArray bias; // [C]
-  private final NDArray order; // INT64 [C]: column j of the result = output order[j], or null
+  private final ClassOrder order;
 
   private TorchScriptForwardModel(Model model, TorchScriptCard card, String description) {
     this.model = model;
@@ -49,7 +48,6 @@ public final class TorchScriptForwardModel implements LayeredModel {
     this.featuresAt = card.forward().indexOf("features");
     model.getBlock().freezeParameters(true);
     NDManager keep = model.getNDManager();
-    int[] co = card.classOrder();
     try (NDManager scope = keep.newSubManager()) {
       NDList out = run(scope, scope.zeros(new Shape(1, 3, card.height(), card.width())));
       NDArray a = out.get(featuresAt);
@@ -61,20 +59,9 @@ public final class TorchScriptForwardModel implements LayeredModel {
       int c = (int) y.getShape().get(1);
       Shape s = a.getShape();
       this.layer = new LayerInfo(LAYER, "TorchScript forward output", new long[] {s.get(1), s.get(2), s.get(3)});
-      if (co != null && co.length != c) {
-        throw new CamkitException(description + ": the card's classOrder has " + co.length + " entries for " + c + " outputs");
-      }
-      if (!card.classes().isEmpty() && card.classes().size() != c) {
-        throw new CamkitException(description + " has " + c + " outputs but its card names " + card.classes().size()
-            + " classes");
-      }
-      List<String> names = new ArrayList<>(card.classes());
-      for (int i = names.size(); i < c; i++) {
-        names.add(Integer.toString(i));
-      }
-      this.classes = List.copyOf(names);
+      this.order = ClassOrder.of(card.classOrder(), c, description);
+      this.classes = ClassOrder.names(card.classes(), c, description);
     }
-    this.order = co == null ? null : keep.create(inverse(co)).toType(DataType.INT64, false);
     if (card.classifier() != null) {
       Parameter w = null;
       Parameter b = null;
@@ -89,12 +76,8 @@ public final class TorchScriptForwardModel implements LayeredModel {
         throw new CamkitException(description + " has no parameter " + card.classifier() + " (the card's classifier)");
       }
       long cc = w.getArray().getShape().get(0);
-      NDArray wm = w.getArray().reshape(cc, -1).duplicate();
-      NDArray bm = b == null ? keep.zeros(new Shape(cc)) : b.getArray().duplicate();
-      if (order != null) {
-        wm = wm.get(new ai.djl.ndarray.index.NDIndex("{}", order));
-        bm = bm.get(new ai.djl.ndarray.index.NDIndex("{}", order));
-      }
+      NDArray wm = order.rows(w.getArray().reshape(cc, -1).duplicate());
+      NDArray bm = order.rows(b == null ? keep.zeros(new Shape(cc)) : b.getArray().duplicate());
       wm.attach(keep);
       bm.attach(keep);
       this.weight = wm;
@@ -104,21 +87,6 @@ public final class TorchScriptForwardModel implements LayeredModel {
       this.weight = null;
       this.bias = null;
     }
-  }
-
-  /** inv[classOrder[i]] = i: column j of the reordered logits is output inv[j]. */
-  private static long[] inverse(int[] classOrder) {
-    long[] inv = new long[classOrder.length];
-    boolean[] seen = new boolean[classOrder.length];
-    for (int i = 0; i < classOrder.length; i++) {
-      int j = classOrder[i];
-      if (j < 0 || j >= classOrder.length || seen[j]) {
-        throw new CamkitException("the card's classOrder is not a permutation of 0.." + (classOrder.length - 1));
-      }
-      seen[j] = true;
-      inv[j] = i;
-    }
-    return inv;
   }
 
   private void checkHead() {
@@ -182,7 +150,7 @@ public final class TorchScriptForwardModel implements LayeredModel {
   @Override
   public NDArray logits(NDManager scope, NDArray x) {
     NDArray y = run(scope, x).get(1 - featuresAt);
-    return order == null ? y : y.get(new ai.djl.ndarray.index.NDIndex(":, {}", order));
+    return order.apply(y);
   }
 
   @Override

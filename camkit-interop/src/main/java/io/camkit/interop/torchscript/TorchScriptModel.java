@@ -11,6 +11,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.camkit.core.CamkitException;
 import io.camkit.core.RgbImage;
+import io.camkit.interop.ClassOrder;
 import io.camkit.model.layers.LayerInfo;
 import io.camkit.model.layers.LayeredModel;
 import java.nio.file.Path;
@@ -76,15 +77,7 @@ public final class TorchScriptModel implements LayeredModel {
             new long[] {sh.get(1), sh.get(2), sh.get(3)}));
       }
     }
-    if (!card.classes().isEmpty() && card.classes().size() != classCount) {
-      throw new CamkitException(description + " has " + classCount + " outputs but its card names "
-          + card.classes().size() + " classes");
-    }
-    List<String> names = new ArrayList<>(card.classes());
-    for (int i = names.size(); i < classCount; i++) {
-      names.add(Integer.toString(i));
-    }
-    this.classes = List.copyOf(names);
+    this.classes = ClassOrder.names(card.classes(), classCount, description);
   }
 
   /** Loads {@code file} with the card beside it. */
