@@ -29,11 +29,32 @@ public final class Scorer {
       Sample sample, int predicted, double confidence, HeatMap predictedMap, HeatMap trueMap) {
     int truth = sample.label();
     List<Box> gt = sample.objectsOf(truth).stream().map(ObjectAnnotation::box).toList();
-    Optional<Box> predBox = localizer.localizeNormalised(predictedMap).box();
-    Optional<Box> gtKnownBox = predicted == truth ? predBox : localizer.localizeNormalised(trueMap).box();
+    // One sweep of the true class's map gives its box at τ and at every τ of the MaxBoxAcc grid.
+    Optional<Box>[] trueBoxes = ThresholdSweep.boxes(trueMap, taus(localizer.tau()));
+    Optional<Box> gtKnownBox = trueBoxes[LocalizationMetrics.TAU_STEPS];
+    Optional<Box> predBox = predicted == truth ? gtKnownBox : localizer.localizeNormalised(predictedMap).box();
     return new ImageOutcome(
         sample.id(), truth, predicted, confidence, gt, predBox, gtKnownBox,
-        bestIou(predBox, gt), bestIou(gtKnownBox, gt), hitsPerTau(trueMap, gt));
+        bestIou(predBox, gt), bestIou(gtKnownBox, gt), hits(trueBoxes, gt));
+  }
+
+  /** The MaxBoxAcc grid, then {@code extra}. */
+  private static double[] taus(double extra) {
+    double[] taus = new double[LocalizationMetrics.TAU_STEPS + 1];
+    for (int i = 0; i < LocalizationMetrics.TAU_STEPS; i++) {
+      taus[i] = LocalizationMetrics.tauAt(i);
+    }
+    taus[LocalizationMetrics.TAU_STEPS] = extra;
+    return taus;
+  }
+
+  /** For the grid's boxes (the first {@code TAU_STEPS} of {@code boxes}): IoU ≥ 0.5 with a truth box. */
+  private static boolean[] hits(Optional<Box>[] boxes, List<Box> truth) {
+    boolean[] hits = new boolean[LocalizationMetrics.TAU_STEPS];
+    for (int i = 0; i < hits.length; i++) {
+      hits[i] = bestIou(boxes[i], truth) >= LocalizationMetrics.IOU_THRESHOLD;
+    }
+    return hits;
   }
 
   /**
@@ -41,16 +62,7 @@ public final class Scorer {
    * resolution) at τ has IoU ≥ 0.5 with one of {@code truth}.
    */
   public static boolean[] hitsPerTau(HeatMap map, List<Box> truth) {
-    double[] taus = new double[LocalizationMetrics.TAU_STEPS];
-    for (int i = 0; i < taus.length; i++) {
-      taus[i] = LocalizationMetrics.tauAt(i);
-    }
-    Optional<Box>[] boxes = ThresholdSweep.boxes(map, taus); // = one ThresholdLocalizer per τ, in one pass
-    boolean[] hits = new boolean[taus.length];
-    for (int i = 0; i < hits.length; i++) {
-      hits[i] = bestIou(boxes[i], truth) >= LocalizationMetrics.IOU_THRESHOLD;
-    }
-    return hits;
+    return hits(ThresholdSweep.boxes(map, taus(0)), truth); // = one ThresholdLocalizer per τ, in one pass
   }
 
   /** The best IoU of {@code box} with any of {@code truth}; 0 for no box. */
