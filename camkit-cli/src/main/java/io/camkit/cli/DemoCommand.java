@@ -8,7 +8,12 @@ import io.camkit.dataset.shapes.ShapesOptions;
 import io.camkit.core.AtomicFiles;
 import io.camkit.evaluate.Evaluation;
 import io.camkit.evaluate.MultiLabelEvaluation;
-import io.camkit.explain.CamExplainer;
+import io.camkit.model.layers.CamModelLayers;
+import io.camkit.model.layers.LayeredModel;
+import io.camkit.pipeline.Explainer;
+import io.camkit.pipeline.MapRequest;
+import io.camkit.render.EvaluationReport;
+import java.util.List;
 import io.camkit.model.train.CamNetTrainer;
 import io.camkit.evaluate.Reports;
 import io.camkit.localize.ThresholdLocalizer;
@@ -68,23 +73,27 @@ final class DemoCommand implements Callable<Integer> {
     System.out.printf("generated %d/%d/%d train/val/test images (seed %d); test split written to %s%n",
         train.size(), val.size(), test.size(), data.seed(), out.resolve("data/test"));
     Path modelDir = Workflows.train(train, val, data, training, out);
-    try (CamModel model = CamModel.load(modelDir)) {
-      Map<String, Object> prov = Map.of("model", modelDir.toString(), "data", data);
+    try (CamModel model = CamModel.load(modelDir); LayeredModel layers = new CamModelLayers(model)) {
       if (!net.hasCam()) {
         classificationOnly(model, test, multiLabel);
-      } else if (multiLabel) {
-        // τ calibrated on the validation split (its MaxBoxAcc τ*), then applied to the test split.
-        double tauVal = val.size() == 0 ? tau : MultiLabelEvaluation.run(model, val, tau, n -> { }).metrics().tauStar();
-        var r = Workflows.evaluateMultiLabel(model, test, tau, out, prov, OptionalDouble.of(tauVal));
-        System.out.println();
-        System.out.println(Reports.markdownTable(r.metrics(), model.classes()));
-        System.out.println(Workflows.calibratedLine(r.maxBoxAccCurve(), tauVal));
       } else {
-        double tauVal = val.size() == 0 ? tau : Evaluation.run(model, val, tau, n -> { }).metrics().tauStar();
-        Evaluation.Result r = Workflows.evaluate(model, test, tau, out, prov, OptionalDouble.of(tauVal));
+        // τ calibrated on the validation split (its MaxBoxAcc τ*), then applied to the test split.
+        MapRequest cam = MapRequest.of("cam").withTau(tau);
+        Explainer explainer = new Explainer(layers, cam);
+        OptionalDouble tauVal = val.size() == 0 ? OptionalDouble.empty() : OptionalDouble.of(multiLabel
+            ? MultiLabelEvaluation.run(explainer, val, new Evaluation.Listener() {}).metrics().tauStar()
+            : Evaluation.run(explainer, val).metrics().tauStar());
+        var context = new EvaluationReport.Context(multiLabel ? "camkit multi-label evaluation" : "camkit evaluation",
+            Map.of("model", modelDir.toString(), "data", data), "the default of Zhou et al. 2016", tauVal);
+        EvaluationReport.Written w;
+        try (Progress p = new Progress("evaluate", test.size(), 0, "images")) {
+          w = EvaluationReport.evaluate(List.of(explainer), test, multiLabel, Evaluation.Settings.localizationOnly(),
+              out, context, done -> p.step(done, ""));
+        }
         System.out.println();
-        System.out.println(Reports.markdownTable(r.metrics()));
-        System.out.println(Workflows.calibratedLine(r, tauVal));
+        System.out.println(w.table());
+        double[] curve = multiLabel ? w.multiLabel().get(0).maxBoxAccCurve() : w.singleLabel().get(0).maxBoxAccCurve();
+        tauVal.ifPresent(t -> System.out.println(EvaluationReport.calibratedLine(curve, t)));
       }
     }
     System.out.printf("model: %s%nreport: %s%npictures: %s%s%ntotal time: %.0f s%n",
@@ -99,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
     double[] lossAcc = multiLabel ? CamNetTrainer.evaluateMultiLabel(model, test) : CamNetTrainer.evaluate(model, test);
     String line = String.format(java.util.Locale.ROOT, "test %saccuracy %s (%d images); no localization: %s",
         multiLabel ? "exact-match " : "", Reports.pct(lossAcc[1]), test.size(),
-        CamExplainer.noCamMessage(model.options().arch()));
+        io.camkit.model.CamNet.noCamMessage(model.options().arch()));
     AtomicFiles.writeString(out.resolve("report.md"), "# camkit demo: " + model.options().arch() + "\n\n" + line + "\n");
     System.out.println(line);
   }

@@ -4,10 +4,6 @@ import io.camkit.core.CamkitException;
 import io.camkit.core.ImageFiles;
 import io.camkit.core.Version;
 import io.camkit.dataset.Dataset;
-import io.camkit.evaluate.Evaluation;
-import io.camkit.evaluate.MultiLabelEvaluation;
-import io.camkit.explain.CamExplainer;
-import io.camkit.evaluate.Reports;
 import io.camkit.model.CamModel;
 import io.camkit.model.CamNetOptions;
 import io.camkit.model.DataDescription;
@@ -16,21 +12,17 @@ import io.camkit.model.train.CamNetTrainer;
 import io.camkit.model.train.Checkpoint;
 import io.camkit.model.train.EpochStats;
 import io.camkit.model.train.TrainOptions;
-import io.camkit.render.EvaluationPictures;
 import io.camkit.render.TrainingCurves;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 
-/** The steps the commands share: train with progress, evaluate and write reports and pictures. */
+/** The steps train and demo share: train with progress bars, save the model and its curves. */
 final class Workflows {
   private Workflows() {}
 
@@ -119,67 +111,5 @@ final class Workflows {
         r.fineTuneSeconds() > 0 ? String.format(Locale.ROOT, ", fine-tune %.1f s", r.fineTuneSeconds()) : "",
         last.trainAccuracy(), last.valAccuracy());
     return r.modelDir();
-  }
-
-  /** Evaluates, writes {@code metrics.json}, {@code report.md} and the contact sheets. */
-  static Evaluation.Result evaluate(
-      CamModel model, Dataset data, double tau, Path out, Map<String, Object> provenance, OptionalDouble calibratedTau)
-      throws IOException {
-    CamExplainer.requireCam(model); // before the progress bar starts
-    Evaluation.Result r;
-    try (Progress p = new Progress("evaluate", data.size(), 0, "images")) {
-      r = Evaluation.run(model, data, tau, done -> p.step(done, ""));
-    }
-    Map<String, Object> prov = provenance(provenance, data);
-    Reports.writeJson(r, model.classes(), prov, out.resolve("metrics.json"));
-    EvaluationPictures.write(model, data, r, out, 24);
-    List<String> notes = new ArrayList<>();
-    calibratedTau.ifPresent(t -> notes.add(calibratedLine(r, t)));
-    notes.add("Pictures: `successes.png`, `failures.png`. Every image: `metrics.json`.");
-    Reports.writeMarkdown("camkit evaluation: " + data.name(), r.metrics(), notes, out.resolve("report.md"));
-    return r;
-  }
-
-  /**
-   * Multi-label evaluation: writes {@code metrics.json} (per-class AP, mAP, per-class GT-known
-   * localization, pointing game, the curve) and {@code report.md}.
-   */
-  static MultiLabelEvaluation.Result evaluateMultiLabel(
-      CamModel model, Dataset data, double tau, Path out, Map<String, Object> provenance, OptionalDouble calibratedTau)
-      throws IOException {
-    CamExplainer.requireCam(model); // before the progress bar starts
-    MultiLabelEvaluation.Result r;
-    try (Progress p = new Progress("evaluate", data.size(), 0, "images")) {
-      r = MultiLabelEvaluation.run(model, data, tau, done -> p.step(done, ""));
-    }
-    Map<String, Object> prov = provenance(provenance, data);
-    Reports.writeJson(r, model.classes(), prov, out.resolve("metrics.json"));
-    List<String> notes = new ArrayList<>();
-    calibratedTau.ifPresent(t -> notes.add(calibratedLine(r.maxBoxAccCurve(), t)));
-    notes.add("Multi-label: each class present in an image is localized from its own map and scored against that"
-        + " class's boxes; AP ranks the raw class scores over the images. Every figure: `metrics.json`.");
-    Reports.writeMarkdown("camkit multi-label evaluation: " + data.name(),
-        Reports.markdownTable(r.metrics(), model.classes()), notes, out.resolve("report.md"));
-    return r;
-  }
-
-  /** The caller's provenance plus the dataset's name and size. */
-  private static Map<String, Object> provenance(Map<String, Object> given, Dataset data) {
-    Map<String, Object> prov = new LinkedHashMap<>(given);
-    prov.put("dataset", data.name());
-    prov.put("images", data.size());
-    return prov;
-  }
-
-  /** GT-known localization at a τ chosen on other data (the validation split's τ*). */
-  static String calibratedLine(Evaluation.Result r, double tau) {
-    return calibratedLine(r.maxBoxAccCurve(), tau);
-  }
-
-  /** The MaxBoxAcc {@code curve} read at a τ chosen on other data. */
-  static String calibratedLine(double[] curve, double tau) {
-    double v = curve[(int) Math.round(tau * (curve.length - 1))];
-    return String.format(Locale.ROOT,
-        "GT-known localization at τ = %.2f (the validation split's τ*, applied to this split): %s", tau, Reports.pct(v));
   }
 }

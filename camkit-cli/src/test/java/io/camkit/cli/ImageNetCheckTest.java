@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 import io.camkit.core.testing.SharedData;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.io.ImageListFormat;
-import io.camkit.evaluate.MethodComparison;
-import io.camkit.evaluate.faithfulness.DeletionInsertionOptions;
+import io.camkit.evaluate.Evaluation;
+import io.camkit.pipeline.Explainer;
+import io.camkit.pipeline.MapRequest;
 import io.camkit.explain.method.Cam;
 import io.camkit.interop.onnx.OnnxCard;
 import io.camkit.interop.onnx.OnnxModel;
@@ -38,9 +39,8 @@ class ImageNetCheckTest {
     assertThat(data.size()).isEqualTo(1300);
   }
 
-  static MethodComparison.Row run(LayeredModel m, double tau) {
-    var settings = new MethodComparison.Settings(tau, 0, DeletionInsertionOptions.defaults(), 0, false);
-    return MethodComparison.run(m, List.of(new Cam().batchSize(32)), m.defaultLayer(), data, settings, i -> {}).get(0);
+  static Evaluation.Result run(LayeredModel m, double tau) {
+    return Evaluation.run(new Explainer(m, MapRequest.of(new Cam().batchSize(32)).withTau(tau).withRelu(false)), data);
   }
 
   @Test
@@ -49,10 +49,10 @@ class ImageNetCheckTest {
     var card = new TorchScriptCard(224, 224, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f}, null,
         null, List.of("features", "logits"), "classifier.weight", null);
     try (LayeredModel m = TorchScriptForwardModel.load(pt, card)) {
-      MethodComparison.Row r = run(m, 0.4);
-      assertThat(r.localization().top1Accuracy()).isCloseTo(0.768, within(0.005));
+      Evaluation.Result r = run(m, 0.4);
+      assertThat(r.metrics().top1Accuracy()).isCloseTo(0.768, within(0.005));
       assertThat(r.top5Accuracy()).isCloseTo(0.941, within(0.005));
-      assertThat(r.localization().gtKnownLocalization()).isCloseTo(0.588, within(0.005));
+      assertThat(r.metrics().gtKnownLocalization()).isCloseTo(0.588, within(0.005));
     }
   }
 
@@ -74,10 +74,10 @@ class ImageNetCheckTest {
     var card = new TorchScriptCard(224, 224, null, null, null, null, List.of("features", "logits"),
         "classifier.weight", order);
     try (LayeredModel m = TorchScriptForwardModel.load(dir.resolve("converted/darknet_tiny.torchscript.pt"), card)) {
-      MethodComparison.Row r = run(m, 0.15);
-      assertThat(r.localization().top1Accuracy()).isCloseTo(0.689, within(0.005));
+      Evaluation.Result r = run(m, 0.15);
+      assertThat(r.metrics().top1Accuracy()).isCloseTo(0.689, within(0.005));
       assertThat(r.top5Accuracy()).isCloseTo(0.895, within(0.005));
-      assertThat(r.localization().gtKnownLocalization()).isCloseTo(0.633, within(0.005));
+      assertThat(r.metrics().gtKnownLocalization()).isCloseTo(0.633, within(0.005));
     }
   }
 
@@ -87,10 +87,10 @@ class ImageNetCheckTest {
     var card = OnnxCard.of(224, 224, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f});
     try (LayeredModel m = OnnxModel.load(onnx, card)) {
       assertThat(m.defaultLayer()).isEqualTo("features");
-      MethodComparison.Row r = run(m, 0.4);
-      assertThat(r.localization().top1Accuracy()).isCloseTo(0.768, within(0.005));
+      Evaluation.Result r = run(m, 0.4);
+      assertThat(r.metrics().top1Accuracy()).isCloseTo(0.768, within(0.005));
       assertThat(r.top5Accuracy()).isCloseTo(0.941, within(0.005));
-      assertThat(r.localization().gtKnownLocalization()).isCloseTo(0.588, within(0.005));
+      assertThat(r.metrics().gtKnownLocalization()).isCloseTo(0.588, within(0.005));
     }
   }
 
@@ -99,10 +99,10 @@ class ImageNetCheckTest {
     Path dir = SharedData.root().resolve("data/weights_darknet_tiny");
     var card = OnnxCard.of(224, 224, null, null).withClassOrder(darknetOrder(dir));
     try (LayeredModel m = OnnxModel.load(dir.resolve("converted/darknet_tiny.onnx"), card)) {
-      MethodComparison.Row r = run(m, 0.15);
-      assertThat(r.localization().top1Accuracy()).isCloseTo(0.689, within(0.005));
+      Evaluation.Result r = run(m, 0.15);
+      assertThat(r.metrics().top1Accuracy()).isCloseTo(0.689, within(0.005));
       assertThat(r.top5Accuracy()).isCloseTo(0.895, within(0.005));
-      assertThat(r.localization().gtKnownLocalization()).isCloseTo(0.633, within(0.005));
+      assertThat(r.metrics().gtKnownLocalization()).isCloseTo(0.633, within(0.005));
     }
   }
 }

@@ -1,59 +1,180 @@
 package io.camkit.evaluate;
 
-import io.camkit.core.RgbImage;
+import io.camkit.core.Box;
+import io.camkit.core.HeatMap;
+import io.camkit.core.Options;
 import io.camkit.dataset.Dataset;
+import io.camkit.dataset.ObjectAnnotation;
 import io.camkit.dataset.Sample;
-import io.camkit.explain.CamExplainer;
-import io.camkit.explain.Explanation;
-import io.camkit.model.CamModel;
+import io.camkit.evaluate.faithfulness.ChwImage;
+import io.camkit.evaluate.faithfulness.ConfidenceChange;
+import io.camkit.evaluate.faithfulness.DeletionInsertion;
+import io.camkit.evaluate.faithfulness.DeletionInsertionOptions;
+import io.camkit.evaluate.faithfulness.FaithfulnessAccumulator;
+import io.camkit.evaluate.faithfulness.FaithfulnessMetrics;
+import io.camkit.explain.target.ClassTarget;
+import io.camkit.explain.target.Target;
+import io.camkit.explain.target.TargetSelector;
+import io.camkit.pipeline.ClassResult;
+import io.camkit.pipeline.Explainer;
+import io.camkit.pipeline.ImageResult;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
- * Runs the explainer over a dataset and scores every image: the glue between explain, localize
- * and evaluate that every front end (CLI, tests, benchmarks) calls.
+ * Single-label evaluation of any model and method: the {@link Explainer} maps each image's
+ * predicted and true class in one pass, and each image is scored from those results (top-1 loc,
+ * GT-known loc and MaxBoxAcc as {@link Scorer}; the pointing game from the true class's map;
+ * deletion/insertion and the confidence change from the predicted class's map on the first
+ * {@link Settings#faithfulnessImages()} images). Pictures and per-image reports are drawn from
+ * the same results through a {@link Listener}: the model never runs twice for an image.
  */
 public final class Evaluation {
+  /** Images handed to the explainer at once (it splits them into the method's batches). */
+  static final int CHUNK = 64;
+
   private Evaluation() {}
 
-  /** The scores of one run, with every image's outcome in dataset order. */
-  public record Result(LocalizationMetrics metrics, double[] maxBoxAccCurve, List<ImageOutcome> outcomes) {
+  /**
+   * @param faithfulnessImages how many images (from the start) get the deletion/insertion curves
+   *     and the confidence change: 2·(steps + 1) + 2 forward passes each; 0 for none
+   * @param curves the deletion/insertion options
+   * @param pointingTolerance pixels of tolerance of the pointing game
+   */
+  public record Settings(int faithfulnessImages, DeletionInsertionOptions curves, int pointingTolerance) {
+    public Settings {
+      Options.check(faithfulnessImages >= 0, "faithfulness-images", faithfulnessImages, ">= 0");
+      Options.check(pointingTolerance >= 0, "pointing-tolerance", pointingTolerance, ">= 0");
+    }
+
+    /** Localization and the pointing game only: no extra forward pass. */
+    public static Settings localizationOnly() {
+      return new Settings(0, DeletionInsertionOptions.defaults(), 0);
+    }
+
+    /** Faithfulness on the first 100 images, default curves, exact pointing. */
+    public static Settings defaults() {
+      return new Settings(100, DeletionInsertionOptions.defaults(), 0);
+    }
+  }
+
+  /** Receives each image's result as soon as it is scored, in dataset order. */
+  public interface Listener {
+    /** @param outcome the image's scores (single-label), or null in a multi-label evaluation */
+    default void image(Sample sample, ImageResult result, ImageOutcome outcome) {}
+
+    /** The number of images done so far. */
+    default void progress(int images) {}
+  }
+
+  /**
+   * The scores of one run, with every image's outcome in dataset order.
+   *
+   * @param method the method's report name
+   * @param layer the layer the maps read
+   * @param metrics the localization metrics at the request's τ
+   * @param maxBoxAccCurve GT-known localization at each τ of the MaxBoxAcc grid
+   * @param outcomes every image's classes, boxes and IoUs
+   * @param faithfulness deletion/insertion, confidence change (NaN when not computed) and pointing
+   * @param top5Accuracy the fraction of images whose class is among the 5 best
+   * @param msPerImage explain time per image (forward, backward, maps), without scoring
+   */
+  public record Result(String method, String layer, LocalizationMetrics metrics, double[] maxBoxAccCurve,
+      List<ImageOutcome> outcomes, FaithfulnessMetrics faithfulness, double top5Accuracy, double msPerImage) {
     public Result {
       outcomes = List.copyOf(outcomes);
       maxBoxAccCurve = maxBoxAccCurve.clone();
     }
+
+    @Override
+    public double[] maxBoxAccCurve() {
+      return maxBoxAccCurve.clone();
+    }
   }
 
-  /**
-   * @param progress called with the number of images done after each batch
-   */
-  public static Result run(CamModel model, Dataset data, double tau, IntConsumer progress) {
-    CamExplainer explainer = new CamExplainer(model);
+  /** Localization only (no faithfulness curves), no listener. */
+  public static Result run(Explainer explainer, Dataset data) {
+    return run(explainer, data, Settings.localizationOnly(), new Listener() {});
+  }
+
+  public static Result run(Explainer explainer, Dataset data, Settings settings, Listener listener) {
+    double tau = explainer.request().tau();
     Scorer scorer = new Scorer(tau);
+    LocalizationAccumulator loc = new LocalizationAccumulator(tau);
+    FaithfulnessAccumulator faith = new FaithfulnessAccumulator(explainer.request().methodName(),
+        settings.pointingTolerance());
+    LayeredModelScorer classScorer = new LayeredModelScorer(explainer.model());
+    DeletionInsertion curves = new DeletionInsertion(classScorer, settings.curves());
+    ConfidenceChange confidence = new ConfidenceChange();
+    int[] in = explainer.model().inputSize();
     List<ImageOutcome> outcomes = new ArrayList<>(data.size());
-    LocalizationAccumulator acc = new LocalizationAccumulator(tau);
-    for (int from = 0; from < data.size(); from += CamExplainer.BATCH) {
-      List<Sample> part = data.samples().subList(from, Math.min(data.size(), from + CamExplainer.BATCH));
-      List<RgbImage> images = part.stream().map(Sample::image).toList();
-      List<Explanation> ex = explainer.explain(images);
+    double millis = 0;
+    long top5 = 0;
+    for (int from = 0; from < data.size(); from += CHUNK) {
+      List<Sample> part = data.samples().subList(from, Math.min(data.size(), from + CHUNK));
+      int[] truth = part.stream().mapToInt(Sample::label).toArray();
+      // two targets per image: the predicted class, then the true one
+      List<ImageResult> results = explainer.explain(part.stream().map(Sample::image).toList(),
+          part.stream().map(Sample::id).toList(), (first, y) -> List.<Target>of(
+              TargetSelector.predicted().select(y).get(0),
+              new ClassTarget(java.util.Arrays.copyOfRange(truth, first, first + y.length))));
       // Scoring (101 thresholds × connected components per image) is pure Java: spread it.
       ImageOutcome[] scored = new ImageOutcome[part.size()];
-      IntStream.range(0, part.size())
-          .parallel()
-          .forEach(
-              i -> {
-                Explanation e = ex.get(i);
-                Sample s = part.get(i);
-                scored[i] = scorer.score(s, e.predicted(), e.confidence(), e.predictedMap(), e.map(s.label()));
-              });
-      for (int i = 0; i < scored.length; i++) {
-        outcomes.add(scored[i]);
-        acc.add(scored[i], part.get(i).image().width(), part.get(i).image().height());
+      IntStream.range(0, part.size()).parallel().forEach(i -> scored[i] = score(scorer, part.get(i), results.get(i)));
+      List<ChwImage> faithImages = new ArrayList<>();
+      List<HeatMap> faithMaps = new ArrayList<>();
+      List<Integer> faithClasses = new ArrayList<>();
+      for (int i = 0; i < part.size(); i++) {
+        Sample s = part.get(i);
+        ImageResult r = results.get(i);
+        ImageOutcome o = scored[i];
+        outcomes.add(o);
+        loc.add(o, s.image().width(), s.image().height());
+        millis += r.explainMillis();
+        top5 += inTopK(r.scores(), s.label(), 5) ? 1 : 0;
+        List<Box> boxes = s.objectsOf(s.label()).stream().map(ObjectAnnotation::box).toList();
+        faith.addPointing(r.classes().get(1).normalized(), boxes);
+        if (from + i < settings.faithfulnessImages()) {
+          ClassResult predicted = r.classes().get(0);
+          ChwImage chw = ChwImage.of(s.image().resize(in[1], in[0]));
+          HeatMap saliency = predicted.rawMap().upsampled(in[1], in[0]);
+          faith.add(curves.evaluate(chw, predicted.classIndex(), saliency));
+          faithImages.add(chw);
+          faithMaps.add(saliency);
+          faithClasses.add(predicted.classIndex());
+        }
+        listener.image(s, r, o);
       }
-      progress.accept(outcomes.size());
+      if (!faithImages.isEmpty()) {
+        confidence.add(classScorer, faithImages, faithMaps,
+            faithClasses.stream().mapToInt(Integer::intValue).toArray(), settings.curves().batchSize());
+      }
+      listener.progress(outcomes.size());
     }
-    return new Result(acc.snapshot(), acc.curve(), outcomes);
+    faith.addConfidence(confidence);
+    int n = data.size();
+    return new Result(explainer.request().methodName(), explainer.layer(), loc.snapshot(), loc.curve(), outcomes,
+        faith.snapshot(), n == 0 ? Double.NaN : (double) top5 / n, n == 0 ? Double.NaN : millis / n);
+  }
+
+  /** One image from its predicted-class and true-class results (the first and second target). */
+  private static ImageOutcome score(Scorer scorer, Sample s, ImageResult r) {
+    ClassResult predicted = r.classes().get(0);
+    ClassResult truth = r.classes().get(1);
+    HeatMap tmap = truth.normalized();
+    HeatMap pmap = predicted.classIndex() == truth.classIndex() ? tmap : predicted.normalized();
+    return scorer.score(s, predicted.classIndex(), r.probabilities()[predicted.classIndex()], pmap, tmap);
+  }
+
+  /** Whether fewer than k classes score strictly higher than {@code c} (ties count for c). */
+  static boolean inTopK(float[] y, int c, int k) {
+    int higher = 0;
+    for (float v : y) {
+      if (v > y[c]) {
+        higher++;
+      }
+    }
+    return higher < k;
   }
 }

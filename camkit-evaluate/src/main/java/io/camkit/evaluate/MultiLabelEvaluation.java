@@ -1,24 +1,32 @@
 package io.camkit.evaluate;
 
-import io.camkit.core.RgbImage;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.Sample;
-import io.camkit.explain.CamExplainer;
-import io.camkit.explain.Explanation;
-import io.camkit.model.CamModel;
+import io.camkit.explain.target.ClassTarget;
+import io.camkit.explain.target.Target;
+import io.camkit.pipeline.ClassResult;
+import io.camkit.pipeline.Explainer;
+import io.camkit.pipeline.ImageResult;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
- * Runs the explainer over a multi-label dataset and scores it ({@link MultiLabelAccumulator}):
- * per-class AP from the raw scores, and every present class localized from its own map.
+ * Multi-label evaluation of any model and method ({@link MultiLabelAccumulator}): per-class AP
+ * from the raw scores, and every class present in an image localized from its own map. The
+ * explainer maps only the classes present: target r of a batch is each image's r-th present class
+ * (its first again where it has fewer), so an image with k classes costs k maps, not C.
  */
 public final class MultiLabelEvaluation {
   private MultiLabelEvaluation() {}
 
-  /** The scores of one run and the MaxBoxAcc curve over (image, present class) pairs. */
-  public record Result(MultiLabelMetrics metrics, double[] maxBoxAccCurve) {
+  /**
+   * The scores of one run and the MaxBoxAcc curve over (image, present class) pairs.
+   *
+   * @param method the method's report name
+   * @param layer the layer the maps read
+   */
+  public record Result(String method, String layer, MultiLabelMetrics metrics, double[] maxBoxAccCurve) {
     public Result {
       maxBoxAccCurve = maxBoxAccCurve.clone();
     }
@@ -29,26 +37,46 @@ public final class MultiLabelEvaluation {
     }
   }
 
-  /** @param progress called with the number of images done after each batch */
-  public static Result run(CamModel model, Dataset data, double tau, IntConsumer progress) {
-    CamExplainer explainer = new CamExplainer(model);
-    int classes = model.classes().size();
+  public static Result run(Explainer explainer, Dataset data, Evaluation.Listener listener) {
+    int classes = explainer.model().classes().size();
+    double tau = explainer.request().tau();
     MultiLabelAccumulator acc = new MultiLabelAccumulator(classes, tau);
     int done = 0;
-    for (int from = 0; from < data.size(); from += CamExplainer.BATCH) {
-      List<Sample> part = data.samples().subList(from, Math.min(data.size(), from + CamExplainer.BATCH));
-      List<RgbImage> images = part.stream().map(Sample::image).toList();
-      List<Explanation> ex = explainer.explain(images);
+    for (int from = 0; from < data.size(); from += Evaluation.CHUNK) {
+      List<Sample> part = data.samples().subList(from, Math.min(data.size(), from + Evaluation.CHUNK));
+      List<ImageResult> results = explainer.explain(part.stream().map(Sample::image).toList(),
+          part.stream().map(Sample::id).toList(), (first, y) -> presentClasses(part.subList(first, first + y.length)));
       // Scoring is pure Java: one accumulator per image in parallel, merged in image order.
       MultiLabelAccumulator[] parts = new MultiLabelAccumulator[part.size()];
-      IntStream.range(0, part.size()).parallel().forEach(i -> parts[i] =
-          new MultiLabelAccumulator(classes, tau).add(part.get(i), ex.get(i).scores(), ex.get(i)::map));
-      for (MultiLabelAccumulator p : parts) {
-        acc.merge(p);
+      IntStream.range(0, part.size()).parallel().forEach(i -> parts[i] = new MultiLabelAccumulator(classes, tau)
+          .add(part.get(i), results.get(i).scores(), c -> mapOf(results.get(i), c)));
+      for (int i = 0; i < parts.length; i++) {
+        acc.merge(parts[i]);
+        listener.image(part.get(i), results.get(i), null);
       }
       done += part.size();
-      progress.accept(done);
+      listener.progress(done);
     }
-    return new Result(acc.snapshot(), acc.curve());
+    return new Result(explainer.request().methodName(), explainer.layer(), acc.snapshot(), acc.curve());
+  }
+
+  /** Target r: each image's r-th present class, or its first where it has fewer than r + 1. */
+  static List<Target> presentClasses(List<Sample> batch) {
+    int most = batch.stream().mapToInt(s -> s.labels().size()).max().orElse(0);
+    List<Target> targets = new ArrayList<>(most);
+    for (int r = 0; r < most; r++) {
+      int[] cls = new int[batch.size()];
+      for (int i = 0; i < cls.length; i++) {
+        List<Integer> labels = batch.get(i).labels();
+        cls[i] = labels.get(Math.min(r, labels.size() - 1));
+      }
+      targets.add(new ClassTarget(cls));
+    }
+    return targets;
+  }
+
+  private static io.camkit.core.HeatMap mapOf(ImageResult r, int c) {
+    return r.forClass(c).map(ClassResult::normalized).orElseThrow(
+        () -> new IllegalStateException("no map of class " + c + " for " + r.source()));
   }
 }

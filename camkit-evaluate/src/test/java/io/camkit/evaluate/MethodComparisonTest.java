@@ -15,6 +15,7 @@ import io.camkit.explain.method.ScoreCam;
 import io.camkit.model.CamModel;
 import io.camkit.model.CamNetOptions;
 import io.camkit.model.layers.CamModelLayers;
+import io.camkit.pipeline.MapRequest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,22 +27,22 @@ class MethodComparisonTest {
     Engine.getEngine("PyTorch").setRandomSeed(3);
     try (CamModel m = CamModel.create(new CamNetOptions(32, 6, 4, 8, 0.5f, 0.25f, null), data.classes())) {
       CamModelLayers layers = new CamModelLayers(m);
-      var settings = new MethodComparison.Settings(0.2, 4, DeletionInsertionOptions.defaults().withSteps(8), 0, true);
+      var settings = new Evaluation.Settings(4, DeletionInsertionOptions.defaults().withSteps(8), 0);
       int[] calls = {0};
-      List<MethodComparison.Row> rows = MethodComparison.run(layers,
-          List.of(new Cam(), new GradCam().batchSize(5), new ScoreCam()), layers.defaultLayer(), data, settings,
-          done -> calls[0] = done);
+      List<Evaluation.Result> rows = MethodComparison.run(layers,
+          List.of(MapRequest.of(new Cam()), MapRequest.of(new GradCam().batchSize(5)), MapRequest.of(new ScoreCam())),
+          data, settings, done -> calls[0] = done);
       assertThat(calls[0]).isEqualTo(3 * 12);
-      assertThat(rows).extracting(MethodComparison.Row::method).containsExactly("cam", "gradcam", "scorecam");
-      MethodComparison.Row cam = rows.get(0);
-      MethodComparison.Row grad = rows.get(1);
+      assertThat(rows).extracting(Evaluation.Result::method).containsExactly("cam", "gradcam", "scorecam");
+      Evaluation.Result cam = rows.get(0);
+      Evaluation.Result grad = rows.get(1);
       // for a GAP + linear head Grad-CAM = CAM / (h·w): same normalised maps, same boxes and curves
-      assertThat(grad.localization()).isEqualTo(cam.localization());
+      assertThat(grad.metrics()).isEqualTo(cam.metrics());
       assertThat(grad.faithfulness().deletionAuc()).isCloseTo(cam.faithfulness().deletionAuc(), within(1e-6));
       assertThat(grad.faithfulness().insertionAuc()).isCloseTo(cam.faithfulness().insertionAuc(), within(1e-6));
       assertThat(grad.faithfulness().pointingHits()).isEqualTo(cam.faithfulness().pointingHits());
-      for (MethodComparison.Row r : rows) {
-        assertThat(r.localization().images()).isEqualTo(12);
+      for (Evaluation.Result r : rows) {
+        assertThat(r.metrics().images()).isEqualTo(12);
         assertThat(r.faithfulness().curveImages()).isEqualTo(4);
         assertThat(r.faithfulness().confidenceImages()).isEqualTo(4);
         assertThat(r.faithfulness().pointingTotal()).isEqualTo(12);

@@ -5,10 +5,11 @@ import ai.djl.ndarray.NDManager;
 import io.camkit.core.RgbImage;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.Sample;
-import io.camkit.evaluate.MethodComparison;
-import io.camkit.evaluate.faithfulness.DeletionInsertionOptions;
+import io.camkit.evaluate.Evaluation;
 import io.camkit.explain.method.CamMethod;
 import io.camkit.model.layers.LayeredModel;
+import io.camkit.pipeline.Explainer;
+import io.camkit.pipeline.MapRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,12 +43,12 @@ public final class EvaluateBenchmark {
    */
   public static List<Line> run(LayeredModel model, String name, Dataset data, List<CamMethod> methods, int batch,
       int rounds, double tau, Consumer<String> log) {
-    String layer = model.defaultLayer();
-    var settings = new MethodComparison.Settings(tau, 0, DeletionInsertionOptions.defaults(), 0, false);
+    List<Explainer> explainers = methods.stream()
+        .map(m -> new Explainer(model, MapRequest.of(m).withTau(tau).withRelu(false))).toList();
     Dataset warm = data.head(Math.min(data.size(), batch));
     classify(model, warm, batch);
-    for (CamMethod m : methods) {
-      MethodComparison.run(model, List.of(m), layer, warm, settings, i -> {});
+    for (Explainer e : explainers) {
+      Evaluation.run(e, warm);
     }
     double[][] seconds = new double[methods.size() + 1][rounds];
     double[] top1 = new double[methods.size() + 1];
@@ -59,9 +60,9 @@ public final class EvaluateBenchmark {
           data.size() / seconds[0][r]));
       for (int i = 0; i < methods.size(); i++) {
         long t1 = System.nanoTime();
-        var row = MethodComparison.run(model, List.of(methods.get(i)), layer, data, settings, k -> {}).get(0);
+        var row = Evaluation.run(explainers.get(i), data);
         seconds[i + 1][r] = (System.nanoTime() - t1) / 1e9;
-        top1[i + 1] = row.localization().top1Accuracy();
+        top1[i + 1] = row.metrics().top1Accuracy();
         log.accept(String.format(Locale.ROOT, "%s round %d: evaluate %s %.1f images/s (%.2f× classify)", name,
             r + 1, methods.get(i).name(), data.size() / seconds[i + 1][r], seconds[i + 1][r] / seconds[0][r]));
       }

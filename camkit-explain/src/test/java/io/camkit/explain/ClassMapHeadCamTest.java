@@ -39,9 +39,11 @@ class ClassMapHeadCamTest {
       assertThat(maps.getShape().dimension()).isEqualTo(4);
       assertThat(new WeldonPooling(3, 2).apply(maps).toFloatArray())
           .containsExactly(fl.get(1).toFloatArray(), within(1e-5f));
-      // The explainer's raw maps are those maps.
-      var e = new CamExplainer(m).explain(java.util.List.of(train.get(0).image())).get(0);
-      assertThat(e.rawMaps().get(2).values()).containsExactly(maps.get(0, 2).toFloatArray(), within(1e-5f));
+      // CAM's raw map of a class is that class's map.
+      var layers = new io.camkit.model.layers.CamModelLayers(m);
+      var e = new io.camkit.explain.method.Cam().explain(layers, java.util.List.of(train.get(0).image()),
+          layers.defaultLayer(), io.camkit.explain.target.TargetSelector.classIndex(2)).get(0);
+      assertThat(e.raw().values()).containsExactly(maps.get(0, 2).toFloatArray(), within(1e-5f));
     }
   }
 

@@ -41,7 +41,8 @@ public final class Models {
       return CamModelLayers.owning(CamModel.load(path));
     }
     if (!Files.isRegularFile(path)) {
-      throw new CamkitException("no such model: " + path);
+      throw new CamkitException("no such model: " + path + " (expected a camkit model folder with " + ModelCard.FILE
+          + ", a transfer folder, a TorchScript .pt or an ONNX .onnx file)");
     }
     String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     if (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".torchscript")) {
@@ -54,5 +55,17 @@ public final class Models {
     }
     throw new CamkitException("unknown model format: " + path
         + " (expected a camkit model folder, a TorchScript .pt file or an .onnx file, with its .json card)");
+  }
+
+  /**
+   * Whether the model at {@code path} was trained multi-label (binary cross-entropy, one sigmoid
+   * per class), as its camkit model card says; false for every other kind of model.
+   */
+  public static boolean trainedMultiLabel(Path path) {
+    if (!Files.isRegularFile(path.resolve(ModelCard.FILE))) {
+      return false;
+    }
+    var training = ModelCard.read(path).training();
+    return training != null && training.multiLabel();
   }
 }

@@ -94,6 +94,11 @@ public final class CamNet extends AbstractBlock {
     return features;
   }
 
+  /** Why a net with a dense head ({@code arch}, e.g. cnn-flatten) has no class activation maps. */
+  public static String noCamMessage(String arch) {
+    return arch + " has a dense head: CAM needs a GAP or class-map head; use a gradient method";
+  }
+
   /** Whether the head is global average pooling + one linear layer (the precondition of CAM). */
   public boolean hasLinearClassifier() {
     return classifier != null;

@@ -24,6 +24,15 @@ public final class Cam extends CamMethod {
     return false;
   }
 
+  /** Also fails when the head after {@code layer} is neither GAP + linear nor a class-map head. */
+  @Override
+  public void check(io.camkit.model.layers.LayeredModel model, String layer) {
+    super.check(model, layer);
+    if (!model.supportsCam(layer)) {
+      throw new CamkitException(model.whyNoCam(layer));
+    }
+  }
+
   @Override
   protected NDArray maps(LayerCapture c) {
     int n = c.batch();
@@ -40,8 +49,7 @@ public final class Cam extends CamMethod {
     }
     Optional<NDArray> maps = c.model().classMaps(c.scope(), c.activations(), c.layer());
     if (maps.isEmpty()) {
-      throw new CamkitException("cam needs a global-average-pooling + linear head (or a class-map head) right after"
-          + " layer " + c.layer() + "; " + c.model().description() + " has another head there: use gradcam");
+      throw new CamkitException(c.model().whyNoCam(c.layer()));
     }
     NDArray m = maps.get(); // [N, C, h, w]
     long h = m.getShape().get(2);

@@ -100,7 +100,7 @@ public abstract class CamMethod {
    * @return for each image in order, the maps of each selected target in order
    */
   public List<ClassMap> explain(LayeredModel model, List<RgbImage> images, String layer, TargetSelector targets) {
-    checkModel(model, layer);
+    check(model, layer);
     List<ClassMap> out = new ArrayList<>();
     for (int from = 0; from < images.size(); from += batchSize) {
       try (NDManager scope = NDManager.newBaseManager("PyTorch")) {
@@ -117,7 +117,7 @@ public abstract class CamMethod {
    * @return image-major: for image i, the maps of each target
    */
   public List<ClassMap> explain(LayeredModel model, NDManager scope, NDArray x, String layer, TargetSelector targets) {
-    checkModel(model, layer);
+    check(model, layer);
     NDArray a = model.features(scope, x, layer);
     NDArray y = model.head(scope, a, layer);
     List<Target> chosen = targets.select(rows(y));
@@ -137,8 +137,12 @@ public abstract class CamMethod {
     return out;
   }
 
-  /** Fails with a clear message when the model cannot serve this method at {@code layer}. */
-  protected void checkModel(LayeredModel model, String layer) {
+  /**
+   * Fails with a clear message when the model cannot serve this method at {@code layer}: the layer
+   * does not exist, or the method needs gradients the model cannot give there. Called before any
+   * image is read, so a front end can refuse a request before its progress bar starts.
+   */
+  public void check(LayeredModel model, String layer) {
     model.layer(layer);
     if (needsGradients() && !model.supportsGradients(layer)) {
       throw new CamkitException(name() + " needs gradients, which " + model.description()

@@ -159,6 +159,15 @@ public final class CamModelLayers implements LayeredModel {
   }
 
   @Override
+  public String whyNoCam(String layer) {
+    if (!model.net().hasLinearClassifier() && model.net().classMapHead() == null) {
+      return io.camkit.model.CamNet.noCamMessage(model.options().arch());
+    }
+    return "cam reads the last conv layer, " + layers.get(layers.size() - 1).name() + ", where the GAP head is; at "
+        + layer + " use gradcam";
+  }
+
+  @Override
   public String description() {
     return "camkit " + model.options().arch() + " (" + model.options().head().pooling() + " head), "
         + model.options().imageSize() + " px";

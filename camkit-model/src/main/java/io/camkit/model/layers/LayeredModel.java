@@ -94,6 +94,12 @@ public interface LayeredModel extends AutoCloseable {
     return classifierWeights(layer).isPresent();
   }
 
+  /** Why {@link #supportsCam(String)} is false at {@code layer}, for error messages. */
+  default String whyNoCam(String layer) {
+    return "cam needs a global-average-pooling + linear head (or a class-map head) right after layer " + layer + "; "
+        + description() + " has another head there: use gradcam";
+  }
+
   /** A short description for reports, e.g. "camnet (model.json)" or "resnet18.pt". */
   String description();
 

@@ -1,0 +1,195 @@
+package io.camkit.pipeline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.camkit.core.CamkitException;
+import io.camkit.core.RgbImage;
+import io.camkit.explain.method.ClassMap;
+import io.camkit.explain.method.TestTimeAugmentation;
+import io.camkit.explain.target.Target;
+import io.camkit.explain.target.TargetSelector;
+import io.camkit.model.layers.LayeredModel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one explain → localize pipeline: a {@link MapRequest} applied to a model and a batch of
+ * images gives one {@link ImageResult} per image (predictions, maps at the image's resolution,
+ * boxes and masks at τ, provenance). The CLI, evaluation, pictures, the web app and Spark all call
+ * this; nothing else runs a CAM method over images.
+ *
+ * <p>Each batch of {@link io.camkit.explain.method.CamMethod#batchSize()} images costs one forward
+ * pass up to the layer and one pass of the head ({@code x [N, 3, H, W] → A [N, K, h, w] → y [N,
+ * C]}); every target of the batch reads the same {@code A} and {@code y} (CAM of any number of
+ * classes costs no further pass; gradient methods add one backward through the head per target).
+ * With test-time augmentation each image's {@code L} augmented copies form one batch.
+ *
+ * <p>The explainer does not own the model: close the model yourself. An explainer is cheap and
+ * stateless between calls; it is not meant to be shared by threads that run at the same time
+ * (the model's native state is not).
+ *
+ * <pre>{@code
+ * try (LayeredModel model = Models.open(Path.of("mobilenet.onnx"))) {
+ *   Explainer explainer = new Explainer(model, MapRequest.of("gradcam").withTau(0.3));
+ *   ImageResult r = explainer.explain(ImageFiles.read(Path.of("cat.jpg")), "cat.jpg");
+ *   System.out.println(r.predicted().className() + " " + r.first().box());
+ * }
+ * }</pre>
+ */
+public final class Explainer {
+  private final LayeredModel model;
+  private final MapRequest request;
+  private final String layer;
+  private final TestTimeAugmentation tta;
+
+  /**
+   * @throws CamkitException when the layer does not exist, or the method cannot run on this model
+   *     at that layer (a gradient method on a forward-only backend, CAM on a head that is not GAP
+   *     + linear): before any image is read
+   */
+  public Explainer(LayeredModel model, MapRequest request) {
+    this.model = model;
+    this.request = request;
+    this.layer = request.layer() == null ? model.defaultLayer() : model.layer(request.layer()).name();
+    request.method().check(model, layer);
+    this.tta = request.tta().isEmpty() ? null : new TestTimeAugmentation(request.method(), request.tta());
+  }
+
+  public LayeredModel model() {
+    return model;
+  }
+
+  public MapRequest request() {
+    return request;
+  }
+
+  /** The layer the maps read (the request's, or the model's default). */
+  public String layer() {
+    return layer;
+  }
+
+  /** Images per pass. */
+  public int batchSize() {
+    return request.method().batchSize();
+  }
+
+  /** One image, with the request's targets. */
+  public ImageResult explain(RgbImage image, String source) {
+    return explain(List.of(image), List.of(source)).get(0);
+  }
+
+  /** Images of any size (the model resizes them), with the request's targets; results in order. */
+  public List<ImageResult> explain(List<RgbImage> images, List<String> sources) {
+    return explain(images, sources, request.targets());
+  }
+
+  /**
+   * As {@link #explain(List, List)} with other targets: an evaluation asks for the predicted and
+   * the true class of each image.
+   *
+   * @param targets chosen per batch from its scores {@code y [N, C]}
+   */
+  public List<ImageResult> explain(List<RgbImage> images, List<String> sources, TargetSelector targets) {
+    return explain(images, sources, (first, y) -> targets.select(y));
+  }
+
+  /**
+   * Targets that depend on which images a batch holds (an evaluation's true classes): {@code
+   * select(first, y)} is called for the images {@code first … first + y.length − 1} of the list.
+   */
+  @FunctionalInterface
+  public interface BatchTargets {
+    List<Target> select(int first, float[][] logits);
+  }
+
+  /** As {@link #explain(List, List, TargetSelector)} with targets that know the batch's position. */
+  public List<ImageResult> explain(List<RgbImage> images, List<String> sources, BatchTargets targets) {
+    if (images.size() != sources.size()) {
+      throw new IllegalArgumentException(images.size() + " images but " + sources.size() + " sources");
+    }
+    List<ImageResult> out = new ArrayList<>(images.size());
+    int batch = tta == null ? batchSize() : 1;
+    for (int from = 0; from < images.size(); from += batch) {
+      int to = Math.min(images.size(), from + batch);
+      int first = from;
+      out.addAll(batch(images.subList(from, to), sources.subList(from, to), y -> targets.select(first, y)));
+    }
+    return out;
+  }
+
+  private List<ImageResult> batch(List<RgbImage> images, List<String> sources, TargetSelector targets) {
+    int n = images.size();
+    List<float[]> rows = new ArrayList<>(n);
+    TargetSelector capturing = y -> {
+      for (float[] r : y) {
+        rows.add(r.clone());
+      }
+      return targets.select(y);
+    };
+    long t0 = System.nanoTime();
+    List<ClassMap> maps;
+    try (NDManager scope = NDManager.newBaseManager("PyTorch")) {
+      NDArray x = model.input(scope, images);
+      maps = tta == null
+          ? request.method().explain(model, scope, x, layer, capturing)
+          : tta.explain(model, scope, x, layer, capturing);
+    }
+    double millis = (System.nanoTime() - t0) / 1e6 / n;
+    if (rows.size() != n || maps.size() % n != 0) {
+      throw new IllegalStateException(request.methodName() + " returned " + maps.size() + " maps and " + rows.size()
+          + " score rows for " + n + " images");
+    }
+    int perImage = maps.size() / n;
+    List<ImageResult> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      RgbImage img = images.get(i);
+      float[] scores = rows.get(i);
+      float[] probs = softmax(scores);
+      List<ClassResult> classes = new ArrayList<>(perImage);
+      for (int t = 0; t < perImage; t++) {
+        ClassMap m = maps.get(i * perImage + t);
+        int c = m.classIndex();
+        Provenance p = new Provenance(model.description(), request.methodName(), layer, c, className(c),
+            c >= 0 ? scores[c] : m.score(), c >= 0 ? probs[c] : Float.NaN, m.resolution(), request.tau(),
+            request.tta().size(), millis);
+        classes.add(new ClassResult(m, p, img.width(), img.height(), request.relu()));
+      }
+      out.add(new ImageResult(sources.get(i), img.width(), img.height(), scores, probs, top(scores, probs), classes,
+          millis));
+    }
+    return out;
+  }
+
+  private String className(int c) {
+    return c >= 0 && c < model.classes().size() ? model.classes().get(c) : "target";
+  }
+
+  private List<Prediction> top(float[] scores, float[] probs) {
+    int k = Math.min(request.topK(), scores.length);
+    List<Prediction> top = new ArrayList<>(k);
+    for (int rank = 0; rank < k; rank++) {
+      int c = TargetSelector.rankOf(scores, rank);
+      top.add(new Prediction(c, className(c), scores[c], probs[c]));
+    }
+    return top;
+  }
+
+  /** Numerically stable softmax (max subtracted); a row with a NaN gives NaNs. */
+  static float[] softmax(float[] y) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : y) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    double[] e = new double[y.length];
+    for (int i = 0; i < y.length; i++) {
+      e[i] = Math.exp(y[i] - max);
+      sum += e[i];
+    }
+    float[] p = new float[y.length];
+    for (int i = 0; i < y.length; i++) {
+      p[i] = (float) (e[i] / sum);
+    }
+    return p;
+  }
+}

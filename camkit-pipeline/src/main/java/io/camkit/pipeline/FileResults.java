@@ -1,0 +1,57 @@
+package io.camkit.pipeline;
+
+import io.camkit.core.CamkitException;
+import io.camkit.core.ImageFiles;
+import io.camkit.core.RgbImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Explains image files in batches, streaming each result to a sink with its image, so that memory
+ * follows the batch and not the folder. A file that is not a readable image is reported to the
+ * sink and skipped; it never stops the run.
+ */
+public final class FileResults {
+  private FileResults() {}
+
+  /** Receives each result in file order, and each file that could not be read. */
+  public interface Sink {
+    /** One image explained: {@code image} as read (EXIF orientation applied). */
+    void accept(Path file, RgbImage image, ImageResult result) throws Exception;
+
+    /** One file skipped, with the reason. */
+    default void skipped(Path file, String reason) {}
+  }
+
+  /**
+   * Reads and explains {@code files} (see {@link ImageInputs#list}) one batch of {@link
+   * Explainer#batchSize()} at a time.
+   *
+   * @return how many images were explained
+   */
+  public static int explain(Explainer explainer, List<Path> files, Sink sink) throws Exception {
+    int done = 0;
+    List<Path> paths = new ArrayList<>();
+    List<RgbImage> images = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      Path f = files.get(i);
+      try {
+        images.add(ImageFiles.read(f));
+        paths.add(f);
+      } catch (CamkitException e) {
+        sink.skipped(f, e.getMessage());
+      }
+      if (images.size() == explainer.batchSize() || i == files.size() - 1 && !images.isEmpty()) {
+        List<ImageResult> results = explainer.explain(images, paths.stream().map(Path::toString).toList());
+        for (int j = 0; j < results.size(); j++) {
+          sink.accept(paths.get(j), images.get(j), results.get(j));
+        }
+        done += results.size();
+        paths.clear();
+        images.clear();
+      }
+    }
+    return done;
+  }
+}

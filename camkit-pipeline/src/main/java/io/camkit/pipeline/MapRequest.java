@@ -1,0 +1,89 @@
+package io.camkit.pipeline;
+
+import io.camkit.core.Options;
+import io.camkit.explain.augment.Augmentation;
+import io.camkit.explain.method.CamMethod;
+import io.camkit.explain.method.CamMethods;
+import io.camkit.explain.target.TargetSelector;
+import io.camkit.localize.ThresholdLocalizer;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What to explain and how: the method, the layer it reads, which classes get a map, whether the
+ * maps are averaged over test-time augmentations, and how a map becomes a box.
+ *
+ * <p>Immutable; the {@code with…} methods return a changed copy. The method object itself carries
+ * its own options (batch size, Score-CAM's batch of masks…), as {@link CamMethods#byName} builds
+ * it.
+ *
+ * @param method the CAM method ({@link CamMethods#byName}: cam, gradcam, gradcampp, scorecam…)
+ * @param layer the target layer (see {@code LayeredModel#layers()}), or null for the model's
+ *     default layer (the last conv layer before global pooling)
+ * @param targets the classes that get a map, chosen once the scores of each batch are known
+ *     (default: the predicted class)
+ * @param tta test-time augmentations: empty for none; otherwise each image's map is the average,
+ *     mapped back through each inverse warp, of the maps of its augmented copies, and its
+ *     predictions the averaged probabilities ({@link TtaPresets})
+ * @param tau the box threshold as a fraction of the map's maximum, in [0, 1] (Zhou et al. 2016:
+ *     0.2)
+ * @param relu ReLU before min-max normalisation (camkit's and pytorch-grad-cam's convention); false:
+ *     min-max of the raw map (Zhou et al.'s code, wsolevaluation)
+ * @param topK how many of the best classes each result lists in {@link ImageResult#top()} (≥ 1;
+ *     cut to the number of classes)
+ */
+public record MapRequest(
+    CamMethod method, String layer, TargetSelector targets, List<Augmentation> tta, double tau, boolean relu,
+    int topK) {
+
+  /** Predictions listed per image by default. */
+  public static final int DEFAULT_TOP_K = 5;
+
+  public MapRequest {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(targets, "targets");
+    tta = List.copyOf(tta);
+    Options.check(tau >= 0 && tau <= 1, "tau", tau, "0..1");
+    Options.check(topK >= 1, "top-k", topK, ">= 1");
+  }
+
+  /** {@code method} at the default layer, for the predicted class, no TTA, τ = 0.2, ReLU, top 5. */
+  public static MapRequest of(CamMethod method) {
+    return new MapRequest(method, null, TargetSelector.predicted(), List.of(), ThresholdLocalizer.DEFAULT_TAU, true,
+        DEFAULT_TOP_K);
+  }
+
+  /** {@link #of(CamMethod)} with the method named as on the command line ("gradcam", "scorecam"…). */
+  public static MapRequest of(String method) {
+    return of(CamMethods.byName(method));
+  }
+
+  public MapRequest withLayer(String layer) {
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK);
+  }
+
+  public MapRequest withTargets(TargetSelector targets) {
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK);
+  }
+
+  public MapRequest withTta(List<Augmentation> tta) {
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK);
+  }
+
+  public MapRequest withTau(double tau) {
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK);
+  }
+
+  public MapRequest withRelu(boolean relu) {
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK);
+  }
+
+  public MapRequest withTopK(int topK) {
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK);
+  }
+
+  /** The method's report name: "gradcam", or "tta-gradcam" with test-time augmentation. */
+  public String methodName() {
+    return tta.isEmpty() ? method.name() : "tta-" + method.name();
+  }
+}

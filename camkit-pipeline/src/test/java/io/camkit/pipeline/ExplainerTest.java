@@ -1,0 +1,133 @@
+package io.camkit.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDManager;
+import io.camkit.core.CamkitException;
+import io.camkit.core.HeatMap;
+import io.camkit.core.RgbImage;
+import io.camkit.dataset.Dataset;
+import io.camkit.dataset.Sample;
+import io.camkit.explain.augment.Augmentation;
+import io.camkit.explain.method.Cam;
+import io.camkit.explain.method.ClassMap;
+import io.camkit.explain.method.GradCam;
+import io.camkit.explain.target.ClassTarget;
+import io.camkit.explain.target.Target;
+import io.camkit.explain.target.TargetSelector;
+import io.camkit.model.layers.CamModelLayers;
+import io.camkit.pipeline.testing.CountingModel;
+import io.camkit.pipeline.testing.TinyModels;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ExplainerTest {
+  static Dataset data;
+  static CamModelLayers model;
+
+  @BeforeAll
+  static void build() {
+    data = TinyModels.shapes(7);
+    model = TinyModels.camnet(data);
+  }
+
+  @AfterAll
+  static void close() {
+    model.close();
+  }
+
+  static List<RgbImage> images() {
+    return data.samples().stream().map(Sample::image).toList();
+  }
+
+  static List<String> ids() {
+    return data.samples().stream().map(Sample::id).toList();
+  }
+
+  @Test
+  void eachResultHoldsTheMethodsMapAtTheImagesResolutionWithItsBoxAndProvenance() {
+    RgbImage wide = images().get(0).resize(50, 30); // the model resizes to 32×32; the map comes back at 50×30
+    Explainer e = new Explainer(model, MapRequest.of(new GradCam()).withTau(0.3).withTopK(3));
+    ImageResult r = e.explain(wide, "wide.png");
+    ClassMap direct = new GradCam().explain(model, List.of(wide), model.defaultLayer(), TargetSelector.predicted())
+        .get(0);
+    ClassResult c = r.first();
+    assertThat(c.rawMap().raw().values()).containsExactly(direct.raw().values(), within(1e-6f));
+    assertThat(c.normalized().width()).isEqualTo(50);
+    assertThat(c.normalized().height()).isEqualTo(30);
+    assertThat(c.normalized().values()).containsExactly(direct.upsampled(50, 30).values(), within(1e-6f));
+    assertThat(c.box()).isEqualTo(new io.camkit.localize.ThresholdLocalizer(0.3).localizeNormalised(c.normalized()).box());
+    assertThat(c.provenance().method()).isEqualTo("gradcam");
+    assertThat(c.provenance().layer()).isEqualTo("features.6");
+    assertThat(c.provenance().resolution()).isEqualTo("8×8");
+    assertThat(c.provenance().tau()).isEqualTo(0.3);
+    // predictions: the top 3 by score, best first, softmax probabilities that sum to 1
+    assertThat(r.top()).hasSize(3);
+    assertThat(r.predicted().classIndex()).isEqualTo(c.classIndex()).isEqualTo(direct.classIndex());
+    assertThat(r.top().get(0).score()).isGreaterThanOrEqualTo(r.top().get(1).score());
+    assertThat(r.top().get(1).score()).isGreaterThanOrEqualTo(r.top().get(2).score());
+    double sum = 0;
+    for (float p : r.probabilities()) {
+      sum += p;
+    }
+    assertThat(sum).isCloseTo(1.0, within(1e-5));
+    assertThat(r.predicted().probability()).isCloseTo(direct.probability(), within(1e-6f));
+  }
+
+  @Test
+  void batchTargetsSeeTheirPositionAcrossBatchesAndOneForwardServesEveryTarget() {
+    CountingModel counting = new CountingModel(model);
+    Explainer e = new Explainer(counting, MapRequest.of(new Cam().batchSize(3)));
+    int[] wanted = {5, 4, 3, 2, 1, 0, 5};
+    List<ImageResult> rs = e.explain(images(), ids(), (first, y) -> List.<Target>of(
+        TargetSelector.predicted().select(y).get(0),
+        new ClassTarget(Arrays.copyOfRange(wanted, first, first + y.length))));
+    assertThat(rs).hasSize(7);
+    for (int i = 0; i < 7; i++) {
+      assertThat(rs.get(i).classes()).hasSize(2);
+      assertThat(rs.get(i).classes().get(1).classIndex()).isEqualTo(wanted[i]);
+      assertThat(rs.get(i).source()).isEqualTo(ids().get(i));
+    }
+    // 7 images in batches of 3, 3, 1: each image once through the network, two maps each
+    assertThat(counting.featureImages).isEqualTo(7);
+    assertThat(counting.logitImages).isZero();
+  }
+
+  @Test
+  void ttaPredictionsAreTheAveragedProbabilitiesOfTheImageAndItsMirror() {
+    RgbImage img = images().get(1);
+    Augmentation flip = new Augmentation(0, 0, 0, true);
+    Explainer e = new Explainer(model, MapRequest.of(new Cam()).withTta(List.of(Augmentation.identity(), flip)));
+    ImageResult r = e.explain(img, "a");
+    float[] plain;
+    float[] mirrored;
+    try (NDManager scope = NDManager.newBaseManager("PyTorch")) {
+      plain = model.logits(scope, model.input(scope, List.of(img))).softmax(1).toFloatArray();
+      mirrored = model.logits(scope, model.input(scope, List.of(flip.apply(img)))).softmax(1).toFloatArray();
+    }
+    for (int c = 0; c < plain.length; c++) {
+      assertThat(r.probabilities()[c]).isCloseTo((plain[c] + mirrored[c]) / 2, within(2e-5f));
+    }
+    assertThat(r.first().provenance().method()).isEqualTo("tta-cam");
+    assertThat(r.first().provenance().augmentations()).isEqualTo(2);
+    HeatMap m = r.first().normalized();
+    assertThat(m.width()).isEqualTo(img.width());
+    assertThat(m.max()).isCloseTo(1f, within(1e-6f));
+  }
+
+  @Test
+  void aRequestTheModelCannotServeFailsBeforeAnyImage() {
+    assertThatThrownBy(() -> new Explainer(model, MapRequest.of("gradcam").withLayer("features.9")))
+        .isInstanceOf(CamkitException.class).hasMessageContaining("no layer named 'features.9'")
+        .hasMessageContaining("features.6");
+    assertThatThrownBy(() -> new Explainer(model, MapRequest.of("cam").withLayer("features.4")))
+        .isInstanceOf(CamkitException.class).hasMessage("cam reads the last conv layer, features.6, where the GAP head is;"
+            + " at features.4 use gradcam");
+    assertThatThrownBy(() -> MapRequest.of("cam").withTau(1.5)).hasMessageContaining("tau");
+  }
+}
