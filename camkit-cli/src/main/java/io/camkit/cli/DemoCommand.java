@@ -72,6 +72,8 @@ final class DemoCommand implements Callable<Integer> {
     CocoFormat.write(test, out.resolve("data").resolve(Split.TEST.label()));
     System.out.printf("generated %d/%d/%d train/val/test images (seed %d); test split written to %s%n",
         train.size(), val.size(), test.size(), data.seed(), out.resolve("data/test"));
+    // generated data has no bad files, but the run's outputs look like train's: summary line and problems.json
+    Workflows.reportProblems(train.size() + val.size() + test.size(), java.util.List.of(), out);
     Path modelDir = Workflows.train(train, val, data, training, out);
     try (CamModel model = CamModel.load(modelDir); LayeredModel layers = new CamModelLayers(model)) {
       if (!net.hasCam()) {

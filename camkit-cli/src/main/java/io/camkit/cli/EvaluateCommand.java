@@ -75,6 +75,10 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--steps", description = "steps of the deletion/insertion curves (default: ${DEFAULT-VALUE})")
   int steps = DeletionInsertionOptions.DEFAULT_STEPS;
 
+  @Option(names = "--strict", description = "stop at the first bad annotation or damaged image (default: report it"
+      + " in problems.json and go on)")
+  boolean strict;
+
   @Option(names = "--multi-label", description = "score as multi-label data even if every image holds one class")
   boolean multiLabel;
 
@@ -83,8 +87,10 @@ final class EvaluateCommand implements Callable<Integer> {
     if (images != null && images < 1) {
       throw new IllegalArgumentException("option --images = " + images + " is out of range (allowed: >= 1)");
     }
-    CocoFormat.Loaded loaded = synsets != null ? ImageListFormat.read(data, synsets) : DatasetFolders.read(data);
-    loaded.skipped().forEach(s -> System.err.println("skipped: " + s));
+    CocoFormat.Loaded loaded = synsets != null ? ImageListFormat.read(data, synsets, strict)
+        : DatasetFolders.read(data, strict);
+    java.nio.file.Files.createDirectories(out);
+    Workflows.reportProblems(loaded.dataset().size(), loaded.problems(), out);
     Dataset dataset = images == null ? loaded.dataset() : loaded.dataset().head(Math.min(images, loaded.dataset().size()));
     int faith = faithfulnessImages != null ? faithfulnessImages : methods.size() > 1 ? 100 : 0;
     var settings = new Evaluation.Settings(faith, DeletionInsertionOptions.defaults().withSteps(steps), 0);

@@ -2,6 +2,8 @@ package io.camkit.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camkit.core.CamkitException;
+import io.camkit.core.DataProblem;
+import io.camkit.dataset.io.DataProblems;
 import io.camkit.explain.target.TargetSelector;
 import io.camkit.interop.Models;
 import io.camkit.localize.ThresholdLocalizer;
@@ -60,6 +62,10 @@ final class LocalizeCommand implements Callable<Integer> {
       + " map is averaged over the augmented copies, each mapped back")
   String tta;
 
+  @Option(names = "--strict", description = "skip damaged images that decode only in part (default: explain them, with"
+      + " a warning)")
+  boolean strict;
+
   @Override
   public Integer call() throws Exception {
     MapRequest base = MapRequest.of(method).withLayer(layer).withTau(tau); // an unknown method fails first
@@ -68,6 +74,7 @@ final class LocalizeCommand implements Callable<Integer> {
       throw new CamkitException("--class and --top-k exclude each other");
     }
     List<ObjectNode> summary = new ArrayList<>();
+    List<DataProblem> problems = new ArrayList<>();
     int[] skipped = {0};
     int done;
     try (LayeredModel m = Models.open(model, card)) {
@@ -79,7 +86,7 @@ final class LocalizeCommand implements Callable<Integer> {
       Files.createDirectories(out);
       try (Progress p = new Progress("localize", files.size(), 0, "images")) {
         int[] seen = {0};
-        done = FileResults.explain(explainer, files, new FileResults.Sink() {
+        done = FileResults.explain(explainer, files, strict, new FileResults.Sink() {
           @Override
           public void accept(Path file, io.camkit.core.RgbImage image, io.camkit.pipeline.ImageResult r)
               throws Exception {
@@ -94,14 +101,22 @@ final class LocalizeCommand implements Callable<Integer> {
           @Override
           public void skipped(Path file, String reason) {
             System.err.println("skipped: " + reason);
+            problems.add(new DataProblem(file.toString(), DataProblem.Kind.UNREADABLE_IMAGE, reason, true));
             skipped[0]++;
+          }
+
+          @Override
+          public void partial(Path file, String reason) {
+            System.err.println("warning: " + reason + "; explained as decoded (--strict skips it)");
+            problems.add(new DataProblem(file.toString(), DataProblem.Kind.PARTIAL_IMAGE, reason, false));
           }
         });
       }
       ResultFiles.writeSummary(out.resolve("localizations.json"), summary);
+      DataProblems.writeJson(done, problems, out.resolve(DataProblems.FILE));
     }
     System.out.println("localized " + done + " image(s)" + (skipped[0] > 0 ? ", skipped " + skipped[0] : "")
-        + " -> " + out);
+        + " -> " + out + (problems.isEmpty() ? "" : "; " + DataProblems.summary(done, problems)));
     return done == 0 ? Camkit.USER_ERROR : 0;
   }
 

@@ -1,9 +1,13 @@
 package io.camkit.cli;
 
+import io.camkit.core.DataProblem;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.Split;
 import io.camkit.dataset.io.CocoFormat;
+import io.camkit.dataset.io.DatasetFolders;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,7 +23,8 @@ final class TrainCommand implements Callable<Integer> {
       + " image list or one subfolder per class")
   Path data;
 
-  @Option(names = "--out", required = true, description = "output folder: model/, checkpoints/, training-curves.png")
+  @Option(names = "--out", required = true, description = "output folder: model/, checkpoints/, training-curves.png,"
+      + " problems.json (the data files skipped or used with a problem, and why)")
   Path out;
 
   @Mixin TrainMixin training;
@@ -32,17 +37,19 @@ final class TrainCommand implements Callable<Integer> {
     // data/train (and data/val) in any layout (COCO, image list, one subfolder per class), else data itself
     Path trainDir = java.nio.file.Files.isDirectory(data.resolve(Split.TRAIN.label())) ? data.resolve(Split.TRAIN.label())
         : data;
-    CocoFormat.Loaded train = io.camkit.dataset.io.DatasetFolders.read(trainDir);
-    train.skipped().forEach(s -> System.err.println("skipped: " + s));
-    Dataset val = java.nio.file.Files.isDirectory(data.resolve(Split.VAL.label()))
-        ? io.camkit.dataset.io.DatasetFolders.read(data.resolve(Split.VAL.label())).dataset()
-        : new Dataset("none", train.dataset().classes(), java.util.List.of());
+    CocoFormat.Loaded train = DatasetFolders.read(trainDir, training.strict);
+    CocoFormat.Loaded val = java.nio.file.Files.isDirectory(data.resolve(Split.VAL.label()))
+        ? DatasetFolders.read(data.resolve(Split.VAL.label()), training.strict)
+        : new CocoFormat.Loaded(new Dataset("none", train.dataset().classes(), List.of()), List.of());
+    List<DataProblem> problems = new ArrayList<>(train.problems());
+    problems.addAll(val.problems());
+    Workflows.reportProblems(train.dataset().size() + val.dataset().size(), problems, out);
     if (transfer != null) {
-      Path model = Workflows.trainTransfer(train.dataset(), val, transfer, training, out);
+      Path model = Workflows.trainTransfer(train.dataset(), val.dataset(), transfer, training, out);
       System.out.println("model saved to " + model);
       return 0;
     }
-    Path model = Workflows.train(train.dataset(), val, Map.of("folder", data.toAbsolutePath().toString()),
+    Path model = Workflows.train(train.dataset(), val.dataset(), Map.of("folder", data.toAbsolutePath().toString()),
         training, out);
     System.out.println("model saved to " + model);
     return 0;

@@ -29,6 +29,10 @@ final class TrainMixin {
   @Option(names = "--feature-maps", description = "K, the maps of the last conv that CAM weighs (default: ${DEFAULT-VALUE})")
   int featureMaps = io.camkit.model.CamNetOptions.defaults(96, 2).featureMaps();
 
+  @Option(names = "--strict", description = "stop at the first data problem (an unreadable or partly decoded image,"
+      + " a bad annotation) instead of skipping it and listing it in problems.json")
+  boolean strict;
+
   @Option(names = "--resume", description = "continue from the last checkpoint in the output folder")
   boolean resume;
 

@@ -1,5 +1,6 @@
 package io.camkit.cli;
 
+import io.camkit.evaluate.Reports;
 import io.camkit.model.train.EpochStats;
 import io.camkit.model.train.TrainingListener;
 import java.util.Locale;
@@ -38,9 +39,17 @@ final class TrainingProgress implements TrainingListener, AutoCloseable {
       lastVal = String.format(Locale.ROOT, " | val acc %.3f (epoch %d)", s.valAccuracy(), s.epoch());
     }
     if (!bar.terminal()) {
-      LOG.info(String.format(Locale.ROOT, "%s epoch %d: train loss %.3f acc %.3f | val loss %.3f acc %.3f | %.0f img/s",
-          task, s.epoch(), s.trainLoss(), s.trainAccuracy(), s.valLoss(), s.valAccuracy(), s.imagesPerSecond()));
+      LOG.info(String.format(Locale.ROOT, "%s epoch %d: train loss %.3f acc %.3f | %s | %.0f img/s",
+          task, s.epoch(), s.trainLoss(), s.trainAccuracy(), validation(s), s.imagesPerSecond()));
     }
+  }
+
+  /** {@code val loss 0.123 acc 0.456}, or {@code val – (no validation split)} when there was none (NaN). */
+  static String validation(EpochStats s) {
+    if (Double.isNaN(s.valLoss()) && Double.isNaN(s.valAccuracy())) {
+      return "val " + Reports.NOT_COMPUTED + " (no validation split)";
+    }
+    return "val loss " + Reports.decimal(s.valLoss(), 3) + " acc " + Reports.decimal(s.valAccuracy(), 3);
   }
 
   @Override

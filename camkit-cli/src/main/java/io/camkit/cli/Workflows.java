@@ -1,9 +1,12 @@
 package io.camkit.cli;
 
 import io.camkit.core.CamkitException;
+import io.camkit.core.DataProblem;
 import io.camkit.core.ImageFiles;
 import io.camkit.core.Version;
 import io.camkit.dataset.Dataset;
+import io.camkit.dataset.io.DataProblems;
+import io.camkit.evaluate.Reports;
 import io.camkit.model.CamModel;
 import io.camkit.model.CamNetOptions;
 import io.camkit.model.DataDescription;
@@ -25,6 +28,17 @@ import java.util.Optional;
 /** The steps train and demo share: train with progress bars, save the model and its curves. */
 final class Workflows {
   private Workflows() {}
+
+  /**
+   * Says what the data readers met: each problem on stderr ({@code skipped: FILE: REASON}), the
+   * summary line ({@code N images, M skipped: …}) on stdout, and {@code out/problems.json}.
+   */
+  static void reportProblems(int images, List<DataProblem> problems, Path out) throws IOException {
+    problems.forEach(p -> System.err.println((p.skipped() ? "skipped: " : "problem: ") + p));
+    System.out.println("data: " + DataProblems.summary(images, problems)
+        + (problems.isEmpty() ? "" : " (every one in " + out.resolve(DataProblems.FILE) + ")"));
+    DataProblems.writeJson(images, problems, out.resolve(DataProblems.FILE));
+  }
 
   /** Trains a new model (or resumes) and saves it to {@code out/model}; returns the model folder. */
   static Path train(
@@ -105,11 +119,12 @@ final class Workflows {
     ImageFiles.writePng(TrainingCurves.render(pts), out.resolve("training-curves.png"));
     EpochStats last = r.card().history().get(r.card().history().size() - 1);
     System.out.printf(Locale.ROOT, "head on %s @ %s (%s): features %.1f s, head %.1f s%s; last epoch train acc %.3f,"
-        + " val acc %.3f%n", transfer.backbone, r.card().layer(), String.join("×",
+        + " %s%n", transfer.backbone, r.card().layer(), String.join("×",
             java.util.Arrays.stream(r.card().featureShape()).mapToObj(Long::toString).toList()),
         r.featureSeconds(), r.headSeconds(),
         r.fineTuneSeconds() > 0 ? String.format(Locale.ROOT, ", fine-tune %.1f s", r.fineTuneSeconds()) : "",
-        last.trainAccuracy(), last.valAccuracy());
+        last.trainAccuracy(), Double.isNaN(last.valAccuracy()) ? "val acc " + Reports.NOT_COMPUTED
+            + " (no validation split)" : String.format(Locale.ROOT, "val acc %.3f", last.valAccuracy()));
     return r.modelDir();
   }
 }

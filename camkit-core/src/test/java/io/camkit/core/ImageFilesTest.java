@@ -67,4 +67,71 @@ class ImageFilesTest {
           .hasMessageContaining(p.getFileName().toString());
     }
   }
+
+  /** A PNG signature and an IHDR chunk (valid CRC) claiming {@code w × h} RGB pixels, no data. */
+  static byte[] pngHeader(int w, int h) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 25);
+    b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+    b.putInt(13).put(new byte[] {'I', 'H', 'D', 'R'}).putInt(w).putInt(h).put(new byte[] {8, 2, 0, 0, 0});
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(b.array(), 12, 17);
+    b.putInt((int) crc.getValue());
+    return b.array();
+  }
+
+  @Test
+  void aTruncatedJpegDecodesPartlyAndSaysSo() throws Exception {
+    BufferedImage img = new BufferedImage(96, 64, BufferedImage.TYPE_INT_RGB);
+    java.util.Random rnd = new java.util.Random(5);
+    for (int y = 0; y < 64; y++) {
+      for (int x = 0; x < 96; x++) {
+        img.setRGB(x, y, rnd.nextInt());
+      }
+    }
+    byte[] jpg = Files.readAllBytes(write(img, "jpg", "whole.jpg"));
+    assertThat(ImageFiles.decode(tmp.resolve("whole.jpg")).partial()).isFalse();
+    Path half = Files.write(tmp.resolve("half.jpg"), java.util.Arrays.copyOf(jpg, jpg.length / 2));
+    ImageFiles.Decoded d = ImageFiles.decode(half);
+    assertThat(d.partial()).isTrue();
+    assertThat(d.warnings()).contains("Truncated File - Missing EOI marker");
+    assertThat(d.image().width()).isEqualTo(96);
+    assertThat(d.partialReason()).startsWith("damaged image, decoded only in part (Truncated File");
+  }
+
+  @Test
+  void aDecompressionBombHeaderIsRefusedBeforeDecoding() throws Exception {
+    Path bomb = Files.write(tmp.resolve("bomb.png"), pngHeader(100_000, 100_000));
+    assertThatThrownBy(() -> ImageFiles.read(bomb))
+        .isInstanceOf(ImageFiles.UnreadableImageException.class)
+        .hasMessageContaining("100000x100000 pixels is over the 134217728-pixel limit")
+        .hasMessageContaining("bomb.png");
+    // just under the limit in pixels but without data: a decode error, still named
+    Path small = Files.write(tmp.resolve("nodata.png"), pngHeader(8, 8));
+    assertThatThrownBy(() -> ImageFiles.read(small)).hasMessageContaining("nodata.png");
+  }
+
+  @Test
+  void aMissingFileIsToldApartFromABrokenOne() throws Exception {
+    Path text = Files.writeString(tmp.resolve("notes.png"), "not an image");
+    assertThatThrownBy(() -> ImageFiles.read(tmp.resolve("gone.png")))
+        .isInstanceOfSatisfying(ImageFiles.UnreadableImageException.class, e -> {
+          assertThat(e.missing()).isTrue();
+          assertThat(e.reason()).isEqualTo("image not found");
+        });
+    assertThatThrownBy(() -> ImageFiles.read(text))
+        .isInstanceOfSatisfying(ImageFiles.UnreadableImageException.class, e -> {
+          assertThat(e.missing()).isFalse();
+          assertThat(e.reason()).isEqualTo("not a readable image (unknown or corrupt format)");
+        });
+  }
+
+  @Test
+  void companionFilesAreKnownByExtensionInAnyCase() {
+    for (String name : new String[] {"a.xml", "b.JSON", "list.txt", "boxes.csv", "README.md", ".DS_Store"}) {
+      assertThat(ImageFiles.isCompanionFile(Path.of("d", name))).as(name).isTrue();
+    }
+    for (String name : new String[] {"a.jpg", "b.PNG", "c", "xml", "notes.txt.png", "scan.tiff"}) {
+      assertThat(ImageFiles.isCompanionFile(Path.of("d", name))).as(name).isFalse();
+    }
+  }
 }

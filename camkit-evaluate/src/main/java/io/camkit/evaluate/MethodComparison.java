@@ -50,12 +50,17 @@ public final class MethodComparison {
       LocalizationMetrics l = r.metrics();
       FaithfulnessMetrics f = r.faithfulness();
       sb.append(String.format(java.util.Locale.ROOT,
-          "| %s | %s | %s | %s | %s | %s | %s (%.2f) | %.4f | %.4f | %.1f | %.1f | %s | %.1f |%n",
+          "| %s | %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s |%n",
           r.method(), r.layer(), Reports.pct(l.top1Accuracy()), Reports.pct(r.top5Accuracy()),
           Reports.pct(l.top1Localization()),
-          Reports.pct(l.gtKnownLocalization()), Reports.pct(l.maxBoxAcc()), l.tauStar(), f.deletionAuc(),
-          f.insertionAuc(), f.averageDropPercent(), f.increaseInConfidencePercent(),
-          Reports.pct(f.pointingAccuracy()), r.msPerImage()));
+          Reports.pct(l.gtKnownLocalization()), Reports.pct(l.maxBoxAcc()), Reports.fmt(l.tauStar()),
+          Reports.decimal(f.deletionAuc(), 4), Reports.decimal(f.insertionAuc(), 4),
+          Reports.decimal(f.averageDropPercent(), 1), Reports.decimal(f.increaseInConfidencePercent(), 1),
+          Reports.pct(f.pointingAccuracy()), Reports.decimal(r.msPerImage(), 1)));
+    }
+    if (rows.stream().anyMatch(r -> Double.isNaN(r.faithfulness().deletionAuc()))) {
+      sb.append("\n").append(Reports.NOT_COMPUTED).append(" not computed: the deletion/insertion curves and the"
+          + " confidence drop were run on no image (faithfulnessImages = 0, or no image in the data).\n");
     }
     return sb.toString();
   }

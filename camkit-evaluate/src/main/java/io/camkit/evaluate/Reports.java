@@ -134,11 +134,21 @@ public final class Reports {
     sb.append("| ").append(k).append(" | ").append(v).append(" |\n");
   }
 
+  /** What a table shows for a figure that was not computed (NaN): an en dash, never {@code NaN}. */
+  public static final String NOT_COMPUTED = "–";
+
+  /** {@code v} as a percentage with one decimal ({@code 0.1234 → "12.3 %"}); NaN → {@link #NOT_COMPUTED}. */
   public static String pct(double v) {
-    return String.format(Locale.ROOT, "%.1f %%", 100 * v);
+    return Double.isNaN(v) ? NOT_COMPUTED : String.format(Locale.ROOT, "%.1f %%", 100 * v);
   }
 
+  /** {@code v} with two decimals; NaN → {@link #NOT_COMPUTED}. */
   public static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.2f", v);
+    return decimal(v, 2);
+  }
+
+  /** {@code v} with {@code digits} decimals (fixed locale); NaN → {@link #NOT_COMPUTED}. */
+  public static String decimal(double v, int digits) {
+    return Double.isNaN(v) ? NOT_COMPUTED : String.format(Locale.ROOT, "%." + digits + "f", v);
   }
 }

@@ -22,6 +22,12 @@ public final class FileResults {
 
     /** One file skipped, with the reason. */
     default void skipped(Path file, String reason) {}
+
+    /**
+     * One damaged file that decoded only in part (a truncated JPEG): it is explained all the same
+     * unless the caller runs strict; this says so before its result arrives.
+     */
+    default void partial(Path file, String reason) {}
   }
 
   /**
@@ -31,14 +37,30 @@ public final class FileResults {
    * @return how many images were explained
    */
   public static int explain(Explainer explainer, List<Path> files, Sink sink) throws Exception {
+    return explain(explainer, files, false, sink);
+  }
+
+  /**
+   * @param strict skip a damaged file that decodes only in part (reported to {@link
+   *     Sink#skipped}) instead of explaining it
+   */
+  public static int explain(Explainer explainer, List<Path> files, boolean strict, Sink sink) throws Exception {
     int done = 0;
     List<Path> paths = new ArrayList<>();
     List<RgbImage> images = new ArrayList<>();
     for (int i = 0; i < files.size(); i++) {
       Path f = files.get(i);
       try {
-        images.add(ImageFiles.read(f));
-        paths.add(f);
+        ImageFiles.Decoded d = ImageFiles.decode(f);
+        if (d.partial() && strict) {
+          sink.skipped(f, f + ": " + d.partialReason());
+        } else {
+          if (d.partial()) {
+            sink.partial(f, f + ": " + d.partialReason());
+          }
+          images.add(d.image());
+          paths.add(f);
+        }
       } catch (CamkitException e) {
         sink.skipped(f, e.getMessage());
       }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camkit.core.AtomicFiles;
 import io.camkit.core.Box;
 import io.camkit.core.CamkitException;
+import io.camkit.core.DataProblem;
 import io.camkit.core.ImageFiles;
 import io.camkit.core.Mask;
 import io.camkit.core.RgbImage;
@@ -36,7 +37,9 @@ import java.util.stream.IntStream;
  */
 public final class CocoFormat {
   public static final String ANNOTATIONS = "annotations.json";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Reads NaN and Infinity as Python's {@code json.dump} writes them, so a NaN box is one problem, not a parse error. */
+  private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+      .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
   private CocoFormat() {}
 
@@ -142,12 +145,23 @@ public final class CocoFormat {
     return new Mask(w, h, bits);
   }
 
+  /** As {@link #read(Path, boolean)}, lenient: problems are reported in {@link Loaded#problems()}. */
+  public static Loaded read(Path dir) {
+    return read(dir, false);
+  }
+
   /**
    * Reads a folder written by {@link #write} or by another COCO tool. Category ids map to class
-   * indices in the order of the {@code categories} list. Images that cannot be decoded are reported
-   * in the returned {@link Loaded#skipped()} list, never fatal.
+   * indices in the order of the {@code categories} list. A missing or unparseable {@code
+   * annotations.json} is an error; every other mistake is one {@link DataProblem} and the rest of
+   * the file is used: an image that is missing or does not decode (skipped), one that decodes only
+   * in part (kept), an annotation with an unknown category, a malformed bbox or segmentation, or a
+   * box that is inverted, empty, NaN or wholly outside its image (the annotation is dropped; an
+   * image left without annotations is skipped, and the annotation's problem says so).
+   *
+   * @param strict whether the first problem ends the read with a {@link CamkitException}
    */
-  public static Loaded read(Path dir) {
+  public static Loaded read(Path dir, boolean strict) {
     Path file = dir.resolve(ANNOTATIONS);
     if (!Files.isRegularFile(file)) {
       throw new CamkitException("no " + ANNOTATIONS + " in " + dir + " (is it a camkit/COCO dataset folder?)");
@@ -158,6 +172,7 @@ public final class CocoFormat {
     } catch (IOException e) {
       throw new CamkitException("cannot parse " + file + ": " + e.getMessage(), e);
     }
+    DataProblems problems = new DataProblems(strict);
     List<String> classes = new ArrayList<>();
     Map<Integer, Integer> categoryToClass = new HashMap<>();
     for (JsonNode c : root.path("categories")) {
@@ -165,50 +180,158 @@ public final class CocoFormat {
       classes.add(c.path("name").asText("class" + classes.size()));
     }
     Map<Integer, List<ObjectAnnotation>> objects = new LinkedHashMap<>();
+    Map<Integer, List<DataProblem>> dropped = new LinkedHashMap<>();
     for (JsonNode a : root.path("annotations")) {
-      Integer cls = categoryToClass.get(a.path("category_id").asInt());
-      if (cls == null) {
-        throw new CamkitException(file + ": annotation " + a.path("id") + " names an unknown category");
-      }
-      JsonNode b = a.path("bbox");
-      Box box;
+      int imageId = a.path("image_id").asInt();
+      String entry = "annotation " + a.path("id") + " (image " + imageId + "): ";
       try {
-        box = Box.fromXywh(b.path(0).asDouble(), b.path(1).asDouble(), b.path(2).asDouble(), b.path(3).asDouble());
-      } catch (IllegalArgumentException e) {
-        throw new CamkitException(file + ": annotation " + a.path("id") + ": " + e.getMessage());
+        objects.computeIfAbsent(imageId, k -> new ArrayList<>()).add(annotation(a, categoryToClass, file));
+      } catch (BadAnnotation e) {
+        dropped.computeIfAbsent(imageId, k -> new ArrayList<>())
+            .add(new DataProblem(file.toString(), e.kind, entry + e.getMessage(), false));
       }
-      JsonNode seg = a.path("segmentation");
-      Optional<Mask> mask =
-          seg.isObject() && seg.path("counts").isArray() ? Optional.of(decodeRle(seg, file)) : Optional.empty();
-      objects.computeIfAbsent(a.path("image_id").asInt(), k -> new ArrayList<>()).add(new ObjectAnnotation(cls, box, mask));
     }
     List<Sample> samples = new ArrayList<>();
-    List<String> skipped = new ArrayList<>();
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
     for (JsonNode img : root.path("images")) {
+      int imageId = img.path("id").asInt();
+      seen.add(imageId);
       String name = img.path("file_name").asText();
-      List<ObjectAnnotation> objs = objects.getOrDefault(img.path("id").asInt(), List.of());
-      if (objs.isEmpty()) {
-        skipped.add(name + ": no annotation");
+      List<DataProblem> bad = new ArrayList<>(dropped.getOrDefault(imageId, List.of()));
+      List<ObjectAnnotation> objs = new ArrayList<>(objects.getOrDefault(imageId, List.of()));
+      if (name.isEmpty()) {
+        problems.report(file, DataProblem.Kind.BAD_ENTRY, "image " + img.path("id") + " has no file_name", true);
         continue;
       }
+      Path imageFile = dir.resolve(name);
+      if (objs.isEmpty() && bad.isEmpty()) {
+        problems.report(imageFile, DataProblem.Kind.NO_ANNOTATION, "no annotation in " + ANNOTATIONS, true);
+        continue;
+      }
+      ImageFiles.Decoded decoded;
       try {
-        RgbImage image = ImageFiles.read(dir.resolve(name));
-        String id = Path.of(name).getFileName().toString().replaceFirst("\\.[^.]*$", "");
-        samples.add(new Sample(id, image, objs));
-      } catch (CamkitException e) {
-        skipped.add(e.getMessage());
+        decoded = ImageFiles.decode(imageFile);
+      } catch (ImageFiles.UnreadableImageException e) {
+        problems.report(imageFile, e.missing() ? DataProblem.Kind.MISSING_IMAGE : DataProblem.Kind.UNREADABLE_IMAGE,
+            e.reason(), true);
+        bad.forEach(problems::report);
+        continue;
+      }
+      RgbImage image = decoded.image();
+      for (java.util.Iterator<ObjectAnnotation> it = objs.iterator(); it.hasNext(); ) {
+        Box b = it.next().box();
+        if (b.x1() <= 0 || b.y1() <= 0 || b.x0() >= image.width() || b.y0() >= image.height()) {
+          it.remove();
+          bad.add(new DataProblem(file.toString(), DataProblem.Kind.BAD_BOX, "box [" + b.x0() + ", " + b.y0()
+              + ", " + b.width() + ", " + b.height() + "] of image " + imageId + " lies outside its "
+              + image.width() + "x" + image.height() + " pixels", false));
+        }
+      }
+      boolean skip = objs.isEmpty();
+      for (DataProblem p : bad) {
+        problems.report(skip ? new DataProblem(p.file(), p.kind(), p.reason() + "; " + name
+            + " has no other annotation and is left out", true) : p);
+      }
+      if (skip) {
+        continue;
+      }
+      if (decoded.partial()) {
+        problems.report(imageFile, DataProblem.Kind.PARTIAL_IMAGE, decoded.partialReason(), false);
+      }
+      String id = Path.of(name).getFileName().toString().replaceFirst("\\.[^.]*$", "");
+      samples.add(new Sample(id, image, objs));
+    }
+    for (Map.Entry<Integer, List<ObjectAnnotation>> e : objects.entrySet()) {
+      if (!seen.contains(e.getKey())) {
+        problems.report(file, DataProblem.Kind.BAD_ENTRY, e.getValue().size() + " annotation(s) point at image id "
+            + e.getKey() + ", which is not in images", false);
       }
     }
     if (samples.isEmpty()) {
-      throw new CamkitException("no readable annotated image in " + dir);
+      throw problems.nothingUsable("no readable annotated image in " + dir);
     }
-    return new Loaded(new Dataset(dir.getFileName().toString(), classes, samples), skipped);
+    return new Loaded(new Dataset(dir.getFileName().toString(), classes, samples), problems.list());
   }
 
-  /** A dataset read from disk, with the images that had to be skipped and why. */
-  public record Loaded(Dataset dataset, List<String> skipped) {
+  /** One annotation entry as an object, or why it cannot be one. */
+  private static ObjectAnnotation annotation(JsonNode a, Map<Integer, Integer> categoryToClass, Path file)
+      throws BadAnnotation {
+    Integer cls = categoryToClass.get(a.path("category_id").asInt());
+    if (cls == null) {
+      throw new BadAnnotation(DataProblem.Kind.UNKNOWN_CLASS, "category_id " + a.path("category_id")
+          + " is not in categories");
+    }
+    JsonNode b = a.path("bbox");
+    if (!b.isArray() || b.size() != 4) {
+      throw new BadAnnotation(DataProblem.Kind.BAD_ENTRY, "bbox " + b + " is not [x, y, width, height]");
+    }
+    double[] v = new double[4];
+    for (int k = 0; k < 4; k++) {
+      JsonNode n = b.path(k);
+      v[k] = n.isNumber() ? n.asDouble() : parse(n.asText());
+    }
+    String xywh = "[" + b.path(0).asText() + ", " + b.path(1).asText() + ", " + b.path(2).asText() + ", "
+        + b.path(3).asText() + "]";
+    if (!(Double.isFinite(v[0]) && Double.isFinite(v[1]) && Double.isFinite(v[2]) && Double.isFinite(v[3]))) {
+      throw new BadAnnotation(DataProblem.Kind.BAD_BOX, "bbox " + xywh + " has a non-finite coordinate");
+    }
+    if (v[2] < 0 || v[3] < 0) {
+      throw new BadAnnotation(DataProblem.Kind.BAD_BOX, "bbox " + xywh + " is inverted (negative width or height)");
+    }
+    Box box;
+    try {
+      box = Box.fromXywh(v[0], v[1], v[2], v[3]);
+    } catch (IllegalArgumentException e) {
+      throw new BadAnnotation(DataProblem.Kind.BAD_BOX, "bbox " + xywh + " is empty (under a pixel wide or high)");
+    }
+    JsonNode seg = a.path("segmentation");
+    Optional<Mask> mask = Optional.empty();
+    if (seg.isObject() && seg.path("counts").isArray()) {
+      try {
+        mask = Optional.of(decodeRle(seg, file));
+      } catch (CamkitException e) {
+        throw new BadAnnotation(DataProblem.Kind.BAD_ENTRY, e.getMessage().replace(file + ": ", ""));
+      }
+    }
+    return new ObjectAnnotation(cls, box, mask);
+  }
+
+  private static double parse(String s) {
+    try {
+      return Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** Why one annotation entry was dropped. */
+  private static final class BadAnnotation extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final transient DataProblem.Kind kind;
+
+    BadAnnotation(DataProblem.Kind kind, String message) {
+      super(message, null, false, false);
+      this.kind = kind;
+    }
+  }
+
+  /**
+   * A dataset read from disk, with every problem met on the way ({@link DataProblem}: the images
+   * that had to be skipped and why, the annotations dropped, the images used although damaged).
+   */
+  public record Loaded(Dataset dataset, List<DataProblem> problems) {
     public Loaded {
-      skipped = List.copyOf(skipped);
+      problems = List.copyOf(problems);
+    }
+
+    /** Every problem as one line, {@code file: reason (skipped|kept)}, for printing. */
+    public List<String> skipped() {
+      return problems.stream().map(DataProblem::toString).toList();
+    }
+
+    /** {@code N images, M skipped: …}, see {@link DataProblems#summary}. */
+    public String summary() {
+      return DataProblems.summary(dataset.size(), problems);
     }
   }
 }

@@ -8,22 +8,30 @@ import java.nio.file.Path;
 public final class DatasetFolders {
   private DatasetFolders() {}
 
+  /** As {@link #read(Path, boolean)}, lenient: problems are in {@link CocoFormat.Loaded#problems()}. */
+  public static CocoFormat.Loaded read(Path dir) {
+    return read(dir, false);
+  }
+
   /**
    * {@code annotations.json} → COCO ({@link CocoFormat}); {@code dataset.txt} → image list with CSV
    * boxes ({@link ImageListFormat}); otherwise one subfolder per class, with optional VOC XML
-   * beside the images ({@link ImageFolderFormat}).
+   * beside the images ({@link ImageFolderFormat}). A bad image or annotation is one {@link
+   * io.camkit.core.DataProblem} and the rest of the folder is used.
+   *
+   * @param strict whether the first problem ends the read with a {@link CamkitException}
    */
-  public static CocoFormat.Loaded read(Path dir) {
+  public static CocoFormat.Loaded read(Path dir, boolean strict) {
     if (!Files.isDirectory(dir)) {
       throw new CamkitException("no such data folder: " + dir + " (expected COCO annotations.json, an image list"
           + " dataset.txt, or one subfolder per class)");
     }
     if (Files.isRegularFile(dir.resolve(CocoFormat.ANNOTATIONS))) {
-      return CocoFormat.read(dir);
+      return CocoFormat.read(dir, strict);
     }
     if (Files.isRegularFile(dir.resolve("dataset.txt"))) {
-      return ImageListFormat.read(dir, null);
+      return ImageListFormat.read(dir, null, strict);
     }
-    return ImageFolderFormat.read(dir);
+    return ImageFolderFormat.read(dir, strict);
   }
 }
