@@ -61,6 +61,36 @@ public final class WsolBoxes {
   }
 
   /**
+   * wsolevaluation's {@code normalize_scoremap} (inference.py:38-52), applied to the raw map after
+   * the resize to the crop: {@code cam -= cam.min(); cam /= cam.max()} in float32, so the result
+   * spans exactly [0, 1]. A map with a NaN, or a constant map, becomes all zeros (an infinity, which
+   * numpy would turn into NaNs, is treated as NaN here). There is no ReLU and no ε: camkit's default
+   * is {@code raw.relu().normalized()}, which maps every negative value to 0 and keeps the maximum
+   * just below 1 ({@link HeatMap#NORMALISATION_EPSILON}).
+   *
+   * @param raw a map at image resolution, {@code [H, W]}
+   * @return the map min-max normalised to [0, 1]
+   */
+  public static HeatMap normalise(HeatMap raw) {
+    float[] v = raw.values();
+    if (!raw.isFinite() || raw.min() == raw.max()) {
+      return new HeatMap(raw.width(), raw.height(), new float[v.length]);
+    }
+    float min = raw.min();
+    for (int i = 0; i < v.length; i++) {
+      v[i] -= min;
+    }
+    float max = Float.NEGATIVE_INFINITY;
+    for (float x : v) {
+      max = Math.max(max, x);
+    }
+    for (int i = 0; i < v.length; i++) {
+      v[i] /= max;
+    }
+    return new HeatMap(raw.width(), raw.height(), v);
+  }
+
+  /**
    * {@code (scoremap * 255).astype(np.uint8)} in double precision: truncation, not rounding.
    *
    * @param scoremap values in [0, 1], no NaN (wsolevaluation's {@code check_scoremap_validity})

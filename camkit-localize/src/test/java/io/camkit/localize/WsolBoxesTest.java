@@ -65,6 +65,16 @@ class WsolBoxesTest {
   }
 
   @Test
+  void normalisationIsMinMaxOfTheRawMapWithoutReluOrEpsilon() {
+    HeatMap raw = new HeatMap(3, 1, new float[] {-1f, 0f, 3f});
+    // wsolevaluation: (m - (-1)) / 4 = [0, 0.25, 1]; camkit: ReLU then (m - 0) / (3 + ε) = [0, 0, 1 - ε/3]
+    assertThat(WsolBoxes.normalise(raw).values()).containsExactly(0f, 0.25f, 1f);
+    assertThat(raw.relu().normalized().values()).containsExactly(0f, 0f, (float) (3 / (3 + (double) 1e-7f))); // 0.99999994f
+    assertThat(WsolBoxes.normalise(new HeatMap(2, 1, new float[] {2f, 2f})).values()).containsExactly(0f, 0f);
+    assertThat(WsolBoxes.normalise(new HeatMap(2, 1, new float[] {Float.NaN, 2f})).values()).containsExactly(0f, 0f);
+  }
+
+  @Test
   void scoresOutsideTheUnitIntervalAreRejected() {
     assertThatThrownBy(() -> WsolBoxes.quantise(new HeatMap(1, 1, new float[] {1.5f})))
         .hasMessageContaining("[0, 1]");
