@@ -129,7 +129,7 @@ public final class Reports {
       row(sb, "MaxBoxAcc at IoU 0.3 / 0.5 / 0.7, largest component", perIou(m.maxBoxAccLargest()));
     }
     if (m.maskedImages() > 0) {
-      row(sb, "PxAP (pixel average precision, " + m.maskedImages() + " images with masks)", pct(m.pxap()));
+      row(sb, "PxAP (pixel average precision; images with masks: " + m.maskedImages() + ")", pct(m.pxap()));
       row(sb, "PIoU (best pixel IoU, at threshold " + fmt(m.piouThreshold()) + ")", pct(m.piou()));
     }
     return sb.toString();

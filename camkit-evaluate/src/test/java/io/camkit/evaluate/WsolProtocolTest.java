@@ -90,6 +90,31 @@ class WsolProtocolTest {
   }
 
   @Test
+  void reportsAddTheNewFiguresAndKeepTheOldRows(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    ImageOutcome o = new Scorer(0.2).score(sample(), 0, 0.9, twoComponents(), twoComponents());
+    LocalizationAccumulator acc = new LocalizationAccumulator(0.2).add(o, W, W);
+    LocalizationMetrics m = acc.snapshot();
+    String md = Reports.markdownTable(m);
+    assertThat(md).contains("| MaxBoxAccV2 (any component, mean over IoU 0.3 / 0.5 / 0.7) | 66.7 % |")
+        .contains("| MaxBoxAcc at IoU 0.3 / 0.5 / 0.7, largest component | 0.0 % / 0.0 % / 0.0 % (τ* = 0.00 / 0.00 / 0.00) |")
+        .contains("| PxAP (pixel average precision; images with masks: 1) | 20.0 % |") // 0.20049
+        .contains("| PIoU (best pixel IoU, at threshold 0.01) | 22.5 % |");
+    // The rows of a run without the new figures are exactly the old ones.
+    LocalizationMetrics old = new LocalizationMetrics(m.images(), m.tau(), m.top1Accuracy(), m.top1Localization(),
+        m.gtKnownLocalization(), m.maxBoxAcc(), m.tauStar(), m.meanIou(), m.centredBaseline());
+    assertThat(Reports.markdownTable(old)).doesNotContain("MaxBoxAccV2").doesNotContain("PxAP")
+        .isEqualTo(md.substring(0, md.indexOf("| MaxBoxAccV2")));
+    java.nio.file.Path f = dir.resolve("metrics.json");
+    Reports.writeJson(new Evaluation.Result(m, acc.curve(), List.of(o)), List.of("a", "b"), java.util.Map.of(), f);
+    var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile()).path("metrics");
+    assertThat(root.path("maxBoxAccV2").path("mean").asDouble()).isCloseTo(2 / 3.0, within(1e-12));
+    assertThat(root.path("maxBoxAccV2").path("tauStar30").asDouble()).isCloseTo(0.01, within(1e-12));
+    assertThat(root.path("pxap").asDouble()).isCloseTo(9 / 34.0 * 0.6 + 15 / 144.0 * 0.4, within(1e-12));
+    assertThat(root.path("maxBoxAcc").asDouble()).isZero();
+  }
+
+  @Test
   void pxapOfFourPixelsByHandAndPooling() {
     HeatMap s = new HeatMap(4, 1, new float[] {0.9f, 0.6f, 0.6f, 0.2f});
     Mask t = new Mask(4, 1, new boolean[] {true, false, true, false});
