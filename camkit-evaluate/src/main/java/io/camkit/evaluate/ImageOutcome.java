@@ -18,6 +18,13 @@ import java.util.Optional;
  * @param gtKnownIou best IoU of {@code gtKnownBox} with a ground-truth box
  * @param hitsPerTau for each τ of the MaxBoxAcc grid, whether the true class's box at τ has IoU ≥
  *     0.5
+ * @param largestIouPerTau for each τ of the MaxBoxAcc grid, the best IoU of the true class's
+ *     largest-component box with a ground-truth box (0 for no box; {@code hitsPerTau[t] ==
+ *     largestIouPerTau[t] ≥ 0.5}); empty when not computed
+ * @param anyComponentIouPerTau for each τ of the grid, the best IoU over the boxes of every
+ *     connected component of the true class's map (MaxBoxAccV2); empty when not computed
+ * @param pixelCurve the true class's map against the union of the true class's object masks (PxAP,
+ *     PIoU); empty when an object has no mask
  */
 public record ImageOutcome(
     String id,
@@ -29,11 +36,32 @@ public record ImageOutcome(
     Optional<Box> gtKnownBox,
     double predictedIou,
     double gtKnownIou,
-    boolean[] hitsPerTau) {
+    boolean[] hitsPerTau,
+    double[] largestIouPerTau,
+    double[] anyComponentIouPerTau,
+    Optional<PxapCurve> pixelCurve) {
 
   public ImageOutcome {
     groundTruth = List.copyOf(groundTruth);
     hitsPerTau = hitsPerTau.clone();
+    largestIouPerTau = largestIouPerTau.clone();
+    anyComponentIouPerTau = anyComponentIouPerTau.clone();
+  }
+
+  /** An outcome without the MaxBoxAccV2 IoUs and the pixel curve (they stay empty). */
+  public ImageOutcome(
+      String id,
+      int trueClass,
+      int predictedClass,
+      double confidence,
+      List<Box> groundTruth,
+      Optional<Box> predictedBox,
+      Optional<Box> gtKnownBox,
+      double predictedIou,
+      double gtKnownIou,
+      boolean[] hitsPerTau) {
+    this(id, trueClass, predictedClass, confidence, groundTruth, predictedBox, gtKnownBox, predictedIou,
+        gtKnownIou, hitsPerTau, new double[0], new double[0], Optional.empty());
   }
 
   public boolean correct() {

@@ -3,7 +3,9 @@ package io.camkit.evaluate;
 import io.camkit.core.Box;
 
 /**
- * Sums image outcomes into {@link LocalizationMetrics}. Mergeable ({@link #merge}), so partial
+ * Sums image outcomes into {@link LocalizationMetrics}: the figures at τ, MaxBoxAcc, MaxBoxAccV2
+ * (any component and largest component, {@link BoxAccuracyAccumulator}) and PxAP / PIoU over the
+ * images whose objects have masks ({@link PxapAccumulator}). Mergeable ({@link #merge}), so partial
  * sums from parallel workers or Spark partitions combine exactly; not thread-safe on its own.
  */
 public final class LocalizationAccumulator {
@@ -15,6 +17,9 @@ public final class LocalizationAccumulator {
   private double iouSum;
   private long baselineHits;
   private final long[] hitsPerTau = new long[LocalizationMetrics.TAU_STEPS];
+  private final BoxAccuracyAccumulator anyComponent = new BoxAccuracyAccumulator(LocalizationMetrics.tauGrid());
+  private final BoxAccuracyAccumulator largestComponent = new BoxAccuracyAccumulator(LocalizationMetrics.tauGrid());
+  private final PxapAccumulator pixels = new PxapAccumulator();
 
   public LocalizationAccumulator(double tau) {
     this.tau = tau;
@@ -39,6 +44,13 @@ public final class LocalizationAccumulator {
         hitsPerTau[i]++;
       }
     }
+    if (o.largestIouPerTau().length == LocalizationMetrics.TAU_STEPS) {
+      largestComponent.add(o.largestIouPerTau());
+    }
+    if (o.anyComponentIouPerTau().length == LocalizationMetrics.TAU_STEPS) {
+      anyComponent.add(o.anyComponentIouPerTau());
+    }
+    o.pixelCurve().ifPresent(pixels::add);
     Box centred = Box.centred(width, height, 0.5);
     if (o.groundTruth().stream().anyMatch(b -> b.iou(centred) >= LocalizationMetrics.IOU_THRESHOLD)) {
       baselineHits++;
@@ -60,12 +72,16 @@ public final class LocalizationAccumulator {
     for (int i = 0; i < hitsPerTau.length; i++) {
       hitsPerTau[i] += other.hitsPerTau[i];
     }
+    anyComponent.merge(other.anyComponent);
+    largestComponent.merge(other.largestComponent);
+    pixels.merge(other.pixels);
     return this;
   }
 
   /** An immutable snapshot; every rate is NaN when no image was added. */
   public LocalizationMetrics snapshot() {
     double n = images;
+    PxapCurve px = pixels.snapshot();
     int best = 0;
     for (int i = 1; i < hitsPerTau.length; i++) {
       if (hitsPerTau[i] > hitsPerTau[best]) {
@@ -81,7 +97,27 @@ public final class LocalizationAccumulator {
         hitsPerTau[best] / n,
         LocalizationMetrics.tauAt(best),
         iouSum / n,
-        baselineHits / n);
+        baselineHits / n,
+        anyComponent.snapshot(),
+        largestComponent.snapshot(),
+        px.images(),
+        px.pxap(),
+        px.piou(),
+        px.piouThreshold());
+  }
+
+  /**
+   * BoxAcc at each τ of the grid for IoU threshold index {@code d} of {@link
+   * MaxBoxAccV2#IOU_THRESHOLDS}: with any component's box ({@code anyComponent}, MaxBoxAccV2) or
+   * the largest one's.
+   */
+  public double[] boxAccuracyCurve(boolean anyComponent, int d) {
+    return (anyComponent ? this.anyComponent : largestComponent).curve(d);
+  }
+
+  /** The pooled pixel precision–recall curve (PxAP, PIoU) of the images with masks. */
+  public PxapCurve pixelCurve() {
+    return pixels.snapshot();
   }
 
   /** GT-known localization at each τ of the grid (the MaxBoxAcc curve). */

@@ -15,6 +15,16 @@ package io.camkit.evaluate;
  * @param meanIou mean GT-known IoU at {@code tau}
  * @param centredBaseline GT-known localization of a fixed centred box covering half the image's
  *     width and height: what a map that knows nothing would score
+ * @param maxBoxAccV2 MaxBoxAcc at IoU 0.3, 0.5 and 0.7 over the same τ grid where an image counts
+ *     when the box of <em>any</em> connected component of the true class's map reaches the IoU, and
+ *     the mean: the paper's MaxBoxAccV2 (camkit's conventions; docs/WSOL_PROTOCOL.md)
+ * @param maxBoxAccLargest the same with the largest component's box only ({@code iou50} equals
+ *     {@code maxBoxAcc})
+ * @param maskedImages images whose true-class objects all have masks (the images behind PxAP)
+ * @param pxap pixel average precision of the true class's maps against the masks, pooled over
+ *     {@code maskedImages} ({@link PxapCurve}); NaN without masks
+ * @param piou the best pooled pixel IoU over the PxAP thresholds; NaN without masks
+ * @param piouThreshold the threshold reaching {@code piou}
  */
 public record LocalizationMetrics(
     long images,
@@ -25,7 +35,31 @@ public record LocalizationMetrics(
     double maxBoxAcc,
     double tauStar,
     double meanIou,
-    double centredBaseline) {
+    double centredBaseline,
+    MaxBoxAccV2 maxBoxAccV2,
+    MaxBoxAccV2 maxBoxAccLargest,
+    long maskedImages,
+    double pxap,
+    double piou,
+    double piouThreshold) {
+
+  /** Metrics without MaxBoxAccV2 and pixel figures (they are NaN). */
+  public LocalizationMetrics(
+      long images,
+      double tau,
+      double top1Accuracy,
+      double top1Localization,
+      double gtKnownLocalization,
+      double maxBoxAcc,
+      double tauStar,
+      double meanIou,
+      double centredBaseline) {
+    this(images, tau, top1Accuracy, top1Localization, gtKnownLocalization, maxBoxAcc, tauStar, meanIou,
+        centredBaseline, NAN_V2, NAN_V2, 0, Double.NaN, Double.NaN, Double.NaN);
+  }
+
+  private static final MaxBoxAccV2 NAN_V2 = MaxBoxAccV2.of(
+      new double[] {Double.NaN, Double.NaN, Double.NaN}, new double[] {Double.NaN, Double.NaN, Double.NaN});
 
   /** A box counts as found at IoU ≥ 0.5 (the PASCAL VOC criterion). */
   public static final double IOU_THRESHOLD = 0.5;
@@ -35,5 +69,14 @@ public record LocalizationMetrics(
 
   public static double tauAt(int i) {
     return i / (double) (TAU_STEPS - 1);
+  }
+
+  /** The MaxBoxAcc grid as an array: {@code tauAt(0), …, tauAt(TAU_STEPS - 1)}. */
+  public static double[] tauGrid() {
+    double[] t = new double[TAU_STEPS];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = tauAt(i);
+    }
+    return t;
   }
 }

@@ -123,11 +123,26 @@ public final class Reports {
     row(sb, "τ* (best τ)", fmt(m.tauStar()));
     row(sb, "mean GT-known IoU", fmt(m.meanIou()));
     row(sb, "centred-box baseline, GT-known loc", pct(m.centredBaseline()));
+    if (!Double.isNaN(m.maxBoxAccV2().mean())) {
+      row(sb, "MaxBoxAccV2 (any component, mean over IoU 0.3 / 0.5 / 0.7)", pct(m.maxBoxAccV2().mean()));
+      row(sb, "MaxBoxAcc at IoU 0.3 / 0.5 / 0.7, any component", perIou(m.maxBoxAccV2()));
+      row(sb, "MaxBoxAcc at IoU 0.3 / 0.5 / 0.7, largest component", perIou(m.maxBoxAccLargest()));
+    }
+    if (m.maskedImages() > 0) {
+      row(sb, "PxAP (pixel average precision; images with masks: " + m.maskedImages() + ")", pct(m.pxap()));
+      row(sb, "PIoU (best pixel IoU, at threshold " + fmt(m.piouThreshold()) + ")", pct(m.piou()));
+    }
     return sb.toString();
   }
 
   public static void writeMarkdown(String title, LocalizationMetrics m, List<String> notes, Path file) throws IOException {
     writeMarkdown(title, markdownTable(m), notes, file);
+  }
+
+  /** "a / b / c (τ* = x / y / z)". */
+  private static String perIou(MaxBoxAccV2 v) {
+    return pct(v.iou30()) + " / " + pct(v.iou50()) + " / " + pct(v.iou70()) + " (τ* = " + fmt(v.tauStar30())
+        + " / " + fmt(v.tauStar50()) + " / " + fmt(v.tauStar70()) + ")";
   }
 
   private static void row(StringBuilder sb, String k, String v) {

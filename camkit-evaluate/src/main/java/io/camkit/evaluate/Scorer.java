@@ -2,6 +2,7 @@ package io.camkit.evaluate;
 
 import io.camkit.core.Box;
 import io.camkit.core.HeatMap;
+import io.camkit.core.Mask;
 import io.camkit.dataset.ObjectAnnotation;
 import io.camkit.dataset.Sample;
 import io.camkit.localize.ThresholdLocalizer;
@@ -29,13 +30,45 @@ public final class Scorer {
       Sample sample, int predicted, double confidence, HeatMap predictedMap, HeatMap trueMap) {
     int truth = sample.label();
     List<Box> gt = sample.objectsOf(truth).stream().map(ObjectAnnotation::box).toList();
-    // One sweep of the true class's map gives its box at τ and at every τ of the MaxBoxAcc grid.
-    Optional<Box>[] trueBoxes = ThresholdSweep.boxes(trueMap, taus(localizer.tau()));
+    // One sweep of the true class's map gives its box at τ and at every τ of the MaxBoxAcc grid,
+    // the largest component's and every component's (MaxBoxAccV2).
+    ThresholdSweep.Sweep sweep = ThresholdSweep.sweep(trueMap, taus(localizer.tau()));
+    @SuppressWarnings("unchecked")
+    Optional<Box>[] trueBoxes = new Optional[LocalizationMetrics.TAU_STEPS + 1];
+    double[] largestIou = new double[LocalizationMetrics.TAU_STEPS];
+    double[] anyIou = new double[LocalizationMetrics.TAU_STEPS];
+    for (int t = 0; t < trueBoxes.length; t++) {
+      trueBoxes[t] = sweep.largest(t);
+      if (t < LocalizationMetrics.TAU_STEPS) {
+        largestIou[t] = bestIou(trueBoxes[t], gt);
+        anyIou[t] = BoxAccuracyAccumulator.bestIou(sweep.components(t), gt);
+      }
+    }
     Optional<Box> gtKnownBox = trueBoxes[LocalizationMetrics.TAU_STEPS];
     Optional<Box> predBox = predicted == truth ? gtKnownBox : localizer.localizeNormalised(predictedMap).box();
     return new ImageOutcome(
         sample.id(), truth, predicted, confidence, gt, predBox, gtKnownBox,
-        bestIou(predBox, gt), bestIou(gtKnownBox, gt), hits(trueBoxes, gt));
+        bestIou(predBox, gt), bestIou(gtKnownBox, gt), hits(trueBoxes, gt), largestIou, anyIou,
+        pixelCurve(trueMap, sample.objectsOf(truth)));
+  }
+
+  /**
+   * The map's pixel curve against the union of the objects' masks; empty when an object has no
+   * mask or a mask's size differs from the map's.
+   */
+  static Optional<PxapCurve> pixelCurve(HeatMap map, List<ObjectAnnotation> objects) {
+    if (objects.isEmpty() || objects.stream().anyMatch(o -> o.mask().isEmpty()
+        || o.mask().get().width() != map.width() || o.mask().get().height() != map.height())) {
+      return Optional.empty();
+    }
+    boolean[] union = new boolean[map.width() * map.height()];
+    for (ObjectAnnotation o : objects) {
+      boolean[] bits = o.mask().get().bits();
+      for (int i = 0; i < union.length; i++) {
+        union[i] |= bits[i];
+      }
+    }
+    return Optional.of(PxapCurve.of(map, new Mask(map.width(), map.height(), union)));
   }
 
   /** The MaxBoxAcc grid, then {@code extra}. */

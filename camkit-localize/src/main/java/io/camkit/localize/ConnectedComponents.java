@@ -1,10 +1,15 @@
 package io.camkit.localize;
 
+import io.camkit.core.Box;
 import io.camkit.core.Mask;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Connected-component labelling of a binary mask with 8-connectivity (two set pixels are connected
  * when they touch by a side or a corner), by a single-pass flood fill with an explicit stack.
+ * {@link #of4} labels with 4-connectivity (sides only), the dual connectivity that the holes of
+ * 8-connected foreground need.
  */
 public final class ConnectedComponents {
   private final int width;
@@ -25,6 +30,15 @@ public final class ConnectedComponents {
   }
 
   static ConnectedComponents of(int w, int h, boolean[] bits) {
+    return of(w, h, bits, true);
+  }
+
+  /** Labels the set pixels with 4-connectivity (pixels touching by a side): 1, 2, … in raster order. */
+  static ConnectedComponents of4(int w, int h, boolean[] bits) {
+    return of(w, h, bits, false);
+  }
+
+  private static ConnectedComponents of(int w, int h, boolean[] bits, boolean eight) {
     int[] labels = new int[w * h];
     int[] stack = new int[w * h];
     int[] sizes = new int[16];
@@ -53,7 +67,7 @@ public final class ConnectedComponents {
           }
           for (int dx = -1; dx <= 1; dx++) {
             int x = px + dx;
-            if (x < 0 || x >= w) {
+            if (x < 0 || x >= w || (!eight && dx != 0 && dy != 0)) {
               continue;
             }
             int q = y * w + x;
@@ -93,6 +107,38 @@ public final class ConnectedComponents {
       }
     }
     return best;
+  }
+
+  /**
+   * The bounding box of every component, in label order (raster order of each component's first
+   * pixel): {@code boxes().get(l - 1)} is the box of label {@code l}. Half-open, as {@link Box}.
+   */
+  public List<Box> boxes() {
+    int k = count();
+    int[] x0 = new int[k + 1];
+    int[] y0 = new int[k + 1];
+    int[] x1 = new int[k + 1];
+    int[] y1 = new int[k + 1];
+    java.util.Arrays.fill(x0, Integer.MAX_VALUE);
+    java.util.Arrays.fill(y0, Integer.MAX_VALUE);
+    java.util.Arrays.fill(x1, -1);
+    java.util.Arrays.fill(y1, -1);
+    for (int i = 0; i < labels.length; i++) {
+      int l = labels[i];
+      if (l != 0) {
+        int x = i % width;
+        int y = i / width;
+        x0[l] = Math.min(x0[l], x);
+        y0[l] = Math.min(y0[l], y);
+        x1[l] = Math.max(x1[l], x);
+        y1[l] = Math.max(y1[l], y);
+      }
+    }
+    List<Box> out = new ArrayList<>(k);
+    for (int l = 1; l <= k; l++) {
+      out.add(new Box(x0[l], y0[l], x1[l] + 1, y1[l] + 1));
+    }
+    return out;
   }
 
   /** The mask of one component. */

@@ -2,22 +2,54 @@ package io.camkit.localize;
 
 import io.camkit.core.Box;
 import io.camkit.core.HeatMap;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The box of {@link ThresholdLocalizer} at many thresholds at once (the MaxBoxAcc sweep of Choe et
- * al. 2020), with the same result as one localizer per threshold but one pass over the map.
+ * The boxes of a thresholded map at many thresholds at once (the MaxBoxAcc and MaxBoxAccV2 sweeps
+ * of Choe et al., "Evaluating Weakly Supervised Object Localization Methods Right", CVPR 2020),
+ * with the same result as one labelling per threshold but one pass over the map.
  *
  * <p>Pixels are added in decreasing order of value; a union-find with 8-connectivity keeps, per
- * component, its size, bounding box and first pixel in raster order. Lowering the threshold only
- * adds pixels and merges components, so the largest component (ties: the one whose first pixel
- * comes first in raster order, as {@link ConnectedComponents#largest()}) can be tracked as pixels
- * arrive, and its box read at each threshold: {@code O(P log P)} for P pixels instead of {@code
- * O(T · P)} for T thresholds.
+ * component, its size, bounding box and first pixel in raster order, and the set of current roots.
+ * Lowering the threshold only adds pixels and merges components, so at each τ (pixels ≥ τ):
+ *
+ * <ul>
+ *   <li>{@link Sweep#largest(int)}: the box of the largest component (ties: the one whose first
+ *       pixel comes first in raster order, as {@link ConnectedComponents#largest()}), the box of
+ *       {@link ThresholdLocalizer} and of camkit's MaxBoxAcc;
+ *   <li>{@link Sweep#components(int)}: the box of every component, in raster order of first pixel
+ *       (as {@link ConnectedComponents#boxes()}), the boxes of MaxBoxAccV2's "any component".
+ * </ul>
+ *
+ * <p>Cost {@code O(P log P + Σ_τ K_τ log K_τ)} for P pixels and K_τ components at τ, instead of
+ * {@code O(T · P)} for T thresholds. Boxes are half-open ({@link Box}); NaN pixels never pass.
  */
 public final class ThresholdSweep {
   private ThresholdSweep() {}
+
+  /** The boxes at each threshold of one sweep, indexed like the {@code taus} it was given. */
+  public static final class Sweep {
+    private final List<Optional<Box>> largest;
+    private final List<List<Box>> components;
+
+    private Sweep(List<Optional<Box>> largest, List<List<Box>> components) {
+      this.largest = largest;
+      this.components = components;
+    }
+
+    /** The largest component's box at {@code taus[t]}, empty where no pixel passes. */
+    public Optional<Box> largest(int t) {
+      return largest.get(t);
+    }
+
+    /** Every component's box at {@code taus[t]} (raster order of first pixel), empty where none. */
+    public List<Box> components(int t) {
+      return components.get(t);
+    }
+  }
 
   /**
    * @param normalised a map normalised to [0, 1] at image resolution
@@ -27,6 +59,24 @@ public final class ThresholdSweep {
    */
   @SuppressWarnings("unchecked")
   public static Optional<Box>[] boxes(HeatMap normalised, double[] taus) {
+    Sweep s = sweep(normalised, taus, false);
+    Optional<Box>[] out = new Optional[taus.length];
+    for (int t = 0; t < taus.length; t++) {
+      out[t] = s.largest(t);
+    }
+    return out;
+  }
+
+  /**
+   * @param normalised a map normalised to [0, 1] at image resolution
+   * @param taus thresholds, in any order
+   * @return both the largest component's box and every component's boxes at each threshold
+   */
+  public static Sweep sweep(HeatMap normalised, double[] taus) {
+    return sweep(normalised, taus, true);
+  }
+
+  private static Sweep sweep(HeatMap normalised, double[] taus, boolean all) {
     int w = normalised.width();
     int h = normalised.height();
     float[] v = normalised.values();
@@ -52,8 +102,13 @@ public final class ThresholdSweep {
     int[] y0 = new int[n];
     int[] x1 = new int[n];
     int[] y1 = new int[n];
+    // The current roots, as a dense list with each root's position (swap-remove on a union).
+    int[] roots = new int[n];
+    int[] rootPos = new int[n];
+    int rootCount = 0;
     int best = -1;
-    Optional<Box>[] out = new Optional[taus.length];
+    List<Optional<Box>> largest = new ArrayList<>(java.util.Collections.nCopies(taus.length, Optional.empty()));
+    List<List<Box>> components = new ArrayList<>(java.util.Collections.nCopies(taus.length, List.of()));
     int next = n - 1;
     for (int t : byTau) {
       double tau = taus[t];
@@ -72,6 +127,8 @@ public final class ThresholdSweep {
         x1[p] = px;
         y0[p] = py;
         y1[p] = py;
+        roots[rootCount] = p;
+        rootPos[p] = rootCount++;
         int root = p;
         for (int dy = -1; dy <= 1; dy++) {
           int y = py + dy;
@@ -101,6 +158,9 @@ public final class ThresholdSweep {
             y0[big] = Math.min(y0[big], y0[small]);
             x1[big] = Math.max(x1[big], x1[small]);
             y1[big] = Math.max(y1[big], y1[small]);
+            int last = roots[--rootCount];
+            roots[rootPos[small]] = last;
+            rootPos[last] = rootPos[small];
             if (best == small) {
               best = big;
             }
@@ -112,9 +172,27 @@ public final class ThresholdSweep {
           best = root;
         }
       }
-      out[t] = best < 0 ? Optional.empty() : Optional.of(new Box(x0[best], y0[best], x1[best] + 1, y1[best] + 1));
+      if (best >= 0) {
+        largest.set(t, Optional.of(box(best, x0, y0, x1, y1)));
+      }
+      if (all && rootCount > 0) {
+        long[] order = new long[rootCount]; // (first pixel, root): raster order of first pixel
+        for (int k = 0; k < rootCount; k++) {
+          order[k] = ((long) first[roots[k]] << 32) | roots[k];
+        }
+        Arrays.sort(order);
+        List<Box> boxes = new ArrayList<>(rootCount);
+        for (long o : order) {
+          boxes.add(box((int) o, x0, y0, x1, y1));
+        }
+        components.set(t, List.copyOf(boxes));
+      }
     }
-    return out;
+    return new Sweep(largest, components);
+  }
+
+  private static Box box(int r, int[] x0, int[] y0, int[] x1, int[] y1) {
+    return new Box(x0[r], y0[r], x1[r] + 1, y1[r] + 1);
   }
 
   private static int find(int[] parent, int p) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.camkit.core.Box;
 import io.camkit.core.HeatMap;
+import java.util.List;
 import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -44,6 +45,43 @@ class ThresholdSweepTest {
     for (int i = 0; i < TAUS.length; i++) {
       assertThat(got[i]).as("τ = %s", TAUS[i]).isEqualTo(new ThresholdLocalizer(TAUS[i]).localizeNormalised(map).box());
     }
+  }
+
+  /** The reference for {@link ThresholdSweep.Sweep#components}: one labelling per threshold. */
+  static List<Box> componentBoxesByLabelling(HeatMap map, double tau) {
+    float[] v = map.values();
+    boolean[] bits = new boolean[v.length];
+    for (int i = 0; i < v.length; i++) {
+      bits[i] = v[i] >= tau;
+    }
+    return ConnectedComponents.of(map.width(), map.height(), bits).boxes();
+  }
+
+  @Property(tries = 300)
+  void sweepOfAllComponentsEqualsOneLabellingPerThreshold(@ForAll("maps") HeatMap map) {
+    ThresholdSweep.Sweep got = ThresholdSweep.sweep(map, TAUS);
+    for (int i = 0; i < TAUS.length; i++) {
+      assertThat(got.components(i)).as("τ = %s", TAUS[i]).isEqualTo(componentBoxesByLabelling(map, TAUS[i]));
+      assertThat(got.largest(i)).as("τ = %s", TAUS[i])
+          .isEqualTo(new ThresholdLocalizer(TAUS[i]).localizeNormalised(map).box());
+    }
+  }
+
+  @Test
+  void everyComponentsBoxInRasterOrderOfItsFirstPixel() {
+    // Three blobs: a 1-pixel one top right (first in raster order), a 2×2 one, a 3×1 one.
+    float[] v = {
+      0, 0, 0, 0, 0, 0.4f,
+      0.8f, 0.8f, 0, 0, 0, 0,
+      0.8f, 0.8f, 0, 0.6f, 0.6f, 0.6f,
+    };
+    ThresholdSweep.Sweep s = ThresholdSweep.sweep(new HeatMap(6, 3, v), new double[] {0.7, 0.5, 0.3, 0.9});
+    assertThat(s.components(0)).containsExactly(new Box(0, 1, 2, 3));
+    assertThat(s.components(1)).containsExactly(new Box(0, 1, 2, 3), new Box(3, 2, 6, 3));
+    assertThat(s.components(2)).containsExactly(new Box(5, 0, 6, 1), new Box(0, 1, 2, 3), new Box(3, 2, 6, 3));
+    assertThat(s.components(3)).isEmpty();
+    assertThat(s.largest(2)).contains(new Box(0, 1, 2, 3));
+    assertThat(s.largest(3)).isEmpty();
   }
 
   @Test
