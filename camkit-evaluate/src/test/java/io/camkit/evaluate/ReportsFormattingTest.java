@@ -23,8 +23,8 @@ class ReportsFormattingTest {
     LocalizationMetrics loc = new LocalizationMetrics(10, 0.2, 0.9, 0.5, 0.6, 0.7, 0.3, 0.55, 0.1);
     FaithfulnessMetrics none = new FaithfulnessMetrics("cam", 0, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN,
         15, 10, 8, 0.8);
-    String table = MethodComparison.markdownTable(List.of(new MethodComparison.Row("cam", "features", loc, none,
-        12.25, 1.0)));
+    String table = MethodComparison.markdownTable(List.of(new Evaluation.Result("cam", "features", loc,
+        new double[LocalizationMetrics.TAU_STEPS], List.of(), none, 1.0, 12.25)));
     assertThat(table).doesNotContain("NaN");
     assertThat(table).contains("| cam | features | 90.0 % | 100.0 % | 50.0 % | 60.0 % | 70.0 % (0.30) | – | – | – | – |"
         + " 80.0 % | 12.3 |");

@@ -106,7 +106,9 @@ class WsolProtocolTest {
     assertThat(Reports.markdownTable(old)).doesNotContain("MaxBoxAccV2").doesNotContain("PxAP")
         .isEqualTo(md.substring(0, md.indexOf("| MaxBoxAccV2")));
     java.nio.file.Path f = dir.resolve("metrics.json");
-    Reports.writeJson(new Evaluation.Result(m, acc.curve(), List.of(o)), List.of("a", "b"), java.util.Map.of(), f);
+    Reports.writeJson(new Evaluation.Result("cam", "features", m, acc.curve(), List.of(o),
+        new io.camkit.evaluate.faithfulness.FaithfulnessAccumulator("cam", 0).snapshot(), Double.NaN, Double.NaN),
+        List.of("a", "b"), java.util.Map.of(), f);
     var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile()).path("metrics");
     assertThat(root.path("maxBoxAccV2").path("mean").asDouble()).isCloseTo(2 / 3.0, within(1e-12));
     assertThat(root.path("maxBoxAccV2").path("tauStar30").asDouble()).isCloseTo(0.01, within(1e-12));
