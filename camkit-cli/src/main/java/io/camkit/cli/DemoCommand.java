@@ -13,6 +13,8 @@ import io.camkit.model.layers.LayeredModel;
 import io.camkit.pipeline.Explainer;
 import io.camkit.pipeline.MapRequest;
 import io.camkit.render.EvaluationReport;
+import io.camkit.pipeline.Calibration;
+import java.util.Optional;
 import java.util.List;
 import io.camkit.model.train.CamNetTrainer;
 import io.camkit.evaluate.Reports;
@@ -33,8 +35,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
   Path out = Path.of("runs/demo");
 
-  @Option(names = "--tau", description = "CAM threshold, fraction of the map's max (default: ${DEFAULT-VALUE})")
-  double tau = ThresholdLocalizer.DEFAULT_TAU;
+  @Option(names = "--tau", description = "box threshold, a fraction of the map's max (default: τ* of the validation"
+      + " split)")
+  Double tau;
 
   @Option(names = "--quick", description = "a one-minute taste: 48×48 images, objects of 14–26 px (with --multi-object: 64×64, 12–24 px),"
       + " 2400 training images, 12 epochs")
@@ -46,6 +49,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
+    OptionalDouble userTau = tau == null ? OptionalDouble.empty() : OptionalDouble.of(tau);
     if (quick) {
       boolean multi = shapes.multiObject || shapes.maxObjects > 1;
       // Up to 3 objects need room: the pooling experiment's 64×64 images with objects of 12–24 px.
@@ -79,14 +83,12 @@ final class DemoCommand implements Callable<Integer> {
       if (!net.hasCam()) {
         classificationOnly(model, test, multiLabel);
       } else {
-        // τ calibrated on the validation split (its MaxBoxAcc τ*), then applied to the test split.
-        MapRequest cam = MapRequest.of("cam").withTau(tau);
-        Explainer explainer = new Explainer(layers, cam);
-        OptionalDouble tauVal = val.size() == 0 ? OptionalDouble.empty() : OptionalDouble.of(multiLabel
-            ? MultiLabelEvaluation.run(explainer, val, new Evaluation.Listener() {}).metrics().tauStar()
-            : Evaluation.run(explainer, val).metrics().tauStar());
+        // τ chosen on the validation split (its MaxBoxAcc τ*, stored beside the model), then used on the test split.
+        Optional<Calibration> calibration = Workflows.calibrate(modelDir, val);
+        Calibration.TauChoice choice = Calibration.choose(userTau, calibration, "cam", ThresholdLocalizer.DEFAULT_TAU);
+        Explainer explainer = new Explainer(layers, MapRequest.of("cam").withTau(choice.tau()));
         var context = new EvaluationReport.Context(multiLabel ? "camkit multi-label evaluation" : "camkit evaluation",
-            Map.of("model", modelDir.toString(), "data", data), "the default of Zhou et al. 2016", tauVal);
+            Map.of("model", modelDir.toString(), "data", data), choice.source(), OptionalDouble.empty());
         EvaluationReport.Written w;
         try (Progress p = new Progress("evaluate", test.size(), 0, "images")) {
           w = EvaluationReport.evaluate(List.of(explainer), test, multiLabel, Evaluation.Settings.localizationOnly(),
@@ -95,7 +97,8 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
         System.out.println(w.table());
         double[] curve = multiLabel ? w.multiLabel().get(0).maxBoxAccCurve() : w.singleLabel().get(0).maxBoxAccCurve();
-        tauVal.ifPresent(t -> System.out.println(EvaluationReport.calibratedLine(curve, t)));
+        System.out.println(EvaluationReport.atTauLine(curve, ThresholdLocalizer.DEFAULT_TAU,
+            "the default of Zhou et al. 2016, for comparison"));
       }
     }
     System.out.printf("model: %s%nreport: %s%npictures: %s%s%ntotal time: %.0f s%n",

@@ -8,11 +8,9 @@ import io.camkit.dataset.io.ImageListFormat;
 import io.camkit.evaluate.Evaluation;
 import io.camkit.evaluate.faithfulness.DeletionInsertionOptions;
 import io.camkit.interop.Models;
-import io.camkit.localize.ThresholdLocalizer;
 import io.camkit.model.layers.LayeredModel;
+import io.camkit.pipeline.Calibration;
 import io.camkit.pipeline.Explainer;
-import io.camkit.pipeline.MapRequest;
-import io.camkit.pipeline.TtaPresets;
 import io.camkit.render.EvaluationReport;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,6 +19,7 @@ import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code camkit evaluate}: classification and localization scores of any model and method on annotated data. */
@@ -29,9 +28,7 @@ import picocli.CommandLine.Option;
         + " centred-box baseline, faithfulness; on multi-label data (or for a multi-label model) per-class AP, mAP,"
         + " per-class GT-known loc, pointing game. Several --method side by side in methods.md.")
 final class EvaluateCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true,
-      description = "camkit model or transfer folder, or a TorchScript .pt or ONNX .onnx file with its .json card")
-  Path model;
+  @Mixin MapMixin map;
 
   @Option(names = "--data", required = true, description = "annotated folder: COCO (annotations.json), image list"
       + " (dataset.txt + boxes.csv) or one subfolder per class (VOC XML beside the images)")
@@ -40,27 +37,14 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "output folder for metrics.json, report.md, pictures")
   Path out;
 
-  @Option(names = "--tau", description = "box threshold, a fraction of the map's maximum (default: 0.2, Zhou et al."
-      + " 2016)")
-  Double tau;
-
   @Option(names = "--method", split = ",", description = "methods to score, side by side (comma-separated: "
       + "cam, gradcam, gradcampp, smoothgradcampp, scorecam, xgradcam, layercam, hirescam, augmentedgradcam;"
       + " default: cam): the first gives metrics.json, report.md and the pictures; all give methods.md")
   List<String> methods = List.of("cam");
 
-  @Option(names = "--layer", description = "target layer (see camkit layers; default: the last conv layer)")
-  String layer;
-
-  @Option(names = "--tta", description = "test-time augmentation: flip, shift, rotate or a comma-separated list")
-  String tta;
-
   @Option(names = "--faithfulness-images", description = "images (from the start) that get deletion/insertion "
       + "curves and the confidence change (default: 0 for one method, 100 for several)")
   Integer faithfulnessImages;
-
-  @Option(names = "--card", description = "with a TorchScript or ONNX model: its card (default: MODEL.json beside it)")
-  Path card;
 
   @Option(names = "--synsets", description = "class list of an image-list folder (default: its synset_words.txt)")
   Path synsets;
@@ -94,14 +78,17 @@ final class EvaluateCommand implements Callable<Integer> {
     Dataset dataset = images == null ? loaded.dataset() : loaded.dataset().head(Math.min(images, loaded.dataset().size()));
     int faith = faithfulnessImages != null ? faithfulnessImages : methods.size() > 1 ? 100 : 0;
     var settings = new Evaluation.Settings(faith, DeletionInsertionOptions.defaults().withSteps(steps), 0);
-    boolean multi = multiLabel || dataset.multiLabel() || Models.trainedMultiLabel(model);
-    try (LayeredModel m = Models.open(model, card)) {
+    boolean multi = multiLabel || dataset.multiLabel() || Models.trainedMultiLabel(map.model);
+    try (LayeredModel m = map.open()) {
       checkClasses(m, dataset);
-      double t = tau == null ? ThresholdLocalizer.DEFAULT_TAU : tau;
-      List<Explainer> explainers = methods.stream().map(name -> new Explainer(m, request(m, name, t))).toList();
+      List<Calibration.TauChoice> taus = methods.stream().map(map::tau).toList();
+      List<Explainer> explainers = new java.util.ArrayList<>();
+      for (int i = 0; i < methods.size(); i++) {
+        explainers.add(new Explainer(m, map.request(m, methods.get(i), taus.get(i)).withRelu(!noRelu)));
+      }
       var context = new EvaluationReport.Context(multi ? "camkit multi-label evaluation" : "camkit evaluation",
-          Map.of("model", model.toString(), "data", data.toString()),
-          tau == null ? "the default of Zhou et al. 2016" : "chosen with --tau", OptionalDouble.empty());
+          Map.of("model", map.model.toString(), "data", data.toString()),
+          taus.get(0).source(), OptionalDouble.empty());
       EvaluationReport.Written w;
       try (Progress p = new Progress("evaluate", (long) dataset.size() * explainers.size(), 0, "images")) {
         w = EvaluationReport.evaluate(explainers, dataset, multi, settings, out, context, done -> p.step(done, ""));
@@ -110,11 +97,6 @@ final class EvaluateCommand implements Callable<Integer> {
       System.out.println("written: " + String.join(", ", w.files().stream().map(Path::toString).toList()));
     }
     return 0;
-  }
-
-  private MapRequest request(LayeredModel m, String method, double t) {
-    MapRequest r = MapRequest.of(method).withLayer(layer).withTau(t).withRelu(!noRelu);
-    return tta == null ? r : r.withTta(TtaPresets.parse(tta, m.inputSize()));
   }
 
   /** The data's classes must be the model's (by name; by count for a model whose classes are unnamed). */

@@ -5,14 +5,11 @@ import io.camkit.core.CamkitException;
 import io.camkit.core.DataProblem;
 import io.camkit.dataset.io.DataProblems;
 import io.camkit.explain.target.TargetSelector;
-import io.camkit.interop.Models;
-import io.camkit.localize.ThresholdLocalizer;
 import io.camkit.model.layers.LayeredModel;
+import io.camkit.pipeline.Calibration;
 import io.camkit.pipeline.Explainer;
 import io.camkit.pipeline.FileResults;
 import io.camkit.pipeline.ImageInputs;
-import io.camkit.pipeline.MapRequest;
-import io.camkit.pipeline.TtaPresets;
 import io.camkit.render.ResultFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,21 +27,13 @@ import picocli.CommandLine.Parameters;
         + " of the largest component above τ (NAME-mask.png) and its box and the top classes (NAME.json, COCO"
         + " [x, y, w, h]); localizations.json holds them all.")
 final class LocalizeCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true,
-      description = "camkit model folder, or a TorchScript .pt / ONNX .onnx file with its .json card")
-  Path model;
-
-  @Option(names = "--card", description = "with a TorchScript or ONNX model: its card (default: beside the model)")
-  Path card;
+  @Mixin MapMixin map;
 
   @Parameters(arity = "1..*", paramLabel = "INPUT", description = "image files or folders of images")
   List<Path> inputs;
 
   @Option(names = "--out", required = true, description = "output folder")
   Path out;
-
-  @Option(names = "--tau", description = "box threshold, a fraction of the map's maximum (default: ${DEFAULT-VALUE})")
-  double tau = ThresholdLocalizer.DEFAULT_TAU;
 
   @Option(names = "--class", description = "explain this class (name) instead of the predicted one")
   String className;
@@ -55,20 +45,13 @@ final class LocalizeCommand implements Callable<Integer> {
       + " hirescam, augmentedgradcam (default: ${DEFAULT-VALUE})")
   String method = "cam";
 
-  @Option(names = "--layer", description = "target layer (see camkit layers; default: the last conv layer)")
-  String layer;
-
-  @Option(names = "--tta", description = "test-time augmentation: flip, shift, rotate or a comma-separated list; the"
-      + " map is averaged over the augmented copies, each mapped back")
-  String tta;
-
   @Option(names = "--strict", description = "skip damaged images that decode only in part (default: explain them, with"
       + " a warning)")
   boolean strict;
 
   @Override
   public Integer call() throws Exception {
-    MapRequest base = MapRequest.of(method).withLayer(layer).withTau(tau); // an unknown method fails first
+    Calibration.TauChoice choice = map.tau(method); // an unknown method fails first
     List<Path> files = ImageInputs.list(inputs);
     if (className != null && topK != 1) {
       throw new CamkitException("--class and --top-k exclude each other");
@@ -77,13 +60,10 @@ final class LocalizeCommand implements Callable<Integer> {
     List<DataProblem> problems = new ArrayList<>();
     int[] skipped = {0};
     int done;
-    try (LayeredModel m = Models.open(model, card)) {
-      MapRequest request = base.withTargets(targets(m));
-      if (tta != null) {
-        request = request.withTta(TtaPresets.parse(tta, m.inputSize()));
-      }
-      Explainer explainer = new Explainer(m, request);
+    try (LayeredModel m = map.open()) {
+      Explainer explainer = new Explainer(m, map.request(m, method, choice).withTargets(targets(m)));
       Files.createDirectories(out);
+      System.out.println("τ = " + choice.tau() + " (" + choice.source() + ")");
       try (Progress p = new Progress("localize", files.size(), 0, "images")) {
         int[] seen = {0};
         done = FileResults.explain(explainer, files, strict, new FileResults.Sink() {

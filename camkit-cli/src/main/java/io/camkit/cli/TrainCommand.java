@@ -47,11 +47,13 @@ final class TrainCommand implements Callable<Integer> {
     if (transfer != null) {
       Path model = Workflows.trainTransfer(train.dataset(), val.dataset(), transfer, training, out);
       System.out.println("model saved to " + model);
+      Workflows.calibrate(model, val.dataset());
       return 0;
     }
     Path model = Workflows.train(train.dataset(), val.dataset(), Map.of("folder", data.toAbsolutePath().toString()),
         training, out);
     System.out.println("model saved to " + model);
+    Workflows.calibrate(model, val.dataset());
     return 0;
   }
 }

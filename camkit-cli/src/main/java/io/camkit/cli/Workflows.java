@@ -7,6 +7,12 @@ import io.camkit.core.Version;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.io.DataProblems;
 import io.camkit.evaluate.Reports;
+import io.camkit.evaluate.TauCalibration;
+import io.camkit.interop.Models;
+import io.camkit.model.layers.LayeredModel;
+import io.camkit.pipeline.Calibration;
+import io.camkit.pipeline.Explainer;
+import io.camkit.pipeline.MapRequest;
 import io.camkit.model.CamModel;
 import io.camkit.model.CamNetOptions;
 import io.camkit.model.DataDescription;
@@ -38,6 +44,31 @@ final class Workflows {
     System.out.println("data: " + DataProblems.summary(images, problems)
         + (problems.isEmpty() ? "" : " (every one in " + out.resolve(DataProblems.FILE) + ")"));
     DataProblems.writeJson(images, problems, out.resolve(DataProblems.FILE));
+  }
+
+  /**
+   * Chooses τ* on the validation split (CAM where the model has it at its default layer, else
+   * Grad-CAM) and stores it beside the model ({@link Calibration}), so that localize and evaluate
+   * use it by default. Nothing is written when there is no validation split.
+   */
+  static Optional<Calibration> calibrate(Path model, Dataset val) throws IOException {
+    if (val.size() == 0) {
+      System.out.println("no validation split: no τ chosen; localize and evaluate use τ = 0.2 unless told otherwise");
+      return Optional.empty();
+    }
+    try (LayeredModel m = Models.open(model)) {
+      String method = m.supportsCam(m.defaultLayer()) ? "cam" : "gradcam";
+      Calibration c;
+      try (Progress p = new Progress("choose τ on val", val.size(), 0, "images")) {
+        c = TauCalibration.onValidation(List.of(new Explainer(m, MapRequest.of(method))), val);
+        p.step(val.size(), "");
+      }
+      Path f = c.write(model);
+      Calibration.Entry e = c.methods().get(method);
+      System.out.printf(Locale.ROOT, "τ* = %.2f for %s on the validation split (%d images, MaxBoxAcc %s) -> %s%n",
+          e.tau(), method, val.size(), Reports.pct(e.maxBoxAcc()), f);
+      return Optional.of(c);
+    }
   }
 
   /** Trains a new model (or resumes) and saves it to {@code out/model}; returns the model folder. */

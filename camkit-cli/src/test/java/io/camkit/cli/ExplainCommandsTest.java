@@ -21,12 +21,7 @@ class ExplainCommandsTest {
 
   @BeforeAll
   static void trainTiny() {
-    data = tmp.resolve("data");
-    assertThat(Camkit.execute("generate", "--out", data.toString(), "--train-size", "160", "--val-size", "16",
-        "--test-size", "24", "--image-size", "32", "--min-object-size", "10", "--max-object-size", "20",
-        "--seed", "4")).isZero();
-    assertThat(Camkit.execute("train", "--data", data.toString(), "--out", tmp.resolve("run").toString(),
-        "--epochs", "1", "--width", "4", "--feature-maps", "8")).isZero();
+    data = TinyRuns.generateAndTrain(tmp, 160, 16, 24);
     model = tmp.resolve("run/model");
   }
 

@@ -39,12 +39,7 @@ class ReadmeExampleTest {
 
   @Test
   void theReadmeExampleCompilesAndRunsAsWritten() throws Exception {
-    Path data = tmp.resolve("data");
-    assertThat(Camkit.execute("generate", "--out", data.toString(), "--train-size", "120", "--val-size", "12",
-        "--test-size", "10", "--image-size", "32", "--min-object-size", "10", "--max-object-size", "20",
-        "--seed", "4")).isZero();
-    assertThat(Camkit.execute("train", "--data", data.toString(), "--out", tmp.resolve("run").toString(),
-        "--epochs", "1", "--width", "4", "--feature-maps", "8")).isZero();
+    Path data = TinyRuns.generateAndTrain(tmp, 120, 12, 10);
 
     Path src = tmp.resolve("src/ExplainAndEvaluate.java");
     Files.createDirectories(src.getParent());

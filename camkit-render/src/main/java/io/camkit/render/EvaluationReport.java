@@ -104,6 +104,11 @@ public final class EvaluationReport {
     notes.add(String.format(Locale.ROOT, "Method `%s` at layer `%s` of %s; τ = %s (%s).", prov.get("method"),
         prov.get("layer"), model.description(), Reports.fmt(requests.get(0).tau()), context.tauSource()));
     String table;
+    double[] firstCurve = multiLabel ? multi.get(0).maxBoxAccCurve() : single.get(0).maxBoxAccCurve();
+    if (requests.get(0).tau() != io.camkit.localize.ThresholdLocalizer.DEFAULT_TAU) {
+      notes.add(atTauLine(firstCurve, io.camkit.localize.ThresholdLocalizer.DEFAULT_TAU,
+          "the default of Zhou et al. 2016, for comparison"));
+    }
     if (multiLabel) {
       MultiLabelEvaluation.Result r = multi.get(0);
       Reports.writeJson(r, model.classes(), prov, out.resolve("metrics.json"));
@@ -157,8 +162,12 @@ public final class EvaluationReport {
 
   /** GT-known localization read off {@code curve} at a τ chosen on other data. */
   public static String calibratedLine(double[] curve, double tau) {
+    return atTauLine(curve, tau, "the validation split's τ*, applied to this split");
+  }
+
+  /** GT-known localization read off {@code curve} at {@code tau}, saying where that τ comes from. */
+  public static String atTauLine(double[] curve, double tau, String source) {
     double v = curve[(int) Math.round(tau * (curve.length - 1))];
-    return String.format(Locale.ROOT,
-        "GT-known localization at τ = %.2f (the validation split's τ*, applied to this split): %s", tau, Reports.pct(v));
+    return String.format(Locale.ROOT, "GT-known localization at τ = %.2f (%s): %s", tau, source, Reports.pct(v));
   }
 }

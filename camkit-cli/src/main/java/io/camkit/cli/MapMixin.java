@@ -1,0 +1,51 @@
+package io.camkit.cli;
+
+import io.camkit.interop.Models;
+import io.camkit.localize.ThresholdLocalizer;
+import io.camkit.model.layers.LayeredModel;
+import io.camkit.pipeline.Calibration;
+import io.camkit.pipeline.MapRequest;
+import io.camkit.pipeline.TtaPresets;
+import java.nio.file.Path;
+import java.util.OptionalDouble;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of every command that maps images ({@code localize}, {@code evaluate}): the model
+ * and its card, the layer, τ and test-time augmentation; turned into a {@link MapRequest}.
+ */
+final class MapMixin {
+  @Option(names = "--model", required = true, description = "camkit model or transfer folder, or a TorchScript .pt /"
+      + " ONNX .onnx file with its .json card")
+  Path model;
+
+  @Option(names = "--card", description = "with a TorchScript or ONNX model: its card (default: MODEL.json beside it)")
+  Path card;
+
+  @Option(names = "--layer", description = "target layer (see camkit layers; default: the last conv layer)")
+  String layer;
+
+  @Option(names = "--tau", description = "box threshold, a fraction of the map's maximum (default: the method's τ*"
+      + " chosen on the validation split at training, in the model's calibration.json; else 0.2, Zhou et al. 2016)")
+  Double tau;
+
+  @Option(names = "--tta", description = "test-time augmentation: flip, shift, rotate or a comma-separated list; each"
+      + " map is the average of the augmented copies' maps, each mapped back")
+  String tta;
+
+  LayeredModel open() {
+    return Models.open(model, card);
+  }
+
+  /** τ for {@code method}: --tau, else the model's calibrated τ*, else 0.2; with where it came from. */
+  Calibration.TauChoice tau(String method) {
+    return Calibration.choose(tau == null ? OptionalDouble.empty() : OptionalDouble.of(tau), Calibration.of(model),
+        MapRequest.of(method).methodName(), ThresholdLocalizer.DEFAULT_TAU);
+  }
+
+  /** The request for {@code method} on {@code m}: layer, τ (see {@link #tau}) and TTA from the options. */
+  MapRequest request(LayeredModel m, String method, Calibration.TauChoice tau) {
+    MapRequest r = MapRequest.of(method).withLayer(layer).withTau(tau.tau());
+    return tta == null ? r : r.withTta(TtaPresets.parse(tta, m.inputSize()));
+  }
+}

@@ -1,0 +1,42 @@
+package io.camkit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** τ chosen on the validation split at training, stored beside the model, used by evaluate unless --tau is given. */
+class CalibrationCliTest {
+  @TempDir Path tmp;
+
+  @Test
+  void trainStoresTauStarAndEvaluateUsesItAndSaysSo() throws Exception {
+    Path data = TinyRuns.generateAndTrain(tmp, 120, 24, 12);
+    Path model = tmp.resolve("run/model");
+    JsonNode cal = new ObjectMapper().readTree(model.resolve("calibration.json").toFile());
+    assertThat(cal.path("images").asInt()).isEqualTo(24);
+    double tauStar = cal.path("methods").path("cam").path("tau").asDouble();
+    assertThat(tauStar).isBetween(0.0, 1.0);
+
+    // evaluate on the validation split itself: its τ is τ*, so its GT-known loc at τ equals the MaxBoxAcc
+    Path out = tmp.resolve("eval");
+    assertThat(Camkit.execute("evaluate", "--model", model.toString(), "--data", data.resolve("val").toString(),
+        "--out", out.toString())).isZero();
+    JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+    assertThat(metrics.path("provenance").path("tau").asDouble()).isEqualTo(tauStar);
+    assertThat(metrics.path("provenance").path("tauSource").asText()).startsWith("τ* of cam on the validation split");
+    assertThat(metrics.path("metrics").path("gtKnownLocalization").asDouble())
+        .isEqualTo(metrics.path("metrics").path("maxBoxAcc").asDouble());
+    assertThat(out.resolve("report.md")).content().contains("τ* of cam on the validation split");
+
+    Path user = tmp.resolve("eval-user");
+    assertThat(Camkit.execute("evaluate", "--model", model.toString(), "--data", data.resolve("test").toString(),
+        "--out", user.toString(), "--tau", "0.35")).isZero();
+    JsonNode m2 = new ObjectMapper().readTree(user.resolve("metrics.json").toFile());
+    assertThat(m2.path("provenance").path("tau").asDouble()).isEqualTo(0.35);
+    assertThat(m2.path("provenance").path("tauSource").asText()).isEqualTo("chosen by the user");
+  }
+}
