@@ -36,6 +36,7 @@ public final class ClassActivationMaps {
     long w = features.getShape().get(3);
     NDArray idx = features.getManager().create(classes).toType(ai.djl.ndarray.types.DataType.INT64, false);
     NDArray wSel = weights.get(new NDIndex("{}", idx)); // [N, K]
+    wSel.attach(features.getManager()); // born in the weights' long-lived manager: would stay there per call
     // [N, 1, K] x [N, K, h*w] -> [N, 1, h*w]
     NDArray maps = wSel.expandDims(1).batchMatMul(features.reshape(n, k, h * w));
     return maps.reshape(n, h, w);
@@ -58,6 +59,8 @@ public final class ClassActivationMaps {
           "weights " + weights.getShape() + " do not match " + k + " feature maps");
     }
     // [C, K] x [N, K, h*w] -> [N, C, h*w] (broadcast over N)
-    return weights.matMul(features.reshape(n, k, h * w)).reshape(n, weights.getShape().get(0), h, w);
+    NDArray maps = weights.matMul(features.reshape(n, k, h * w));
+    maps.attach(features.getManager()); // born in the weights' long-lived manager: would stay there per call
+    return maps.reshape(n, weights.getShape().get(0), h, w);
   }
 }

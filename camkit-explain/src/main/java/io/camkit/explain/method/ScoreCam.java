@@ -3,6 +3,7 @@ package io.camkit.explain.method;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.camkit.explain.target.ClassTarget;
 import io.camkit.explain.target.Target;
@@ -46,6 +47,12 @@ public final class ScoreCam extends CamMethod {
     return maskBatch;
   }
 
+  /**
+   * Each image's temporaries (its K upsampled masks {@code [K, 1, H, W]}, the masked inputs and
+   * everything the model computes on them) live in a manager of their own, closed once the image's
+   * row of weights is known, and each mask batch's in one closed after its pass: memory is bounded
+   * by one image's masks and one mask batch, not by the batch size times K (issue 11).
+   */
   @Override
   protected NDArray weights(LayerCapture c) {
     long hIn = c.input().getShape().get(2);
@@ -53,21 +60,35 @@ public final class ScoreCam extends CamMethod {
     int k = c.channels();
     List<NDArray> rows = new ArrayList<>(c.batch());
     for (int i = 0; i < c.batch(); i++) {
-      NDArray a = c.activations().get(i).expandDims(0); // [1, K, h, w]
-      NDArray up = a.getNDArrayInternal().interpolation(new long[] {hIn, wIn}, 1, false).reshape(k, hIn * wIn);
-      NDArray lo = up.min(new int[] {1}, true);
-      NDArray hi = up.max(new int[] {1}, true);
-      NDArray masks = up.sub(lo).div(hi.sub(lo).add(EPS)).reshape(k, 1, hIn, wIn);
-      NDArray xi = c.input().get(i).expandDims(0); // [1, 3, H, W]
-      Target t = c.target().classOf(i) >= 0 ? new ClassTarget(c.target().classOf(i)) : c.target();
-      List<NDArray> scores = new ArrayList<>();
-      for (int from = 0; from < k; from += maskBatch) {
-        int to = Math.min(k, from + maskBatch);
-        NDArray masked = xi.mul(masks.get(from + ":" + to)); // [B, 3, H, W]
-        scores.add(t.score(c.model().logits(c.scope(), masked)));
+      try (NDManager image = c.scope().newSubManager()) {
+        NDArray a = into(image, c.activations().get(i)).expandDims(0); // [1, K, h, w]
+        NDArray up = a.getNDArrayInternal().interpolation(new long[] {hIn, wIn}, 1, false).reshape(k, hIn * wIn);
+        NDArray lo = up.min(new int[] {1}, true);
+        NDArray hi = up.max(new int[] {1}, true);
+        NDArray masks = up.sub(lo).div(hi.sub(lo).add(EPS)).reshape(k, 1, hIn, wIn);
+        NDArray xi = into(image, c.input().get(i)).expandDims(0); // [1, 3, H, W]
+        Target t = c.target().classOf(i) >= 0 ? new ClassTarget(c.target().classOf(i)) : c.target();
+        List<NDArray> scores = new ArrayList<>();
+        for (int from = 0; from < k; from += maskBatch) {
+          int to = Math.min(k, from + maskBatch);
+          try (NDManager pass = image.newSubManager()) {
+            NDArray masked = into(pass, xi.mul(into(pass, masks.get(from + ":" + to)))); // [B, 3, H, W]
+            NDArray s = t.score(c.model().logits(pass, masked));
+            s.attach(image);
+            scores.add(s);
+          }
+        }
+        NDArray row = NDArrays.concat(new NDList(scores)).softmax(0).reshape(new Shape(1, k));
+        row.attach(c.scope());
+        rows.add(row);
       }
-      rows.add(NDArrays.concat(new NDList(scores)).softmax(0).reshape(new Shape(1, k)));
     }
     return NDArrays.concat(new NDList(rows)); // [N, K]
+  }
+
+  /** {@code x} moved to {@code m}: the arrays computed from it are then attached to {@code m} too. */
+  private static NDArray into(NDManager m, NDArray x) {
+    x.attach(m);
+    return x;
   }
 }

@@ -170,7 +170,9 @@ public final class TorchScriptForwardModel implements LayeredModel {
     long n = a.getShape().get(0);
     long k = a.getShape().get(1);
     NDArray pooled = a.reshape(n, k, a.getShape().get(2) * a.getShape().get(3)).mean(new int[] {2}); // [N, K]
-    return pooled.matMul(weight.transpose()).add(bias);
+    NDArray wt = weight.transpose(); // a view born in the model's manager: moved to the call's scope
+    wt.attach(scope);
+    return pooled.matMul(wt).add(bias);
   }
 
   @Override
