@@ -14,6 +14,7 @@ import io.camkit.explain.method.ScoreCam;
 import io.camkit.model.CamModel;
 import io.camkit.model.CamNetOptions;
 import io.camkit.model.layers.CamModelLayers;
+import io.camkit.pipeline.MapRequest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,12 +32,11 @@ class MethodComparisonMemoryTest {
     Engine.getEngine("PyTorch").setRandomSeed(3);
     try (CamModel m = CamModel.create(new CamNetOptions(32, 6, 4, 8, 0.5f, 0.25f, null), data.classes())) {
       CamModelLayers layers = new CamModelLayers(m);
-      var settings = new MethodComparison.Settings(0.2, 24, DeletionInsertionOptions.defaults().withSteps(4), 0, true);
-      var methods = List.of(new Cam().batchSize(4), new ScoreCam().batchSize(4));
-      MethodComparison.run(layers, methods, layers.defaultLayer(), few, settings, done -> { });
+      var settings = new Evaluation.Settings(24, DeletionInsertionOptions.defaults().withSteps(4), 0);
+      var methods = List.of(MapRequest.of(new Cam().batchSize(4)), MapRequest.of(new ScoreCam().batchSize(4)));
+      MethodComparison.run(layers, methods, few, settings, done -> { });
       int level = liveArrays();
-      List<MethodComparison.Row> rows =
-          MethodComparison.run(layers, methods, layers.defaultLayer(), data, settings, done -> { });
+      List<Evaluation.Result> rows = MethodComparison.run(layers, methods, data, settings, done -> { });
       assertThat(rows.get(1).faithfulness().curveImages()).isEqualTo(12);
       assertThat(liveArrays()).isEqualTo(level);
     }
