@@ -18,7 +18,7 @@ import java.util.List;
  * boxes and masks at τ, provenance). The CLI, evaluation, pictures, the web app and Spark all call
  * this; nothing else runs a CAM method over images.
  *
- * <p>Each batch of {@link io.camkit.explain.method.CamMethod#batchSize()} images costs one forward
+ * <p>Each batch of {@link #batchSize()} images costs one forward
  * pass up to the layer and one pass of the head ({@code x [N, 3, H, W] → A [N, K, h, w] → y [N,
  * C]}); every target of the batch reads the same {@code A} and {@code y} (CAM of any number of
  * classes costs no further pass; gradient methods add one backward through the head per target).
@@ -68,9 +68,9 @@ public final class Explainer {
     return layer;
   }
 
-  /** Images per pass. */
+  /** Images per pass: the method's batch size for this model's input ({@code CamMethod#batchSizeFor}). */
   public int batchSize() {
-    return request.method().batchSize();
+    return request.method().batchSizeFor(model.inputSize());
   }
 
   /** One image, with the request's targets. */

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 public abstract class CamMethod {
   private static final Logger LOG = LoggerFactory.getLogger(CamMethod.class);
 
-  /** Images per pass. */
-  private int batchSize = 8;
+  /** Images per pass; 0 = chosen from the input size ({@link #batchSizeFor}). */
+  private int batchSize;
 
   /** The name used on the command line and in reports, e.g. "gradcam". */
   public abstract String name();
@@ -90,8 +90,24 @@ public abstract class CamMethod {
     return this;
   }
 
+  /** The batch size set with {@link #batchSize(int)}, or 8 when none was set. */
   public int batchSize() {
-    return batchSize;
+    return batchSize > 0 ? batchSize : 8;
+  }
+
+  /**
+   * Images per pass for a model whose input is {@code inputSize = [H, W]}: the size set with
+   * {@link #batchSize(int)}, or else about 64·64·64 input pixels per pass, between 8 and 64 images
+   * ({@code clamp(round(64 · 4096 / (H·W)), 8, 64)}): 64 for 32–48 px inputs, where the per-call
+   * overhead of a small batch dominates, and 8 for 224 px photos, where larger batches ran slower on
+   * two cores (docs/BENCHMARKS.md).
+   */
+  public int batchSizeFor(int[] inputSize) {
+    if (batchSize > 0) {
+      return batchSize;
+    }
+    long pixels = Math.max(1L, (long) inputSize[0] * inputSize[1]);
+    return (int) Math.max(8, Math.min(64, Math.round(64.0 * 4096 / pixels)));
   }
 
   /**
@@ -102,9 +118,10 @@ public abstract class CamMethod {
   public List<ClassMap> explain(LayeredModel model, List<RgbImage> images, String layer, TargetSelector targets) {
     check(model, layer);
     List<ClassMap> out = new ArrayList<>();
-    for (int from = 0; from < images.size(); from += batchSize) {
+    int batch = batchSizeFor(model.inputSize());
+    for (int from = 0; from < images.size(); from += batch) {
       try (NDManager scope = NDManager.newBaseManager("PyTorch")) {
-        NDArray x = model.input(scope, images.subList(from, Math.min(images.size(), from + batchSize)));
+        NDArray x = model.input(scope, images.subList(from, Math.min(images.size(), from + batch)));
         out.addAll(explain(model, scope, x, layer, targets));
       }
     }
