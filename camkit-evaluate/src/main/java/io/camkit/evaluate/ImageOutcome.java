@@ -48,22 +48,6 @@ public record ImageOutcome(
     anyComponentIouPerTau = anyComponentIouPerTau.clone();
   }
 
-  /** An outcome without the MaxBoxAccV2 IoUs and the pixel curve (they stay empty). */
-  public ImageOutcome(
-      String id,
-      int trueClass,
-      int predictedClass,
-      double confidence,
-      List<Box> groundTruth,
-      Optional<Box> predictedBox,
-      Optional<Box> gtKnownBox,
-      double predictedIou,
-      double gtKnownIou,
-      boolean[] hitsPerTau) {
-    this(id, trueClass, predictedClass, confidence, groundTruth, predictedBox, gtKnownBox, predictedIou,
-        gtKnownIou, hitsPerTau, new double[0], new double[0], Optional.empty());
-  }
-
   public boolean correct() {
     return trueClass == predictedClass;
   }

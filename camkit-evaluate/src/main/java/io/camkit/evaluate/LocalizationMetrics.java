@@ -44,16 +44,8 @@ public record LocalizationMetrics(
     double piouThreshold) {
 
   /** Metrics without MaxBoxAccV2 and pixel figures (they are NaN). */
-  public LocalizationMetrics(
-      long images,
-      double tau,
-      double top1Accuracy,
-      double top1Localization,
-      double gtKnownLocalization,
-      double maxBoxAcc,
-      double tauStar,
-      double meanIou,
-      double centredBaseline) {
+  public LocalizationMetrics(long images, double tau, double top1Accuracy, double top1Localization,
+      double gtKnownLocalization, double maxBoxAcc, double tauStar, double meanIou, double centredBaseline) {
     this(images, tau, top1Accuracy, top1Localization, gtKnownLocalization, maxBoxAcc, tauStar, meanIou,
         centredBaseline, NAN_V2, NAN_V2, 0, Double.NaN, Double.NaN, Double.NaN);
   }
