@@ -6,17 +6,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.pooling.Pool;
 import io.camkit.core.CamkitException;
+import io.camkit.model.arch.Architecture;
 import io.camkit.model.arch.ClassMapHead;
 import io.camkit.model.arch.KerasBaselines;
-import io.camkit.model.arch.MlpConv;
 import io.camkit.model.pooling.GlobalAveragePooling;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -120,84 +116,33 @@ public final class CamNet extends AbstractBlock {
 
   /**
    * The side {@code h = w} of the last map for {@code size}×{@code size} input, 0 when some layer
-   * would get less than its kernel; for cnn-flatten, the map after its dense head's max-pool.
-   * Computed from each layer's kernel, stride and padding, {@code ⌊(s + 2p − k) / stride⌋ + 1}.
+   * would get less than its kernel; for cnn-flatten, the map after its dense head's max-pool:
+   * {@link Architecture#mapSide} (channels do not matter).
    */
   public static int mapSide(String arch, int size) {
-    int[][] layers = switch (arch) { // {kernel, stride, padding}
-      case "camnet" -> new int[][] {{3, 2, 1}, {3, 1, 1}, {2, 2, 0}, {3, 1, 1}, {3, 1, 1}};
-      case "cnn-gap" -> new int[][] {{3, 1, 0}, {2, 2, 0}, {3, 1, 0}, {2, 2, 0}, {3, 1, 0}};
-      case "cnn-flatten" -> new int[][] {{3, 1, 0}, {2, 2, 0}, {3, 1, 0}, {2, 2, 0}, {3, 1, 0}, {2, 2, 0}};
-      case "nin" -> new int[][] {{5, 1, 2}, {2, 2, 0}, {5, 1, 2}, {2, 2, 0}, {3, 1, 1}};
-      default -> throw new IllegalArgumentException(arch);
-    };
-    int s = size;
-    for (int[] l : layers) {
-      if (s + 2 * l[2] < l[0]) {
-        return 0;
-      }
-      s = (s + 2 * l[2] - l[0]) / l[1] + 1;
-    }
-    return s;
+    return Architecture.of(arch, 1, 1).mapSide(size);
   }
 
   /**
    * Checks {@code o} against the size of the last map for its input size, without building
    * weights, so that an impossible setting fails before any work: the map must be at least 1×1
    * ({@link CamkitException} naming {@code --image-size}, {@code --arch} and the smallest size
-   * allowed), and k⁺, k⁻ must not exceed its regions.
+   * allowed, {@link Architecture#smallestInput()}), and k⁺, k⁻ must not exceed its regions.
    */
   public static void checkHead(CamNetOptions o) {
-    int side = mapSide(o.arch(), o.imageSize());
+    Architecture a = Architecture.of(o);
+    int side = a.mapSide(o.imageSize());
     if (side < 1) {
-      int least = o.imageSize();
-      while (mapSide(o.arch(), least) < 1) {
-        least++;
-      }
       throw new CamkitException(String.format(java.util.Locale.ROOT,
           "--image-size %d is too small for --arch %s: its last %s map would be %d×%d; use at least %d",
-          o.imageSize(), o.arch(), o.hasCam() ? "conv" : "pooled", side, side, least));
+          o.imageSize(), o.arch(), o.hasCam() ? "conv" : "pooled", side, side, a.smallestInput()));
     }
     o.head().checkRegions(side * side);
   }
 
-  /** A fresh copy of the conv part for {@code o} (the {@code features} child). */
+  /** A fresh copy of the conv part for {@code o} (the {@code features} child): {@link Architecture#featureBlock()}. */
   public static SequentialBlock featureBlock(CamNetOptions o) {
-    int w = o.width();
-    return switch (o.arch()) {
-      case "cnn-gap", "cnn-flatten" -> KerasBaselines.trunk();
-      case "nin" -> new SequentialBlock()
-          .add(MlpConv.of(5, w, w))
-          .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-          .add(MlpConv.of(5, 2 * w, 2 * w))
-          .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-          .add(MlpConv.open(3, 4 * w, o.featureMaps()));
-      default -> new SequentialBlock()
-          .add(conv(w, 3, 2, 1))
-          .add(conv(w, 3, 1, 1))
-          .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-          .add(conv(2 * w, 3, 1, 1))
-          .add(conv(2 * w, 3, 1, 1))
-          .add(conv(4 * w, 1, 1, 1))
-          .add(conv(o.featureMaps(), 1, 1, 1));
-    };
-  }
-
-  /** Conv ("same" padding, no bias) → batch norm → ReLU. */
-  private static Block conv(int filters, int kernel, int stride, int dilation) {
-    int pad = dilation * (kernel - 1) / 2;
-    return new SequentialBlock()
-        .add(
-            Conv2d.builder()
-                .setKernelShape(new Shape(kernel, kernel))
-                .optStride(new Shape(stride, stride))
-                .optPadding(new Shape(pad, pad))
-                .optDilation(new Shape(dilation, dilation))
-                .setFilters(filters)
-                .optBias(false)
-                .build())
-        .add(BatchNorm.builder().build())
-        .add(Activation::relu);
+    return Architecture.of(o).featureBlock();
   }
 
   private static final GlobalAveragePooling GAP = new GlobalAveragePooling();

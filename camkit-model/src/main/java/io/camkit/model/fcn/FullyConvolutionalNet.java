@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import io.camkit.core.CamkitException;
 import io.camkit.core.RgbImage;
@@ -15,6 +14,8 @@ import io.camkit.model.CamModel;
 import io.camkit.model.CamNet;
 import io.camkit.model.CamNetOptions;
 import io.camkit.model.InputBatch;
+import io.camkit.model.arch.Architecture;
+import io.camkit.model.arch.KerasBaselines;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -74,7 +75,7 @@ public final class FullyConvolutionalNet implements AutoCloseable {
         if (dense.size() != 2) {
           throw new CamkitException("cnn-flatten's dense head should hold 2 dense layers, found " + dense.size());
         }
-        int k = CamNet.mapSide("cnn-flatten", o.imageSize());
+        int k = Architecture.of(o).mapSide(o.imageSize());
         NDArray w1 = dense.get(0).getParameters().get("weight").getArray();
         long units = w1.getShape().get(0);
         long in = w1.getShape().get(1);
@@ -155,7 +156,7 @@ public final class FullyConvolutionalNet implements AutoCloseable {
     if (convs.size() == 2) {
       return conv(f, 0);
     }
-    NDArray pooled = Pool.maxPool2d(f, new Shape(2, 2), new Shape(2, 2), NONE, false);
+    NDArray pooled = KerasBaselines.FLATTEN_POOL.apply(f);
     return conv(ai.djl.nn.Activation.relu(conv(pooled, 0)), 2);
   }
 
