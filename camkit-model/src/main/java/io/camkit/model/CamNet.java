@@ -6,12 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.core.Linear;
 import io.camkit.core.CamkitException;
 import io.camkit.model.arch.Architecture;
 import io.camkit.model.arch.ClassMapHead;
+import io.camkit.model.arch.Head;
 import io.camkit.model.arch.KerasBaselines;
 import io.camkit.model.pooling.GlobalAveragePooling;
 import ai.djl.training.ParameterStore;
@@ -20,7 +19,7 @@ import ai.djl.util.PairList;
 /**
  * A classifier of two children: {@code features}, a {@link SequentialBlock} whose children are the
  * layers (input {@code [N, 3, H, W]} → last conv maps {@code f = [N, K, h, w]}), and a head
- * mapping {@code f} to scores {@code [N, C]} ({@link #head}).
+ * mapping {@code f} to scores {@code [N, C]} ({@link #head}), one of the three kinds of {@link Head}.
  *
  * <p>With the default GAP head the net is a CNN-GAP network: the head is a linear layer
  * ({@code classifier}) with weights {@code w = [C, K]} and bias {@code b = [C]}, and
@@ -31,7 +30,8 @@ import ai.djl.util.PairList;
  * w_k^c f_k} (Zhou et al. 2016, Eq. 1–2). With any other pooling ({@link HeadOptions}) the head is
  * a {@link ClassMapHead} ({@code head}): 1×1 conv to class maps, pooled into scores.
  *
- * <p>The conv stack is chosen by {@link CamNetOptions#arch()}:
+ * <p>The conv stack is chosen by {@link CamNetOptions#arch()} and described, layer by layer, by
+ * {@link Architecture} (which also gives its map sizes and receptive field):
  *
  * <ul>
  *   <li>{@code camnet}: see {@link CamNetOptions}; stride 4, batch norm.
@@ -53,33 +53,19 @@ public final class CamNet extends AbstractBlock {
 
   private final CamNetOptions options;
   private final SequentialBlock features;
-  private final Linear classifier; // GAP head, else null
-  private final ClassMapHead classMapHead; // class-map head, else null
-  private final Block dense; // cnn-flatten's dense head, else null
+  private final Head head;
 
   public CamNet(CamNetOptions options) {
     super(VERSION);
     checkHead(options);
     this.options = options;
     this.features = addChildBlock("features", featureBlock(options));
-    HeadOptions h = options.head();
-    Linear linear = null;
-    ClassMapHead maps = null;
-    Block flat = null;
-    if (!options.hasCam()) {
-      flat = addChildBlock("dense", KerasBaselines.flattenHead(options.classes(), FLATTEN_DROPOUT));
-    } else if (h.isGap() && !options.arch().equals("nin")) {
-      linear = addChildBlock("classifier", Linear.builder().setUnits(options.classes()).build());
-    } else {
-      maps = addChildBlock("head", new ClassMapHead(options.classes(), h));
-    }
-    this.classifier = linear;
-    this.classMapHead = maps;
-    this.dense = flat;
+    this.head = Head.of(options);
+    addChildBlock(head.childName(), head.block());
   }
 
   /** Dropout rate of cnn-flatten's dense head (the Keras baseline's). */
-  public static final float FLATTEN_DROPOUT = 0.5f;
+  public static final float FLATTEN_DROPOUT = Head.FLATTEN_DROPOUT;
 
   public CamNetOptions options() {
     return options;
@@ -97,21 +83,26 @@ public final class CamNet extends AbstractBlock {
 
   /** Whether the head is global average pooling + one linear layer (the precondition of CAM). */
   public boolean hasLinearClassifier() {
-    return classifier != null;
+    return head instanceof Head.GapLinear;
+  }
+
+  /** The head: GAP + linear, class maps or dense ({@link Head}). */
+  public Head scoreHead() {
+    return head;
   }
 
   /** The classifier weights {@code w = [C, K]} of the GAP head (owned by the model; do not close). */
   public NDArray classWeights() {
-    if (classifier == null) {
+    if (!(head instanceof Head.GapLinear g)) {
       throw new IllegalStateException("a " + options.head().pooling() + " head of " + options.arch()
           + " has no GAP + linear weights");
     }
-    return classifier.getParameters().get("weight").getArray();
+    return g.weights();
   }
 
   /** The class-map head, or null for the GAP head and cnn-flatten's dense head. */
   public ClassMapHead classMapHead() {
-    return classMapHead;
+    return head instanceof Head.ClassMaps c ? c.maps() : null;
   }
 
   /**
@@ -165,13 +156,7 @@ public final class CamNet extends AbstractBlock {
    * the remaining children, then this, give the logits.
    */
   public NDArray head(ParameterStore ps, NDArray f, boolean training) {
-    if (classifier != null) {
-      return classifier.forward(ps, new NDList(globalAveragePool(f)), training).singletonOrThrow();
-    }
-    if (classMapHead != null) {
-      return classMapHead.forward(ps, new NDList(f), training).singletonOrThrow();
-    }
-    return dense.forward(ps, new NDList(f), training).singletonOrThrow();
+    return head.scores(ps, f, training);
   }
 
   /**
@@ -193,12 +178,6 @@ public final class CamNet extends AbstractBlock {
     features.initialize(manager, dataType, inputShapes);
     Shape f = features.getOutputShapes(inputShapes)[0];
     options.head().checkRegions((int) (f.get(2) * f.get(3)));
-    if (classifier != null) {
-      classifier.initialize(manager, dataType, new Shape(f.get(0), f.get(1)));
-    } else if (classMapHead != null) {
-      classMapHead.initialize(manager, dataType, f);
-    } else {
-      dense.initialize(manager, dataType, f);
-    }
+    head.initialize(manager, dataType, f);
   }
 }

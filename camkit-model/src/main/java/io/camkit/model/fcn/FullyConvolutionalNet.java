@@ -15,6 +15,7 @@ import io.camkit.model.CamNet;
 import io.camkit.model.CamNetOptions;
 import io.camkit.model.InputBatch;
 import io.camkit.model.arch.Architecture;
+import io.camkit.model.arch.Head;
 import io.camkit.model.arch.KerasBaselines;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +72,7 @@ public final class FullyConvolutionalNet implements AutoCloseable {
       List<NDArray> convs = new ArrayList<>();
       CamNet net = model.net();
       if (o.arch().equals("cnn-flatten")) {
-        List<Linear> dense = linears(child(net, "dense"));
+        List<Linear> dense = linears(net.scoreHead().block());
         if (dense.size() != 2) {
           throw new CamkitException("cnn-flatten's dense head should hold 2 dense layers, found " + dense.size());
         }
@@ -88,11 +89,10 @@ public final class FullyConvolutionalNet implements AutoCloseable {
         NDArray w2 = dense.get(1).getParameters().get("weight").getArray();
         convs.add(copy(w, w2, new Shape(w2.getShape().get(0), units, 1, 1)));
         convs.add(copy(w, dense.get(1).getParameters().get("bias").getArray(), new Shape(w2.getShape().get(0))));
-      } else if (net.hasLinearClassifier()) {
-        NDArray cw = net.classWeights();
-        Linear classifier = (Linear) child(net, "classifier");
+      } else if (net.scoreHead() instanceof Head.GapLinear g) {
+        NDArray cw = g.weights();
         convs.add(copy(w, cw, new Shape(cw.getShape().get(0), cw.getShape().get(1), 1, 1)));
-        convs.add(copy(w, classifier.getParameters().get("bias").getArray(), new Shape(cw.getShape().get(0))));
+        convs.add(copy(w, g.bias(), new Shape(cw.getShape().get(0))));
       }
       return new FullyConvolutionalNet(model, w, rf, List.copyOf(convs));
     } catch (RuntimeException e) {
@@ -166,15 +166,6 @@ public final class FullyConvolutionalNet implements AutoCloseable {
 
   private static NDArray copy(NDManager m, NDArray a, Shape shape) {
     return m.create(a.toFloatArray(), shape);
-  }
-
-  private static Block child(Block b, String name) {
-    for (var e : b.getChildren()) {
-      if (e.getKey().endsWith(name)) {
-        return e.getValue();
-      }
-    }
-    throw new CamkitException("the model has no '" + name + "' block");
   }
 
   private static List<Linear> linears(Block b) {
