@@ -6,17 +6,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
-import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.pooling.Pool;
 import io.camkit.core.CamkitException;
+import io.camkit.model.arch.Architecture;
 import io.camkit.model.arch.ClassMapHead;
+import io.camkit.model.arch.Head;
 import io.camkit.model.arch.KerasBaselines;
-import io.camkit.model.arch.MlpConv;
 import io.camkit.model.pooling.GlobalAveragePooling;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -24,7 +19,7 @@ import ai.djl.util.PairList;
 /**
  * A classifier of two children: {@code features}, a {@link SequentialBlock} whose children are the
  * layers (input {@code [N, 3, H, W]} → last conv maps {@code f = [N, K, h, w]}), and a head
- * mapping {@code f} to scores {@code [N, C]} ({@link #head}).
+ * mapping {@code f} to scores {@code [N, C]} ({@link #head}), one of the three kinds of {@link Head}.
  *
  * <p>With the default GAP head the net is a CNN-GAP network: the head is a linear layer
  * ({@code classifier}) with weights {@code w = [C, K]} and bias {@code b = [C]}, and
@@ -35,7 +30,8 @@ import ai.djl.util.PairList;
  * w_k^c f_k} (Zhou et al. 2016, Eq. 1–2). With any other pooling ({@link HeadOptions}) the head is
  * a {@link ClassMapHead} ({@code head}): 1×1 conv to class maps, pooled into scores.
  *
- * <p>The conv stack is chosen by {@link CamNetOptions#arch()}:
+ * <p>The conv stack is chosen by {@link CamNetOptions#arch()} and described, layer by layer, by
+ * {@link Architecture} (which also gives its map sizes and receptive field):
  *
  * <ul>
  *   <li>{@code camnet}: see {@link CamNetOptions}; stride 4, batch norm.
@@ -57,33 +53,19 @@ public final class CamNet extends AbstractBlock {
 
   private final CamNetOptions options;
   private final SequentialBlock features;
-  private final Linear classifier; // GAP head, else null
-  private final ClassMapHead classMapHead; // class-map head, else null
-  private final Block dense; // cnn-flatten's dense head, else null
+  private final Head head;
 
   public CamNet(CamNetOptions options) {
     super(VERSION);
     checkHead(options);
     this.options = options;
     this.features = addChildBlock("features", featureBlock(options));
-    HeadOptions h = options.head();
-    Linear linear = null;
-    ClassMapHead maps = null;
-    Block flat = null;
-    if (!options.hasCam()) {
-      flat = addChildBlock("dense", KerasBaselines.flattenHead(options.classes(), FLATTEN_DROPOUT));
-    } else if (h.isGap() && !options.arch().equals("nin")) {
-      linear = addChildBlock("classifier", Linear.builder().setUnits(options.classes()).build());
-    } else {
-      maps = addChildBlock("head", new ClassMapHead(options.classes(), h));
-    }
-    this.classifier = linear;
-    this.classMapHead = maps;
-    this.dense = flat;
+    this.head = Head.of(options);
+    addChildBlock(head.childName(), head.block());
   }
 
   /** Dropout rate of cnn-flatten's dense head (the Keras baseline's). */
-  public static final float FLATTEN_DROPOUT = 0.5f;
+  public static final float FLATTEN_DROPOUT = Head.FLATTEN_DROPOUT;
 
   public CamNetOptions options() {
     return options;
@@ -101,103 +83,57 @@ public final class CamNet extends AbstractBlock {
 
   /** Whether the head is global average pooling + one linear layer (the precondition of CAM). */
   public boolean hasLinearClassifier() {
-    return classifier != null;
+    return head instanceof Head.GapLinear;
+  }
+
+  /** The head: GAP + linear, class maps or dense ({@link Head}). */
+  public Head scoreHead() {
+    return head;
   }
 
   /** The classifier weights {@code w = [C, K]} of the GAP head (owned by the model; do not close). */
   public NDArray classWeights() {
-    if (classifier == null) {
+    if (!(head instanceof Head.GapLinear g)) {
       throw new IllegalStateException("a " + options.head().pooling() + " head of " + options.arch()
           + " has no GAP + linear weights");
     }
-    return classifier.getParameters().get("weight").getArray();
+    return g.weights();
   }
 
   /** The class-map head, or null for the GAP head and cnn-flatten's dense head. */
   public ClassMapHead classMapHead() {
-    return classMapHead;
+    return head instanceof Head.ClassMaps c ? c.maps() : null;
   }
 
   /**
    * The side {@code h = w} of the last map for {@code size}×{@code size} input, 0 when some layer
-   * would get less than its kernel; for cnn-flatten, the map after its dense head's max-pool.
-   * Computed from each layer's kernel, stride and padding, {@code ⌊(s + 2p − k) / stride⌋ + 1}.
+   * would get less than its kernel; for cnn-flatten, the map after its dense head's max-pool:
+   * {@link Architecture#mapSide} (channels do not matter).
    */
   public static int mapSide(String arch, int size) {
-    int[][] layers = switch (arch) { // {kernel, stride, padding}
-      case "camnet" -> new int[][] {{3, 2, 1}, {3, 1, 1}, {2, 2, 0}, {3, 1, 1}, {3, 1, 1}};
-      case "cnn-gap" -> new int[][] {{3, 1, 0}, {2, 2, 0}, {3, 1, 0}, {2, 2, 0}, {3, 1, 0}};
-      case "cnn-flatten" -> new int[][] {{3, 1, 0}, {2, 2, 0}, {3, 1, 0}, {2, 2, 0}, {3, 1, 0}, {2, 2, 0}};
-      case "nin" -> new int[][] {{5, 1, 2}, {2, 2, 0}, {5, 1, 2}, {2, 2, 0}, {3, 1, 1}};
-      default -> throw new IllegalArgumentException(arch);
-    };
-    int s = size;
-    for (int[] l : layers) {
-      if (s + 2 * l[2] < l[0]) {
-        return 0;
-      }
-      s = (s + 2 * l[2] - l[0]) / l[1] + 1;
-    }
-    return s;
+    return Architecture.of(arch, 1, 1).mapSide(size);
   }
 
   /**
    * Checks {@code o} against the size of the last map for its input size, without building
    * weights, so that an impossible setting fails before any work: the map must be at least 1×1
    * ({@link CamkitException} naming {@code --image-size}, {@code --arch} and the smallest size
-   * allowed), and k⁺, k⁻ must not exceed its regions.
+   * allowed, {@link Architecture#smallestInput()}), and k⁺, k⁻ must not exceed its regions.
    */
   public static void checkHead(CamNetOptions o) {
-    int side = mapSide(o.arch(), o.imageSize());
+    Architecture a = Architecture.of(o);
+    int side = a.mapSide(o.imageSize());
     if (side < 1) {
-      int least = o.imageSize();
-      while (mapSide(o.arch(), least) < 1) {
-        least++;
-      }
       throw new CamkitException(String.format(java.util.Locale.ROOT,
           "--image-size %d is too small for --arch %s: its last %s map would be %d×%d; use at least %d",
-          o.imageSize(), o.arch(), o.hasCam() ? "conv" : "pooled", side, side, least));
+          o.imageSize(), o.arch(), o.hasCam() ? "conv" : "pooled", side, side, a.smallestInput()));
     }
     o.head().checkRegions(side * side);
   }
 
-  /** A fresh copy of the conv part for {@code o} (the {@code features} child). */
+  /** A fresh copy of the conv part for {@code o} (the {@code features} child): {@link Architecture#featureBlock()}. */
   public static SequentialBlock featureBlock(CamNetOptions o) {
-    int w = o.width();
-    return switch (o.arch()) {
-      case "cnn-gap", "cnn-flatten" -> KerasBaselines.trunk();
-      case "nin" -> new SequentialBlock()
-          .add(MlpConv.of(5, w, w))
-          .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-          .add(MlpConv.of(5, 2 * w, 2 * w))
-          .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-          .add(MlpConv.open(3, 4 * w, o.featureMaps()));
-      default -> new SequentialBlock()
-          .add(conv(w, 3, 2, 1))
-          .add(conv(w, 3, 1, 1))
-          .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-          .add(conv(2 * w, 3, 1, 1))
-          .add(conv(2 * w, 3, 1, 1))
-          .add(conv(4 * w, 1, 1, 1))
-          .add(conv(o.featureMaps(), 1, 1, 1));
-    };
-  }
-
-  /** Conv ("same" padding, no bias) → batch norm → ReLU. */
-  private static Block conv(int filters, int kernel, int stride, int dilation) {
-    int pad = dilation * (kernel - 1) / 2;
-    return new SequentialBlock()
-        .add(
-            Conv2d.builder()
-                .setKernelShape(new Shape(kernel, kernel))
-                .optStride(new Shape(stride, stride))
-                .optPadding(new Shape(pad, pad))
-                .optDilation(new Shape(dilation, dilation))
-                .setFilters(filters)
-                .optBias(false)
-                .build())
-        .add(BatchNorm.builder().build())
-        .add(Activation::relu);
+    return Architecture.of(o).featureBlock();
   }
 
   private static final GlobalAveragePooling GAP = new GlobalAveragePooling();
@@ -220,13 +156,7 @@ public final class CamNet extends AbstractBlock {
    * the remaining children, then this, give the logits.
    */
   public NDArray head(ParameterStore ps, NDArray f, boolean training) {
-    if (classifier != null) {
-      return classifier.forward(ps, new NDList(globalAveragePool(f)), training).singletonOrThrow();
-    }
-    if (classMapHead != null) {
-      return classMapHead.forward(ps, new NDList(f), training).singletonOrThrow();
-    }
-    return dense.forward(ps, new NDList(f), training).singletonOrThrow();
+    return head.scores(ps, f, training);
   }
 
   /**
@@ -248,12 +178,6 @@ public final class CamNet extends AbstractBlock {
     features.initialize(manager, dataType, inputShapes);
     Shape f = features.getOutputShapes(inputShapes)[0];
     options.head().checkRegions((int) (f.get(2) * f.get(3)));
-    if (classifier != null) {
-      classifier.initialize(manager, dataType, new Shape(f.get(0), f.get(1)));
-    } else if (classMapHead != null) {
-      classMapHead.initialize(manager, dataType, f);
-    } else {
-      dense.initialize(manager, dataType, f);
-    }
+    head.initialize(manager, dataType, f);
   }
 }

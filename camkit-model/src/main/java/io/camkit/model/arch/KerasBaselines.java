@@ -1,15 +1,13 @@
 package io.camkit.model.arch;
 
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.nn.pooling.Pool;
 import io.camkit.model.pooling.GlobalAveragePooling;
+import java.util.List;
 
 /**
  * The two networks of the classic CNN-flatten vs CNN-GAP comparison, layer for layer as their
@@ -30,14 +28,16 @@ public final class KerasBaselines {
 
   private KerasBaselines() {}
 
+  /** The pooling of CNN-flatten's dense head before it flattens: 2×2, stride 2. */
+  public static final LayerSpec.MaxPool FLATTEN_POOL = new LayerSpec.MaxPool(2);
+
+  /** The shared trunk as data: valid 3×3 conv 32 (ReLU) → pool 2 → conv 64 → pool 2 → conv 128. */
+  public static final List<LayerSpec> TRUNK = List.of(LayerSpec.Conv.valid(3, 32), new LayerSpec.MaxPool(2),
+      LayerSpec.Conv.valid(3, 64), new LayerSpec.MaxPool(2), LayerSpec.Conv.valid(3, 128));
+
   /** conv 32 → pool → conv 64 → pool → conv 128 ({@code [N, 1, 64, 64] → [N, 128, 12, 12]}). */
   public static SequentialBlock trunk() {
-    return new SequentialBlock()
-        .add(conv(32))
-        .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-        .add(conv(64))
-        .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-        .add(conv(128));
+    return Architecture.block(TRUNK);
   }
 
   public static Block cnnFlatten(int classes, float dropout) {
@@ -50,7 +50,7 @@ public final class KerasBaselines {
    */
   public static SequentialBlock flattenHead(int classes, float dropout) {
     return new SequentialBlock()
-        .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+        .add(FLATTEN_POOL.block())
         .add(Blocks.batchFlattenBlock())
         .add(Dropout.builder().optRate(dropout).build())
         .add(Linear.builder().setUnits(64).build())
@@ -67,11 +67,5 @@ public final class KerasBaselines {
         .add(Activation::relu)
         .add(Dropout.builder().optRate(dropout).build())
         .add(Linear.builder().setUnits(classes).build());
-  }
-
-  private static Block conv(int filters) {
-    return new SequentialBlock()
-        .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(filters).build())
-        .add(Activation::relu);
   }
 }

@@ -22,4 +22,15 @@ public record ConvLayer(int kernel, int stride, int padding) {
     }
     return (s + 2 * padding - kernel) / stride + 1;
   }
+
+  /**
+   * The smallest input length whose output is at least {@code out} ≥ 1: from {@code ⌊(s + 2p − k)
+   * / stride⌋ + 1 ≥ out ⇔ s ≥ (out − 1)·stride + k − 2p}, and at least 1.
+   */
+  public int smallestInput(int out) {
+    if (out < 1) {
+      throw new IllegalArgumentException("output " + out);
+    }
+    return Math.max(1, (out - 1) * stride + kernel - 2 * padding);
+  }
 }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import io.camkit.core.CamkitException;
 import io.camkit.core.RgbImage;
@@ -15,6 +14,9 @@ import io.camkit.model.CamModel;
 import io.camkit.model.CamNet;
 import io.camkit.model.CamNetOptions;
 import io.camkit.model.InputBatch;
+import io.camkit.model.arch.Architecture;
+import io.camkit.model.arch.Head;
+import io.camkit.model.arch.KerasBaselines;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -70,11 +72,11 @@ public final class FullyConvolutionalNet implements AutoCloseable {
       List<NDArray> convs = new ArrayList<>();
       CamNet net = model.net();
       if (o.arch().equals("cnn-flatten")) {
-        List<Linear> dense = linears(child(net, "dense"));
+        List<Linear> dense = linears(net.scoreHead().block());
         if (dense.size() != 2) {
           throw new CamkitException("cnn-flatten's dense head should hold 2 dense layers, found " + dense.size());
         }
-        int k = CamNet.mapSide("cnn-flatten", o.imageSize());
+        int k = Architecture.of(o).mapSide(o.imageSize());
         NDArray w1 = dense.get(0).getParameters().get("weight").getArray();
         long units = w1.getShape().get(0);
         long in = w1.getShape().get(1);
@@ -87,11 +89,10 @@ public final class FullyConvolutionalNet implements AutoCloseable {
         NDArray w2 = dense.get(1).getParameters().get("weight").getArray();
         convs.add(copy(w, w2, new Shape(w2.getShape().get(0), units, 1, 1)));
         convs.add(copy(w, dense.get(1).getParameters().get("bias").getArray(), new Shape(w2.getShape().get(0))));
-      } else if (net.hasLinearClassifier()) {
-        NDArray cw = net.classWeights();
-        Linear classifier = (Linear) child(net, "classifier");
+      } else if (net.scoreHead() instanceof Head.GapLinear g) {
+        NDArray cw = g.weights();
         convs.add(copy(w, cw, new Shape(cw.getShape().get(0), cw.getShape().get(1), 1, 1)));
-        convs.add(copy(w, classifier.getParameters().get("bias").getArray(), new Shape(cw.getShape().get(0))));
+        convs.add(copy(w, g.bias(), new Shape(cw.getShape().get(0))));
       }
       return new FullyConvolutionalNet(model, w, rf, List.copyOf(convs));
     } catch (RuntimeException e) {
@@ -155,7 +156,7 @@ public final class FullyConvolutionalNet implements AutoCloseable {
     if (convs.size() == 2) {
       return conv(f, 0);
     }
-    NDArray pooled = Pool.maxPool2d(f, new Shape(2, 2), new Shape(2, 2), NONE, false);
+    NDArray pooled = KerasBaselines.FLATTEN_POOL.apply(f);
     return conv(ai.djl.nn.Activation.relu(conv(pooled, 0)), 2);
   }
 
@@ -165,15 +166,6 @@ public final class FullyConvolutionalNet implements AutoCloseable {
 
   private static NDArray copy(NDManager m, NDArray a, Shape shape) {
     return m.create(a.toFloatArray(), shape);
-  }
-
-  private static Block child(Block b, String name) {
-    for (var e : b.getChildren()) {
-      if (e.getKey().endsWith(name)) {
-        return e.getValue();
-      }
-    }
-    throw new CamkitException("the model has no '" + name + "' block");
   }
 
   private static List<Linear> linears(Block b) {

@@ -1,7 +1,7 @@
 package io.camkit.model.fcn;
 
-import io.camkit.model.CamNet;
 import io.camkit.model.CamNetOptions;
+import io.camkit.model.arch.Architecture;
 import java.util.List;
 
 /**
@@ -35,29 +35,12 @@ public record ReceptiveField(List<ConvLayer> layers, int stride, int size, int p
   }
 
   /**
-   * The layers of the fully convolutional form of a camkit net ({@link FullyConvolutionalNet}):
-   * the conv stack (1×1 layers left out) and, for cnn-flatten, its dense head's max-pool and the
-   * k×k convolution its first dense layer becomes ({@code k} = the pooled map side at the training
-   * size). Agrees with {@link CamNet#mapSide}.
+   * The geometry of the fully convolutional form of a camkit net ({@link FullyConvolutionalNet})
+   * trained with {@code o}: {@link Architecture#receptiveField} of {@code o}'s architecture at its
+   * image size.
    */
   public static ReceptiveField of(CamNetOptions o) {
-    ConvLayer pool = new ConvLayer(2, 2, 0);
-    List<ConvLayer> trunk = switch (o.arch()) {
-      case "camnet" -> List.of(new ConvLayer(3, 2, 1), new ConvLayer(3, 1, 1), pool, new ConvLayer(3, 1, 1),
-          new ConvLayer(3, 1, 1));
-      case "cnn-gap", "cnn-flatten" -> List.of(new ConvLayer(3, 1, 0), pool, new ConvLayer(3, 1, 0), pool,
-          new ConvLayer(3, 1, 0));
-      case "nin" -> List.of(new ConvLayer(5, 1, 2), pool, new ConvLayer(5, 1, 2), pool, new ConvLayer(3, 1, 1));
-      default -> throw new IllegalArgumentException("no fully convolutional form for --arch " + o.arch());
-    };
-    if (!o.arch().equals("cnn-flatten")) {
-      return of(trunk);
-    }
-    int k = CamNet.mapSide("cnn-flatten", o.imageSize());
-    List<ConvLayer> all = new java.util.ArrayList<>(trunk);
-    all.add(pool);
-    all.add(new ConvLayer(k, 1, 0));
-    return of(all);
+    return Architecture.of(o).receptiveField(o.imageSize());
   }
 
   /** The output length for input length {@code n} (layer by layer, with every floor), 0 if none. */
@@ -80,5 +63,18 @@ public record ReceptiveField(List<ConvLayer> layers, int stride, int size, int p
   /** The centre of output location {@code o}'s window, in input pixels: {@code S·o − P + (R − 1) / 2}. */
   public double centre(int o) {
     return windowStart(o) + (size - 1) / 2.0;
+  }
+
+  /**
+   * The smallest input length with at least one output location ({@link #outputSize} ≥ 1), by
+   * running {@link ConvLayer#smallestInput} backwards from the last layer with 1 output; with
+   * padding it may be less than the window R.
+   */
+  public int smallestInput() {
+    int n = 1;
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      n = layers.get(i).smallestInput(n);
+    }
+    return n;
   }
 }
