@@ -3,7 +3,6 @@ package io.camkit.cli;
 import io.camkit.core.CamkitException;
 import io.camkit.core.DataProblem;
 import io.camkit.core.ImageFiles;
-import io.camkit.core.Version;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.io.DataProblems;
 import io.camkit.evaluate.Reports;
@@ -15,8 +14,6 @@ import io.camkit.pipeline.Explainer;
 import io.camkit.pipeline.MapRequest;
 import io.camkit.model.CamModel;
 import io.camkit.model.CamNetOptions;
-import io.camkit.model.DataDescription;
-import io.camkit.model.ModelCard;
 import io.camkit.model.train.CamNetTrainer;
 import io.camkit.model.train.Checkpoint;
 import io.camkit.model.train.EpochStats;
@@ -25,7 +22,6 @@ import io.camkit.render.TrainingCurves;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -89,17 +85,17 @@ final class Workflows {
     CamNetOptions net = options.net(train.get(0).image().width(), train.classes().size());
     Path modelDir = out.resolve("model");
     try (CamModel model = CamNetTrainer.newModel(net, train.classes(), opts.seed())) {
+      CamNetTrainer trainer;
       List<EpochStats> history;
       try (TrainingProgress progress = new TrainingProgress("train")) {
-        history = new CamNetTrainer(opts, progress).fit(model, train, val, Optional.of(checkpoints));
+        trainer = new CamNetTrainer(opts, progress);
+        history = trainer.fit(model, train, val, Optional.of(checkpoints));
       }
       if (net.head().learnBeta()) {
         System.out.printf(Locale.ROOT, "learned LSE β = %.4f (started at %s)%n",
             model.net().classMapHead().learnedBeta(), net.head().beta());
       }
-      ModelCard card = new ModelCard(Version.get(), Instant.now().toString(), net.arch(), net, train.classes(), opts,
-          DataDescription.of(train, dataSource), history);
-      model.save(modelDir, card);
+      trainer.saveModel(model, modelDir, train, dataSource, history);
       List<TrainingCurves.Point> pts = new ArrayList<>();
       for (EpochStats s : history) {
         pts.add(new TrainingCurves.Point(s.epoch(), s.trainLoss(), s.valLoss(), s.trainAccuracy(), s.valAccuracy()));

@@ -97,4 +97,46 @@ class OnnxCliTest {
     assertThat(err.strip()).isEqualTo("camkit: no layer named 'fc9'; valid layers: conv, relu");
     assertThat(tmp.resolve("x")).doesNotExist();
   }
+
+  @Test
+  void anOnnxModelOnMultiLabelDataGivesPerClassApAndLocalizationForEveryMethod() throws Exception {
+    // three 40×30 images, each with two classes: a bright box of each at known places
+    java.util.List<io.camkit.dataset.Sample> samples = new java.util.ArrayList<>();
+    int[][] pairs = {{0, 1}, {1, 2}, {2, 0}};
+    for (int i = 0; i < pairs.length; i++) {
+      BufferedImage img = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+      for (int y = 0; y < 30; y++) {
+        for (int x = 0; x < 40; x++) {
+          img.setRGB(x, y, x < 15 && y < 12 ? 0xff2040 : x > 24 && y > 16 ? 0x20ff40 : 0x203040);
+        }
+      }
+      samples.add(new io.camkit.dataset.Sample("m" + i, io.camkit.core.RgbImage.of(img), java.util.List.of(
+          new io.camkit.dataset.ObjectAnnotation(pairs[i][0], new io.camkit.core.Box(0, 0, 15, 12),
+              java.util.Optional.empty()),
+          new io.camkit.dataset.ObjectAnnotation(pairs[i][1], new io.camkit.core.Box(25, 17, 40, 30),
+              java.util.Optional.empty()))));
+    }
+    Path coco = tmp.resolve("multi");
+    io.camkit.dataset.io.CocoFormat.write(new io.camkit.dataset.Dataset("multi", java.util.List.of("cat", "dog", "fox"),
+        samples), coco);
+    Path out = tmp.resolve("multi-eval");
+    String stdout = ExplainCommandsTest.run(0, "evaluate", "--model", onnx.toString(), "--card",
+        tmp.resolve("tiny.json").toString(), "--data", coco.toString(), "--method", "cam,gradcam", "--out",
+        out.toString())[0];
+    com.fasterxml.jackson.databind.JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(out.resolve("metrics.json").toFile());
+    assertThat(m.path("multiLabel").asBoolean()).isTrue();
+    assertThat(m.path("metrics").path("pairs").asInt()).isEqualTo(6);
+    assertThat(m.path("perClass")).hasSize(3);
+    assertThat(m.path("perClass").get(0).path("class").asText()).isEqualTo("cat");
+    assertThat(m.path("perClass").get(0).path("pairs").asInt()).isEqualTo(2);
+    double map = m.path("metrics").path("mAP").asDouble();
+    assertThat(map).isBetween(0.0, 1.0);
+    assertThat(stdout).contains("| cam | relu |").contains("| gradcam | relu |");
+    // a GAP + 1×1 conv head: Grad-CAM's maps are CAM's up to a factor, so the two lines agree
+    String[] lines = java.nio.file.Files.readString(out.resolve("methods.md")).split("\n");
+    String cam = java.util.Arrays.stream(lines).filter(l -> l.startsWith("| cam |")).findFirst().orElseThrow();
+    String grad = java.util.Arrays.stream(lines).filter(l -> l.startsWith("| gradcam |")).findFirst().orElseThrow();
+    assertThat(grad.substring("| gradcam |".length())).isEqualTo(cam.substring("| cam |".length()));
+  }
 }

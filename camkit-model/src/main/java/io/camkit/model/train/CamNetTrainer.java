@@ -9,7 +9,11 @@ import io.camkit.core.Permutations;
 import io.camkit.dataset.Dataset;
 import io.camkit.model.CamModel;
 import io.camkit.model.CamNetOptions;
+import io.camkit.model.DataDescription;
 import io.camkit.model.InputBatch;
+import io.camkit.model.ModelCard;
+import io.camkit.core.Version;
+import java.time.Instant;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -44,6 +48,23 @@ public final class CamNetTrainer {
   public static CamModel newModel(CamNetOptions net, List<String> classes, long seed) {
     Engine.getInstance().setRandomSeed((int) seed);
     return CamModel.create(net, classes);
+  }
+
+  /**
+   * Saves a trained model with its card ({@code model.json}: camkit version, time, architecture
+   * and options, classes, these training options with their seed, the data's description and the
+   * learning curve) into {@code dir}, so that it can be rebuilt and trusted.
+   *
+   * @param dataSource what the training data was read from (a folder, generator options), recorded
+   *     in the card with the data's fingerprint
+   * @return the card written
+   */
+  public ModelCard saveModel(CamModel model, Path dir, Dataset train, Object dataSource, List<EpochStats> history)
+      throws IOException {
+    ModelCard card = new ModelCard(Version.get(), Instant.now().toString(), model.options().arch(), model.options(),
+        model.classes(), options, DataDescription.of(train, dataSource), history);
+    model.save(dir, card);
+    return card;
   }
 
   /**
