@@ -21,7 +21,7 @@ import io.camkit.model.DataDescription;
 import io.camkit.model.HeadOptions;
 import io.camkit.model.ModelCard;
 import io.camkit.model.layers.CamModelLayers;
-import io.camkit.model.layers.LayerInfo;
+import io.camkit.model.layers.ForwardingLayeredModel;
 import io.camkit.model.layers.LayeredModel;
 import io.camkit.model.train.TrainOptions;
 import java.nio.file.Path;
@@ -149,73 +149,17 @@ class BoundedMemoryTest {
   }
 
   /** A model that records the bytes of all live arrays at each plain forward pass. */
-  private static final class Recording implements LayeredModel {
-    final LayeredModel m;
+  private static final class Recording extends ForwardingLayeredModel {
     final List<Long> liveBytes = new ArrayList<>();
 
     Recording(LayeredModel m) {
-      this.m = m;
+      super(m);
     }
 
     @Override
     public NDArray logits(NDManager scope, NDArray x) {
       liveBytes.add(liveBytes());
-      return m.logits(scope, x);
-    }
-
-    @Override
-    public List<String> classes() {
-      return m.classes();
-    }
-
-    @Override
-    public List<LayerInfo> layers() {
-      return m.layers();
-    }
-
-    @Override
-    public int[] inputSize() {
-      return m.inputSize();
-    }
-
-    @Override
-    public NDArray input(NDManager scope, List<RgbImage> images) {
-      return m.input(scope, images);
-    }
-
-    @Override
-    public NDArray scaled(NDManager scope, float[] chw01, int n) {
-      return m.scaled(scope, chw01, n);
-    }
-
-    @Override
-    public NDArray features(NDManager scope, NDArray x, String layer) {
-      return m.features(scope, x, layer);
-    }
-
-    @Override
-    public NDArray head(NDManager scope, NDArray a, String layer) {
-      return m.head(scope, a, layer);
-    }
-
-    @Override
-    public boolean supportsGradients() {
-      return m.supportsGradients();
-    }
-
-    @Override
-    public Optional<NDArray> classifierWeights(String layer) {
-      return m.classifierWeights(layer);
-    }
-
-    @Override
-    public String description() {
-      return "recording " + m.description();
-    }
-
-    @Override
-    public void close() {
-      m.close();
+      return super.logits(scope, x);
     }
   }
 }
