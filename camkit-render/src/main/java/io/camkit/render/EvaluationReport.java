@@ -27,8 +27,8 @@ import java.util.function.IntConsumer;
  * An evaluation folder: runs one evaluation per request (single- or multi-label, any model and
  * method) and writes what a person reads. For the first request: {@code metrics.json} (every
  * figure, the MaxBoxAcc curve, every image), {@code report.md}, and for single-label data {@code
- * successes.png} / {@code failures.png} drawn from the same results. For every request: one line
- * of {@code methods.md} / {@code methods.json}.
+ * successes.png} / {@code failures.png} drawn from the same results. For every request, one
+ * method or several: one line of {@code methods.md} / {@code methods.json}.
  */
 public final class EvaluationReport {
   /** Tiles per contact sheet. */
@@ -127,22 +127,22 @@ public final class EvaluationReport {
     Reports.writeMarkdown(context.title() + ": " + data.name(), table, notes, out.resolve("report.md"));
     files.add(out.resolve("metrics.json"));
     files.add(out.resolve("report.md"));
-    if (requests.size() > 1 || !multiLabel && settings.faithfulnessImages() > 0) {
-      String methods = multiLabel ? multiLabelMethods(multi) : MethodComparison.markdownTable(single);
-      Map<String, Object> json = new LinkedHashMap<>(prov);
-      json.remove("method");
-      json.put("settings", settings);
-      json.put("methods", multiLabel ? multi : MethodComparison.toMaps(single));
-      AtomicFiles.writeString(out.resolve("methods.json"), io.camkit.model.ModelCard.toJson(json));
-      AtomicFiles.writeString(out.resolve("methods.md"), "# camkit methods on " + data.name() + "\n\n"
-          + String.format(Locale.ROOT, "%s, layer `%s`, τ = %s (%s)%s.%n%n", model.description(),
-              explainers.get(0).layer(), Reports.fmt(requests.get(0).tau()), context.tauSource(),
-              multiLabel ? "" : "; faithfulness on the first " + Math.min(settings.faithfulnessImages(), data.size())
-                  + " images (" + settings.curves().steps() + " steps)")
-          + methods);
-      files.add(out.resolve("methods.json"));
-      files.add(out.resolve("methods.md"));
-      table = methods;
+    String methods = multiLabel ? multiLabelMethods(multi) : MethodComparison.markdownTable(single);
+    Map<String, Object> json = new LinkedHashMap<>(prov);
+    json.remove("method");
+    json.put("settings", settings);
+    json.put("methods", multiLabel ? multi : MethodComparison.toMaps(single));
+    AtomicFiles.writeString(out.resolve("methods.json"), io.camkit.model.ModelCard.toJson(json));
+    AtomicFiles.writeString(out.resolve("methods.md"), "# camkit methods on " + data.name() + "\n\n"
+        + String.format(Locale.ROOT, "%s, layer `%s`, τ = %s (%s)%s.%n%n", model.description(),
+            explainers.get(0).layer(), Reports.fmt(requests.get(0).tau()), context.tauSource(),
+            multiLabel ? "" : "; faithfulness on the first " + Math.min(settings.faithfulnessImages(), data.size())
+                + " images (" + settings.curves().steps() + " steps)")
+        + methods);
+    files.add(out.resolve("methods.json"));
+    files.add(out.resolve("methods.md"));
+    if (requests.size() > 1) {
+      table = methods; // several methods: the side-by-side table is what to read
     }
     return new Written(single, multi, table, files);
   }
