@@ -1,4 +1,4 @@
-package io.camkit.interop.transfer;
+package io.camkit.transfer;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;

@@ -1,4 +1,4 @@
-package io.camkit.interop.transfer;
+package io.camkit.transfer;
 
 import io.camkit.interop.ModelFormat;
 import io.camkit.model.layers.LayeredModel;
