@@ -1,6 +1,7 @@
 package io.camkit.interop;
 
 import io.camkit.model.layers.LayeredModel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -49,5 +50,17 @@ public interface ModelFormat {
    */
   default int priority() {
     return 0;
+  }
+
+  /** Whether {@code path} is a regular file whose name ends with one of {@code endings} (any case). */
+  static boolean isFileEndingWith(Path path, String... endings) {
+    Path file = path.getFileName();
+    String name = file == null ? "" : file.toString().toLowerCase(java.util.Locale.ROOT);
+    return Files.isRegularFile(path) && java.util.Arrays.stream(endings).anyMatch(name::endsWith);
+  }
+
+  /** Whether {@code path} is a folder holding the regular file {@code card} (e.g. {@code model.json}). */
+  static boolean isFolderWith(Path path, String card) {
+    return Files.isDirectory(path) && Files.isRegularFile(path.resolve(card));
   }
 }
