@@ -1,7 +1,7 @@
 package io.camkit.cli;
 
 import io.camkit.core.CamkitException;
-import io.camkit.interop.transfer.TransferOptions;
+import io.camkit.transfer.TransferOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

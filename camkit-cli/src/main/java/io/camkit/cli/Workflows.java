@@ -111,15 +111,15 @@ final class Workflows {
    */
   static Path trainTransfer(Dataset train, Dataset val, TransferMixin transfer, TrainMixin training, Path out)
       throws IOException {
-    io.camkit.interop.transfer.TransferOptions opts = transfer.options(training);
+    io.camkit.transfer.TransferOptions opts = transfer.options(training);
     Path model = out.resolve("model");
-    if (!training.resume && Files.exists(model.resolve(io.camkit.interop.transfer.TransferCard.FILE))) {
+    if (!training.resume && Files.exists(model.resolve(io.camkit.transfer.TransferCard.FILE))) {
       throw new CamkitException(out + " already holds a transfer model: pass --resume to retrain it reusing the"
           + " cached features, or choose another --out");
     }
-    var listener = new io.camkit.interop.transfer.TransferTrainer.Listener() {
+    var listener = new io.camkit.transfer.TransferTrainer.Listener() {
       @Override
-      public io.camkit.interop.transfer.FeatureCache.Progress features(String split) {
+      public io.camkit.transfer.FeatureCache.Progress features(String split) {
         Progress[] bar = new Progress[1];
         return (done, total) -> {
           if (bar[0] == null) {
@@ -137,7 +137,7 @@ final class Workflows {
         return new TrainingProgress(phase);
       }
     };
-    var r = io.camkit.interop.transfer.TransferTrainer.train(transfer.backbone, transfer.card, train, val, opts, out,
+    var r = io.camkit.transfer.TransferTrainer.train(transfer.backbone, transfer.card, train, val, opts, out,
         listener);
     List<TrainingCurves.Point> pts = new ArrayList<>();
     for (EpochStats s : r.card().history()) {

@@ -21,7 +21,8 @@ import java.util.List;
  * @param std per-channel std, RGB order (3 values, &gt; 0)
  * @param bgr whether the model reads its channels in BGR order
  */
-public record InputScaling(int height, int width, float[] mean, float[] std, boolean bgr) {
+public record InputScaling(int height, int width, float[] mean, float[] std, boolean bgr)
+    implements ImportedModel.Inputs {
   public InputScaling {
     mean = mean == null ? new float[3] : mean.clone();
     std = std == null ? new float[] {1, 1, 1} : std.clone();
@@ -41,7 +42,14 @@ public record InputScaling(int height, int width, float[] mean, float[] std, boo
     return std.clone();
   }
 
+  /** {@code [height, width]}. */
+  @Override
+  public int[] inputSize() {
+    return new int[] {height, width};
+  }
+
   /** Images resized to the input and scaled: {@code [N, 3, H, W]}. */
+  @Override
   public NDArray input(NDManager scope, List<RgbImage> images) {
     int plane = 3 * height * width;
     float[] data = new float[images.size() * plane];
@@ -52,6 +60,7 @@ public record InputScaling(int height, int width, float[] mean, float[] std, boo
   }
 
   /** Planar RGB [0, 1] images at the input size, scaled in place: {@code [N, 3, H, W]}. */
+  @Override
   public NDArray scaled(NDManager scope, float[] data, int n) {
     scaleInPlace(data, n);
     return scope.create(data, new Shape(n, 3, height, width));

@@ -9,12 +9,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.camkit.core.CamkitException;
-import io.camkit.core.RgbImage;
 import io.camkit.interop.ClassOrder;
-import io.camkit.interop.InputScaling;
+import io.camkit.interop.ImportedModel;
 import io.camkit.interop.onnx.proto.Onnx.NodeProto;
 import io.camkit.model.layers.LayerInfo;
-import io.camkit.model.layers.LayeredModel;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An ONNX image classifier run by ONNX Runtime, as a {@link LayeredModel}.
@@ -45,7 +45,7 @@ import java.util.Set;
  *       one probe run on a blank image.
  * </ul>
  */
-public final class OnnxModel implements LayeredModel {
+public final class OnnxModel extends ImportedModel {
   private static final Set<String> HEAD_OPS = Set.of("Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity",
       "Dropout", "Gemm", "MatMul", "Add", "Conv", "GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "Softmax");
   private static final Set<String> GLOBAL_POOLS = Set.of("GlobalAveragePool", "GlobalMaxPool", "ReduceMean",
@@ -53,8 +53,6 @@ public final class OnnxModel implements LayeredModel {
 
   private final OnnxGraph graph;
   private final OnnxCard card;
-  private final InputScaling scaling;
-  private final String description;
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final OrtSession plain;
   private final Map<String, OrtSession> sessions = new HashMap<>();
@@ -66,17 +64,14 @@ public final class OnnxModel implements LayeredModel {
   private final String inputName;
   private final String logitsName;
   private final String defaultLayer;
-  private final List<String> classes;
   private final ClassOrder order;
+  private final Map<String, FeatureRun> runs = new ConcurrentHashMap<>();
   private List<LayerInfo> layers;
-  private NDArray lastFeatures;
-  private NDArray lastLogits;
 
   private OnnxModel(OnnxGraph graph, OnnxCard card) {
+    super(graph.description(), card.scaling());
     this.graph = graph;
     this.card = card;
-    this.scaling = card.scaling();
-    this.description = graph.description();
     this.inputName = pickInput();
     this.logitsName = pickLogits();
     try {
@@ -91,7 +86,7 @@ public final class OnnxModel implements LayeredModel {
           .get(logitsName);
       if (y.getShape().dimension() != 2) {
         close();
-        throw new CamkitException(description + ": output '" + logitsName + "' has shape " + y.getShape()
+        throw new CamkitException(description() + ": output '" + logitsName + "' has shape " + y.getShape()
             + ", not class scores [N, C]; name the logits output in the card (\"logits\": ...)");
       }
       c = (int) y.getShape().get(1);
@@ -100,10 +95,10 @@ public final class OnnxModel implements LayeredModel {
       throw e;
     }
     try {
-      this.order = ClassOrder.of(card.classOrder(), c, description);
-      this.classes = ClassOrder.names(card.classes(), c, description);
+      this.order = ClassOrder.of(card.classOrder(), c, description());
+      setClasses(ClassOrder.names(card.classes(), c, description()));
       if (card.layer() != null && graph.producer(card.layer()).isEmpty()) {
-        throw new CamkitException("the card's layer '" + card.layer() + "' is not a tensor computed by " + description
+        throw new CamkitException("the card's layer '" + card.layer() + "' is not a tensor computed by " + description()
             + "; run camkit layers without it to see the names");
       }
       this.defaultLayer = card.layer() != null ? card.layer() : findDefaultLayer();
@@ -135,12 +130,12 @@ public final class OnnxModel implements LayeredModel {
     List<String> in = graph.inputs();
     if (card.input() != null) {
       if (!in.contains(card.input())) {
-        throw new CamkitException(description + " has no input '" + card.input() + "'; its inputs: " + in);
+        throw new CamkitException(description() + " has no input '" + card.input() + "'; its inputs: " + in);
       }
       return card.input();
     }
     if (in.size() != 1) {
-      throw new CamkitException(description + " has " + in.size() + " inputs " + in
+      throw new CamkitException(description() + " has " + in.size() + " inputs " + in
           + "; name the image input in the card (\"input\": ...)");
     }
     return in.get(0);
@@ -150,7 +145,7 @@ public final class OnnxModel implements LayeredModel {
     List<String> out = graph.outputs();
     if (card.logits() != null) {
       if (!out.contains(card.logits()) && graph.producer(card.logits()).isEmpty()) {
-        throw new CamkitException(description + " has no tensor '" + card.logits() + "'; its outputs: " + out);
+        throw new CamkitException(description() + " has no tensor '" + card.logits() + "'; its outputs: " + out);
       }
       return card.logits();
     }
@@ -158,7 +153,7 @@ public final class OnnxModel implements LayeredModel {
       return "logits";
     }
     if (out.size() != 1) {
-      throw new CamkitException(description + " has outputs " + out
+      throw new CamkitException(description() + " has outputs " + out
           + "; name the class scores in the card (\"logits\": ...)");
     }
     return out.get(0);
@@ -179,7 +174,7 @@ public final class OnnxModel implements LayeredModel {
       t = dynamic.get(0);
     }
     if (t.equals(logitsName) || graph.inputs().contains(t)) {
-      throw new CamkitException(description + ": cannot find the layer before the classifier; name it in the card"
+      throw new CamkitException(description() + ": cannot find the layer before the classifier; name it in the card"
           + " (\"layer\": ...)");
     }
     // Prefer an output that merely renames it (e.g. an exported "features").
@@ -207,7 +202,7 @@ public final class OnnxModel implements LayeredModel {
       o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       return env.createSession(model, o);
     } catch (OrtException e) {
-      throw new CamkitException("ONNX Runtime cannot load " + description + ": " + e.getMessage(), e);
+      throw new CamkitException("ONNX Runtime cannot load " + description() + ": " + e.getMessage(), e);
     }
   }
 
@@ -218,7 +213,7 @@ public final class OnnxModel implements LayeredModel {
   private Map<String, NDArray> run(OrtSession s, NDManager scope, NDArray x, List<String> outputs) {
     long[] shape = x.getShape().getShape();
     if (shape.length != 4 || shape[1] != 3) {
-      throw new CamkitException(description + " takes images [N, 3, H, W], not " + x.getShape());
+      throw new CamkitException(description() + " takes images [N, 3, H, W], not " + x.getShape());
     }
     Map<String, NDArray> out = new LinkedHashMap<>();
     try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.toFloatArray()), shape);
@@ -226,7 +221,7 @@ public final class OnnxModel implements LayeredModel {
       for (String name : outputs) {
         OnnxValue v = r.get(name).orElseThrow();
         if (!(v instanceof OnnxTensor t) || t.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT) {
-          throw new CamkitException(description + ": '" + name + "' is not a float tensor");
+          throw new CamkitException(description() + ": '" + name + "' is not a float tensor");
         }
         FloatBuffer fb = t.getFloatBuffer();
         float[] data = new float[fb.remaining()];
@@ -234,14 +229,9 @@ public final class OnnxModel implements LayeredModel {
         out.put(name, scope.create(data, new Shape(t.getInfo().getShape())));
       }
     } catch (OrtException e) {
-      throw new CamkitException("ONNX Runtime failed on " + description + ": " + e.getMessage(), e);
+      throw new CamkitException("ONNX Runtime failed on " + description() + ": " + e.getMessage(), e);
     }
     return out;
-  }
-
-  @Override
-  public List<String> classes() {
-    return classes;
   }
 
   @Override
@@ -283,13 +273,13 @@ public final class OnnxModel implements LayeredModel {
       }
       Shape d = shapes.get(defaultLayer).getShape();
       if (d.dimension() != 4) {
-        throw new CamkitException(description + ": layer '" + defaultLayer + "' has shape " + d
+        throw new CamkitException(description() + ": layer '" + defaultLayer + "' has shape " + d
             + ", not activations [N, K, h, w]");
       }
       String op = graph.producer(defaultLayer).map(NodeProto::getOpType).orElse("?");
       out.add(new LayerInfo(defaultLayer, "ONNX " + op, new long[] {d.get(1), d.get(2), d.get(3)}));
     } catch (OrtException e) {
-      throw new CamkitException("ONNX Runtime failed on " + description + ": " + e.getMessage(), e);
+      throw new CamkitException("ONNX Runtime failed on " + description() + ": " + e.getMessage(), e);
     }
     return List.copyOf(out);
   }
@@ -300,32 +290,41 @@ public final class OnnxModel implements LayeredModel {
   }
 
   @Override
-  public int[] inputSize() {
-    return new int[] {card.height(), card.width()};
-  }
-
-  @Override
-  public NDArray input(NDManager scope, List<RgbImage> images) {
-    return scaling.input(scope, images);
-  }
-
-  @Override
-  public NDArray scaled(NDManager scope, float[] chw01, int n) {
-    return scaling.scaled(scope, chw01, n);
-  }
-
-  @Override
   public NDArray logits(NDManager scope, NDArray x) {
     return order.apply(run(plain, scope, x, List.of(logitsName)).get(logitsName));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>ONNX Runtime computes the logits in the same run; they are kept, with the activations, as a
+   * {@link FeatureRun} that lives exactly as long as {@code scope}: {@link #head} on these
+   * activations reuses them (the forward-only fallback, and the one check of camkit's head), and
+   * closing {@code scope} forgets them.
+   */
   @Override
   public synchronized NDArray features(NDManager scope, NDArray x, String layer) {
     layer(layer);
     Map<String, NDArray> out = run(sessionFor(layer), scope, x, List.of(layer, logitsName));
-    lastFeatures = out.get(layer);
-    lastLogits = order.apply(out.get(logitsName));
-    return lastFeatures;
+    FeatureRun r = new FeatureRun(out.get(layer), order.apply(out.get(logitsName)));
+    String key = r.features().getUid();
+    runs.put(key, r);
+    scope.attachInternal("camkit-onnx-run-" + UUID.randomUUID(), () -> runs.remove(key, r));
+    return r.features();
+  }
+
+  /**
+   * Activations {@code A [N, K, h, w]} returned by {@link #features} and the logits {@code y [N,
+   * C]} ONNX Runtime computed with them, both in the caller's scope; found again by the
+   * activations' uid, and only while they are open.
+   */
+  private record FeatureRun(NDArray features, NDArray logits) {}
+
+  /** The run that returned {@code a}, if it is still open. */
+  private Optional<FeatureRun> runOf(NDArray a) {
+    FeatureRun r = runs.get(a.getUid());
+    return r != null && r.features() == a && !a.isReleased() && !r.logits().isReleased() ? Optional.of(r)
+        : Optional.empty();
   }
 
   private synchronized Optional<OnnxHead> headFor(String layer) {
@@ -343,15 +342,18 @@ public final class OnnxModel implements LayeredModel {
   public synchronized NDArray head(NDManager scope, NDArray a, String layer) {
     layer(layer);
     Optional<OnnxHead> h = headFor(layer);
+    Optional<FeatureRun> run = runOf(a);
     if (h.isEmpty()) {
-      if (a == lastFeatures) {
-        return lastLogits.duplicate(); // forward-only: what ONNX Runtime computed with these activations
+      if (run.isPresent()) {
+        NDArray y = run.get().logits().duplicate(); // forward-only: what ONNX Runtime computed with these activations
+        y.attach(scope);
+        return y;
       }
       throw new CamkitException(headErrors.get(layer));
     }
     NDArray y = order.apply(h.get().apply(scope, a));
-    if (checkedHeads.add(layer) && a == lastFeatures) {
-      check(layer, y, lastLogits);
+    if (checkedHeads.add(layer) && run.isPresent()) {
+      check(layer, y, run.get().logits());
     }
     return y;
   }
@@ -399,11 +401,6 @@ public final class OnnxModel implements LayeredModel {
         return order.rows(w);
       });
     });
-  }
-
-  @Override
-  public String description() {
-    return description;
   }
 
   @Override

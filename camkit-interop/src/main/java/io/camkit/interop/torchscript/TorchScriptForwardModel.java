@@ -8,10 +8,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import io.camkit.core.CamkitException;
-import io.camkit.core.RgbImage;
 import io.camkit.interop.ClassOrder;
+import io.camkit.interop.ImportedModel;
 import io.camkit.model.layers.LayerInfo;
-import io.camkit.model.layers.LayeredModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -28,23 +27,21 @@ import java.util.Optional;
  * Without it only forward methods (CAM needs the classifier too, so Score-CAM) work, and gradient
  * methods are refused with the export that would allow them.
  */
-public final class TorchScriptForwardModel implements LayeredModel {
+public final class TorchScriptForwardModel extends ImportedModel {
   public static final String LAYER = "features";
 
   private final Model model;
   private final TorchScriptCard card;
-  private final String description;
   private final int featuresAt;
   private final LayerInfo layer;
-  private final List<String> classes;
   private final NDArray weight; // [C, K] in class order, or null
   private final NDArray bias; // [C]
   private final ClassOrder order;
 
   private TorchScriptForwardModel(Model model, TorchScriptCard card, String description) {
+    super(description, card.scaling());
     this.model = model;
     this.card = card;
-    this.description = description;
     this.featuresAt = card.forward().indexOf("features");
     model.getBlock().freezeParameters(true);
     NDManager keep = model.getNDManager();
@@ -60,7 +57,7 @@ public final class TorchScriptForwardModel implements LayeredModel {
       Shape s = a.getShape();
       this.layer = new LayerInfo(LAYER, "TorchScript forward output", new long[] {s.get(1), s.get(2), s.get(3)});
       this.order = ClassOrder.of(card.classOrder(), c, description);
-      this.classes = ClassOrder.names(card.classes(), c, description);
+      setClasses(ClassOrder.names(card.classes(), c, description));
     }
     if (card.classifier() != null) {
       Parameter w = null;
@@ -98,7 +95,7 @@ public final class TorchScriptForwardModel implements LayeredModel {
       float err = mine.sub(y).abs().max().getFloat();
       float scale = Math.max(1e-6f, y.abs().max().getFloat());
       if (!(err <= 1e-3f * scale)) {
-        throw new CamkitException(description + ": W · GAP(features) + b with W = " + card.classifier()
+        throw new CamkitException(description() + ": W · GAP(features) + b with W = " + card.classifier()
             + " does not reproduce the model's logits (max diff " + err + "): the classifier is not linear after"
             + " global average pooling; export features(x)/head(f) methods instead");
       }
@@ -117,34 +114,14 @@ public final class TorchScriptForwardModel implements LayeredModel {
         out.attach(scope);
         return out;
       } catch (RuntimeException e) {
-        throw new CamkitException("forward of " + description + " failed: " + TorchScriptFiles.firstLine(e.getMessage()), e);
+        throw new CamkitException("forward of " + description() + " failed: " + TorchScriptFiles.firstLine(e.getMessage()), e);
       }
     });
   }
 
   @Override
-  public List<String> classes() {
-    return classes;
-  }
-
-  @Override
   public List<LayerInfo> layers() {
     return List.of(layer);
-  }
-
-  @Override
-  public int[] inputSize() {
-    return new int[] {card.height(), card.width()};
-  }
-
-  @Override
-  public NDArray input(NDManager scope, List<RgbImage> images) {
-    return card.input(scope, images);
-  }
-
-  @Override
-  public NDArray scaled(NDManager scope, float[] chw01, int n) {
-    return card.scaled(scope, chw01, n);
   }
 
   @Override
@@ -163,7 +140,7 @@ public final class TorchScriptForwardModel implements LayeredModel {
   public NDArray head(NDManager scope, NDArray a, String name) {
     layer(name);
     if (weight == null) {
-      throw new CamkitException(description + " returns (features, logits) from forward, so camkit cannot run its head"
+      throw new CamkitException(description() + " returns (features, logits) from forward, so camkit cannot run its head"
           + " alone: name its linear classifier in the card (\"classifier\": \"classifier.weight\") or export"
           + " features(x)/head(f) methods");
     }
@@ -184,11 +161,6 @@ public final class TorchScriptForwardModel implements LayeredModel {
   public Optional<NDArray> classifierWeights(String name) {
     layer(name);
     return Optional.ofNullable(weight);
-  }
-
-  @Override
-  public String description() {
-    return description;
   }
 
   @Override

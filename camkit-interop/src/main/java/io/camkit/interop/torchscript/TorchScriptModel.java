@@ -10,10 +10,9 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.camkit.core.CamkitException;
-import io.camkit.core.RgbImage;
 import io.camkit.interop.ClassOrder;
+import io.camkit.interop.ImportedModel;
 import io.camkit.model.layers.LayerInfo;
-import io.camkit.model.layers.LayeredModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,22 +42,20 @@ import java.util.Optional;
  * w}; a random probe then confirms the head is GAP + linear (to 1e-4 relative), otherwise CAM is
  * refused for that layer.
  */
-public final class TorchScriptModel implements LayeredModel {
+public final class TorchScriptModel extends ImportedModel {
   private static final String METHOD = "module_method:";
 
   private final Model model;
   private final Block block;
   private final TorchScriptCard card;
   private final List<LayerInfo> layers = new ArrayList<>();
-  private final List<String> classes;
   private final Map<String, Optional<NDArray>> weights = new HashMap<>();
-  private final String description;
 
   private TorchScriptModel(Model model, TorchScriptCard card, String description) {
+    super(description, card.scaling());
     this.model = model;
     this.block = model.getBlock();
     this.card = card;
-    this.description = description;
     block.freezeParameters(true);
     primeForGradients();
     int classCount = -1;
@@ -67,7 +64,7 @@ public final class TorchScriptModel implements LayeredModel {
       for (TorchScriptCard.Split s : card.splits()) {
         NDArray a = TorchScriptFiles.withoutGrad(() -> run(scope, s.features(), x));
         if (a.getShape().dimension() != 4) {
-          throw new CamkitException("method " + s.features() + " of " + description + " returns " + a.getShape()
+          throw new CamkitException("method " + s.features() + " of " + description() + " returns " + a.getShape()
               + ", not a [N, K, h, w] feature map");
         }
         NDArray y = TorchScriptFiles.withoutGrad(() -> run(scope, s.head(), a));
@@ -77,7 +74,7 @@ public final class TorchScriptModel implements LayeredModel {
             new long[] {sh.get(1), sh.get(2), sh.get(3)}));
       }
     }
-    this.classes = ClassOrder.names(card.classes(), classCount, description);
+    setClasses(ClassOrder.names(card.classes(), classCount, description));
   }
 
   /** Loads {@code file} with the card beside it. */
@@ -109,7 +106,7 @@ public final class TorchScriptModel implements LayeredModel {
     try {
       out = block.forward(new ParameterStore(scope, false), new NDList(in, marker), true);
     } catch (RuntimeException e) {
-      throw new CamkitException("method " + method + " of " + description + " failed: " + TorchScriptFiles.firstLine(e.getMessage()), e);
+      throw new CamkitException("method " + method + " of " + description() + " failed: " + TorchScriptFiles.firstLine(e.getMessage()), e);
     }
     NDArray r = out.get(0);
     r.attach(scope);
@@ -121,28 +118,8 @@ public final class TorchScriptModel implements LayeredModel {
   }
 
   @Override
-  public List<String> classes() {
-    return classes;
-  }
-
-  @Override
   public List<LayerInfo> layers() {
     return List.copyOf(layers);
-  }
-
-  @Override
-  public int[] inputSize() {
-    return new int[] {card.height(), card.width()};
-  }
-
-  @Override
-  public NDArray input(NDManager scope, List<RgbImage> images) {
-    return card.input(scope, images);
-  }
-
-  @Override
-  public NDArray scaled(NDManager scope, float[] data, int n) {
-    return card.scaled(scope, data, n);
   }
 
   @Override
@@ -207,11 +184,6 @@ public final class TorchScriptModel implements LayeredModel {
       w.attach(keep);
       return Optional.of(w);
     }
-  }
-
-  @Override
-  public String description() {
-    return description;
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.camkit.interop.transfer;
+package io.camkit.transfer;
 
 import io.camkit.core.Options;
 import io.camkit.model.HeadOptions;

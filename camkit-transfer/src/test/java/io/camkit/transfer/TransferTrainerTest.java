@@ -1,4 +1,4 @@
-package io.camkit.interop.transfer;
+package io.camkit.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

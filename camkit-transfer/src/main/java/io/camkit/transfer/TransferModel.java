@@ -1,4 +1,4 @@
-package io.camkit.interop.transfer;
+package io.camkit.transfer;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.camkit.core.AtomicFiles;
 import io.camkit.core.CamkitException;
-import io.camkit.core.RgbImage;
+import io.camkit.interop.ImportedModel;
 import io.camkit.interop.Models;
 import io.camkit.model.layers.LayerInfo;
 import io.camkit.model.layers.LayeredModel;
@@ -40,14 +40,12 @@ import java.util.Optional;
  * folder, else by the absolute path it had, and refused when its sha256 differs from the one
  * recorded: a head is only valid on the activations it was trained on.
  */
-public final class TransferModel implements LayeredModel {
+public final class TransferModel extends ImportedModel {
   private final LayeredModel backbone;
   private final String layer;
   private final LayerInfo info;
   private final TransferHead head;
   private final NDManager manager; // owns the head's parameters
-  private final List<String> classes;
-  private final String description;
 
   /**
    * Wraps {@code backbone} (owned: closed with this model) and an initialised {@code head} whose
@@ -55,6 +53,7 @@ public final class TransferModel implements LayeredModel {
    */
   TransferModel(LayeredModel backbone, String layer, TransferHead head, NDManager manager, List<String> classes,
       String description) {
+    super(description, Inputs.of(backbone));
     this.backbone = backbone;
     this.layer = layer;
     LayerInfo b = backbone.layer(layer);
@@ -62,8 +61,7 @@ public final class TransferModel implements LayeredModel {
         b.shape());
     this.head = head;
     this.manager = manager;
-    this.classes = List.copyOf(classes);
-    this.description = description;
+    setClasses(classes);
   }
 
   /** A fresh head for {@code classes} on {@code backbone}'s {@code layer}, parameters drawn from the engine's seed. */
@@ -162,30 +160,10 @@ public final class TransferModel implements LayeredModel {
     return layer;
   }
 
-  @Override
-  public List<String> classes() {
-    return classes;
-  }
-
   /** One layer: the backbone layer the head was trained on (earlier layers have no path to this head). */
   @Override
   public List<LayerInfo> layers() {
     return List.of(info);
-  }
-
-  @Override
-  public int[] inputSize() {
-    return backbone.inputSize();
-  }
-
-  @Override
-  public NDArray input(NDManager scope, List<RgbImage> images) {
-    return backbone.input(scope, images);
-  }
-
-  @Override
-  public NDArray scaled(NDManager scope, float[] chw01, int n) {
-    return backbone.scaled(scope, chw01, n);
   }
 
   @Override
@@ -227,11 +205,6 @@ public final class TransferModel implements LayeredModel {
   public boolean supportsCam(String name) {
     layer(name);
     return true;
-  }
-
-  @Override
-  public String description() {
-    return description;
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.camkit.interop.transfer;
+package io.camkit.transfer;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;

@@ -1,4 +1,4 @@
-package io.camkit.interop.transfer;
+package io.camkit.transfer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
