@@ -28,7 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An ONNX image classifier run by ONNX Runtime, as a {@link LayeredModel}.
+ * An ONNX image classifier run by ONNX Runtime, as a {@link io.camkit.model.layers.LayeredModel}.
  *
  * <ul>
  *   <li><b>Forward</b>: ONNX Runtime on the CPU. A layer's activations are returned by a session on
