@@ -79,16 +79,16 @@ final class DemoCommand implements Callable<Integer> {
     // generated data has no bad files, but the run's outputs look like train's: summary line and problems.json
     Workflows.reportProblems(train.size() + val.size() + test.size(), java.util.List.of(), out);
     Path modelDir = Workflows.train(train, val, data, training, out);
+    // τ chosen on the validation split (its MaxBoxAcc τ*, stored beside the model), then used on the test split.
+    Optional<Calibration> calibration = net.hasCam() ? Workflows.calibrate(modelDir, val) : Optional.empty();
     try (CamModel model = CamModel.load(modelDir); LayeredModel layers = new CamModelLayers(model)) {
       if (!net.hasCam()) {
         classificationOnly(model, test, multiLabel);
       } else {
-        // τ chosen on the validation split (its MaxBoxAcc τ*, stored beside the model), then used on the test split.
-        Optional<Calibration> calibration = Workflows.calibrate(modelDir, val);
         Calibration.TauChoice choice = Calibration.choose(userTau, calibration, "cam", ThresholdLocalizer.DEFAULT_TAU);
         Explainer explainer = new Explainer(layers, MapRequest.of("cam").withTau(choice.tau()));
         var context = new EvaluationReport.Context(multiLabel ? "camkit multi-label evaluation" : "camkit evaluation",
-            Map.of("model", modelDir.toString(), "data", data), choice.source(), OptionalDouble.empty());
+            Map.of("model", modelDir.toString(), "data", data), choice.source());
         EvaluationReport.Written w;
         try (Progress p = new Progress("evaluate", test.size(), 0, "images")) {
           w = EvaluationReport.evaluate(List.of(explainer), test, multiLabel, Evaluation.Settings.localizationOnly(),

@@ -15,7 +15,6 @@ import io.camkit.render.EvaluationReport;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
@@ -88,7 +87,7 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       var context = new EvaluationReport.Context(multi ? "camkit multi-label evaluation" : "camkit evaluation",
           Map.of("model", map.model.toString(), "data", data.toString()),
-          taus.get(0).source(), OptionalDouble.empty());
+          taus.get(0).source());
       EvaluationReport.Written w;
       try (Progress p = new Progress("evaluate", (long) dataset.size() * explainers.size(), 0, "images")) {
         w = EvaluationReport.evaluate(explainers, dataset, multi, settings, out, context, done -> p.step(done, ""));

@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.function.IntConsumer;
 
 /**
@@ -38,12 +37,9 @@ public final class EvaluationReport {
 
   /**
    * Where the evaluation's τ came from, for every report: e.g. "the default of Zhou et al. 2016",
-   * "chosen by the user", "the validation split's τ*".
-   *
-   * @param calibrated a τ chosen on other data (the validation split's τ*), read off this run's
-   *     MaxBoxAcc curve in the report; empty for none
+   * "chosen by the user", "τ* of cam on the validation split".
    */
-  public record Context(String title, Map<String, Object> provenance, String tauSource, OptionalDouble calibrated) {
+  public record Context(String title, Map<String, Object> provenance, String tauSource) {
     public Context {
       provenance = new LinkedHashMap<>(provenance);
     }
@@ -112,7 +108,6 @@ public final class EvaluationReport {
     if (multiLabel) {
       MultiLabelEvaluation.Result r = multi.get(0);
       Reports.writeJson(r, model.classes(), prov, out.resolve("metrics.json"));
-      context.calibrated().ifPresent(t -> notes.add(calibratedLine(r.maxBoxAccCurve(), t)));
       notes.add("Multi-label: each class present in an image is localized from its own map and scored against that"
           + " class's boxes; AP ranks the raw class scores over the images. Every figure: `metrics.json`.");
       table = Reports.markdownTable(r.metrics(), model.classes());
@@ -120,7 +115,6 @@ public final class EvaluationReport {
       Evaluation.Result r = single.get(0);
       Reports.writeJson(r, model.classes(), prov, out.resolve("metrics.json"));
       files.addAll(pictures.write(out, requests.get(0).tau()));
-      context.calibrated().ifPresent(t -> notes.add(calibratedLine(r.maxBoxAccCurve(), t)));
       notes.add("Pictures: `successes.png`, `failures.png`. Every image: `metrics.json`.");
       table = Reports.markdownTable(r.metrics());
     }
@@ -158,11 +152,6 @@ public final class EvaluationReport {
           Reports.pct(m.pointingGame())));
     }
     return sb.toString();
-  }
-
-  /** GT-known localization read off {@code curve} at a τ chosen on other data. */
-  public static String calibratedLine(double[] curve, double tau) {
-    return atTauLine(curve, tau, "the validation split's τ*, applied to this split");
   }
 
   /** GT-known localization read off {@code curve} at {@code tau}, saying where that τ comes from. */

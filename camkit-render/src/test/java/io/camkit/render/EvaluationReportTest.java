@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +26,7 @@ class EvaluationReportTest {
   @TempDir Path tmp;
 
   static EvaluationReport.Context context() {
-    return new EvaluationReport.Context("test", Map.of("model", "tiny"), "chosen by the test", OptionalDouble.empty());
+    return new EvaluationReport.Context("test", Map.of("model", "tiny"), "chosen by the test");
   }
 
   @Test
