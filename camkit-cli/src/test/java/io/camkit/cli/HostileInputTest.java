@@ -1,5 +1,6 @@
 package io.camkit.cli;
 
+import io.camkit.core.testing.TestImages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -101,7 +102,7 @@ class HostileInputTest {
     RND.nextBytes(noise);
     bad(train, "dog/random-bytes.jpg", noise, Kind.UNREADABLE_IMAGE, false);
     bad(train, "dog/text.png", "this is not a picture\n".getBytes(StandardCharsets.UTF_8), Kind.UNREADABLE_IMAGE, false);
-    bad(train, "dog/bomb.png", pngHeader(100_000, 100_000), Kind.UNREADABLE_IMAGE, false);
+    bad(train, "dog/bomb.png", TestImages.pngHeader(100_000, 100_000), Kind.UNREADABLE_IMAGE, false);
     // VOC mistakes: the XML is named
     vocMistake(train, "cat/inverted", voc("cat", 30, 5, 10, 20), Kind.BAD_BOX, false);
     vocMistake(train, "cat/nan-box", voc("cat", 5, 5, 20, 20).replace("<xmin>5<", "<xmin>NaN<"), Kind.BAD_BOX, false);
@@ -438,16 +439,5 @@ class HostileInputTest {
     out.writeBytes(tiff);
     out.write(plain, 2, plain.length - 2);
     return out.toByteArray();
-  }
-
-  /** A PNG signature and IHDR (valid CRC) claiming w×h RGB pixels, and nothing else. */
-  static byte[] pngHeader(int w, int h) {
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 25);
-    b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-    b.putInt(13).put(new byte[] {'I', 'H', 'D', 'R'}).putInt(w).putInt(h).put(new byte[] {8, 2, 0, 0, 0});
-    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-    crc.update(b.array(), 12, 17);
-    b.putInt((int) crc.getValue());
-    return b.array();
   }
 }

@@ -1,5 +1,6 @@
 package io.camkit.core;
 
+import io.camkit.core.testing.TestImages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -68,17 +69,6 @@ class ImageFilesTest {
     }
   }
 
-  /** A PNG signature and an IHDR chunk (valid CRC) claiming {@code w × h} RGB pixels, no data. */
-  static byte[] pngHeader(int w, int h) {
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 25);
-    b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-    b.putInt(13).put(new byte[] {'I', 'H', 'D', 'R'}).putInt(w).putInt(h).put(new byte[] {8, 2, 0, 0, 0});
-    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-    crc.update(b.array(), 12, 17);
-    b.putInt((int) crc.getValue());
-    return b.array();
-  }
-
   @Test
   void aTruncatedJpegDecodesPartlyAndSaysSo() throws Exception {
     BufferedImage img = new BufferedImage(96, 64, BufferedImage.TYPE_INT_RGB);
@@ -100,13 +90,13 @@ class ImageFilesTest {
 
   @Test
   void aDecompressionBombHeaderIsRefusedBeforeDecoding() throws Exception {
-    Path bomb = Files.write(tmp.resolve("bomb.png"), pngHeader(100_000, 100_000));
+    Path bomb = Files.write(tmp.resolve("bomb.png"), TestImages.pngHeader(100_000, 100_000));
     assertThatThrownBy(() -> ImageFiles.read(bomb))
         .isInstanceOf(ImageFiles.UnreadableImageException.class)
         .hasMessageContaining("100000x100000 pixels is over the 134217728-pixel limit")
         .hasMessageContaining("bomb.png");
     // just under the limit in pixels but without data: a decode error, still named
-    Path small = Files.write(tmp.resolve("nodata.png"), pngHeader(8, 8));
+    Path small = Files.write(tmp.resolve("nodata.png"), TestImages.pngHeader(8, 8));
     assertThatThrownBy(() -> ImageFiles.read(small)).hasMessageContaining("nodata.png");
   }
 
