@@ -1,6 +1,7 @@
 package io.camkit.cli;
 
 import io.camkit.core.CamkitException;
+import io.camkit.core.Interruption;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,6 +29,12 @@ public final class Camkit implements Runnable {
   /** Exit code of a user mistake (bad option, missing file, unreadable image). */
   public static final int USER_ERROR = 2;
 
+  /** Exit code of a run stopped by Ctrl-C or SIGTERM after writing what was complete (128 + SIGINT). */
+  public static final int INTERRUPTED = 130;
+
+  /** How long a SIGINT/SIGTERM waits for the running batch to end before the JVM halts anyway. */
+  static final java.time.Duration STOP_GRACE = java.time.Duration.ofMinutes(2);
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -38,7 +45,17 @@ public final class Camkit implements Runnable {
   public static void main(String[] args) {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
     System.setProperty("java.awt.headless", "true");
-    System.exit(execute(args));
+    // Ctrl-C and kill (SIGTERM) raise a flag that long loops poll at batch boundaries; the JVM
+    // halts only once the command has written what is complete (never inside a native call).
+    Interruption.installHook(STOP_GRACE);
+    int code;
+    Interruption.begin();
+    try {
+      code = execute(args);
+    } finally {
+      Interruption.end();
+    }
+    System.exit(code);
   }
 
   /** Runs the CLI and returns its exit code (0 success, 2 user error, 1 internal error). */
@@ -50,6 +67,10 @@ public final class Camkit implements Runnable {
           Throwable t = ex;
           while (t instanceof java.io.UncheckedIOException && t.getCause() != null) {
             t = t.getCause();
+          }
+          if (t instanceof Interruption.Interrupted) {
+            err.println("camkit: " + t.getMessage());
+            return INTERRUPTED;
           }
           if (t instanceof CamkitException || t instanceof IllegalArgumentException) {
             err.println("camkit: " + t.getMessage());

@@ -96,6 +96,11 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.println();
         System.out.println(w.table());
+        if (w.partial() != null) {
+          throw new io.camkit.core.Interruption.Interrupted("interrupted: the model in " + modelDir + " is complete; "
+              + (w.files().isEmpty() ? "no test image was scored" : "partial evaluation (" + w.partial()
+                  + ") written, marked partial, to " + out));
+        }
         double[] curve = multiLabel ? w.multiLabel().get(0).maxBoxAccCurve() : w.singleLabel().get(0).maxBoxAccCurve();
         System.out.println(EvaluationReport.atTauLine(curve, ThresholdLocalizer.DEFAULT_TAU,
             "the default of Zhou et al. 2016, for comparison"));

@@ -1,6 +1,7 @@
 package io.camkit.cli;
 
 import io.camkit.core.CamkitException;
+import io.camkit.core.Interruption;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.io.CocoFormat;
 import io.camkit.dataset.io.DatasetFolders;
@@ -93,6 +94,10 @@ final class EvaluateCommand implements Callable<Integer> {
         w = EvaluationReport.evaluate(explainers, dataset, multi, settings, out, context, done -> p.step(done, ""));
       }
       System.out.println(w.table());
+      if (w.partial() != null) {
+        throw new Interruption.Interrupted("interrupted: " + (w.files().isEmpty() ? "no image was scored, nothing written"
+            : "partial evaluation (" + w.partial() + ") written, marked partial, to " + out));
+      }
       System.out.println("written: " + String.join(", ", w.files().stream().map(Path::toString).toList()));
     }
     return 0;

@@ -3,6 +3,7 @@ package io.camkit.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camkit.core.CamkitException;
 import io.camkit.core.DataProblem;
+import io.camkit.core.Interruption;
 import io.camkit.dataset.io.DataProblems;
 import io.camkit.explain.target.TargetSelector;
 import io.camkit.model.layers.LayeredModel;
@@ -92,8 +93,16 @@ final class LocalizeCommand implements Callable<Integer> {
           }
         });
       }
-      ResultFiles.writeSummary(out.resolve("localizations.json"), summary);
       DataProblems.writeJson(done, problems, out.resolve(DataProblems.FILE));
+      if (Interruption.requested()) {
+        // Each image's files are complete; the summary says by its name that it is not.
+        Files.deleteIfExists(out.resolve("localizations.json"));
+        ResultFiles.writeSummary(out.resolve("localizations.partial.json"), summary);
+        throw new Interruption.Interrupted("interrupted after " + done + " of " + files.size() + " image(s); their"
+            + " outputs and localizations.partial.json are in " + out);
+      }
+      ResultFiles.writeSummary(out.resolve("localizations.json"), summary);
+      Files.deleteIfExists(out.resolve("localizations.partial.json"));
     }
     System.out.println("localized " + done + " image(s)" + (skipped[0] > 0 ? ", skipped " + skipped[0] : "")
         + " -> " + out + (problems.isEmpty() ? "" : "; " + DataProblems.summary(done, problems)));

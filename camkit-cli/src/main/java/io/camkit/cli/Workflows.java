@@ -59,6 +59,10 @@ final class Workflows {
         c = TauCalibration.onValidation(List.of(new Explainer(m, MapRequest.of(method))), val);
         p.step(val.size(), "");
       }
+      if (io.camkit.core.Interruption.requested()) {
+        throw new io.camkit.core.Interruption.Interrupted("interrupted while choosing τ on the validation split: the"
+            + " model in " + model + " is complete; no τ was stored (localize and evaluate use τ = 0.2 or --tau)");
+      }
       Path f = c.write(model);
       Calibration.Entry e = c.methods().get(method);
       System.out.printf(Locale.ROOT, "τ* = %.2f for %s on the validation split (%d images, MaxBoxAcc %s) -> %s%n",

@@ -158,13 +158,25 @@ public final class ImageFiles {
     return dot > 0 && COMPANIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
   }
 
-  /** Writes a PNG atomically. */
+  /**
+   * Writes a PNG atomically. The encoder buffers in memory, not in a temporary file: ImageIO's
+   * file cache registers a shutdown hook per stream, which fails while a Ctrl-C'd run writes its
+   * last outputs ({@link Interruption}).
+   */
   public static void writePng(BufferedImage img, Path file) throws IOException {
     AtomicFiles.write(
         file,
         out -> {
-          if (!ImageIO.write(img, "png", out)) {
+          java.util.Iterator<javax.imageio.ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
+          if (!writers.hasNext()) {
             throw new IOException("no PNG writer available");
+          }
+          javax.imageio.ImageWriter writer = writers.next();
+          try (javax.imageio.stream.ImageOutputStream ios = new javax.imageio.stream.MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(ios);
+            writer.write(img);
+          } finally {
+            writer.dispose();
           }
         });
   }

@@ -2,6 +2,8 @@ package io.camkit.evaluate;
 
 import io.camkit.core.Box;
 import io.camkit.core.HeatMap;
+import io.camkit.core.InnerProgress;
+import io.camkit.core.Interruption;
 import io.camkit.core.Options;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.ObjectAnnotation;
@@ -109,40 +111,56 @@ public final class Evaluation {
     ConfidenceChange confidence = new ConfidenceChange();
     int[] in = explainer.model().inputSize();
     List<ImageOutcome> outcomes = new ArrayList<>(data.size());
-    double millis = 0;
-    long top5 = 0;
-    for (int from = 0; from < data.size(); from += CHUNK) {
+    double[] totals = new double[2]; // explain milliseconds, images whose class is in the top 5
+    for (int from = 0; from < data.size() && !Interruption.requested(); from += CHUNK) {
       List<Sample> part = data.samples().subList(from, Math.min(data.size(), from + CHUNK));
       int[] truth = part.stream().mapToInt(Sample::label).toArray();
-      // two targets per image: the predicted class, then the true one
-      List<ImageResult> results = explainer.explain(part.stream().map(Sample::image).toList(),
-          part.stream().map(Sample::id).toList(), (first, y) -> List.<Target>of(
-              TargetSelector.predicted().select(y).get(0),
-              new ClassTarget(java.util.Arrays.copyOfRange(truth, first, first + y.length))));
-      // Scoring (101 thresholds × connected components per image) is pure Java: spread it.
-      ImageOutcome[] scored = new ImageOutcome[part.size()];
-      IntStream.range(0, part.size()).parallel().forEach(i -> scored[i] = score(scorer, part.get(i), results.get(i)));
+      List<ImageResult> results;
+      try {
+        // two targets per image: the predicted class, then the true one
+        results = explainer.explain(part.stream().map(Sample::image).toList(),
+            part.stream().map(Sample::id).toList(), (first, y) -> List.<Target>of(
+                TargetSelector.predicted().select(y).get(0),
+                new ClassTarget(java.util.Arrays.copyOfRange(truth, first, first + y.length))));
+      } catch (Interruption.Interrupted stopped) {
+        break; // a stop inside a slow method: the result covers the chunks before this one
+      }
+      // Faithfulness first (seconds per image; a stop between images drops the chunk whole), then
+      // everything is added to the accumulators at once.
       List<ChwImage> faithImages = new ArrayList<>();
       List<HeatMap> faithMaps = new ArrayList<>();
       List<Integer> faithClasses = new ArrayList<>();
+      List<DeletionInsertion.Result> faithCurves = new ArrayList<>();
+      try {
+        for (int i = 0; i < part.size() && from + i < settings.faithfulnessImages(); i++) {
+          Interruption.check("stopped during the faithfulness curves");
+          InnerProgress.update("faithfulness curves", i, Math.min(part.size(), settings.faithfulnessImages() - from));
+          ClassResult predicted = results.get(i).classes().get(0);
+          ChwImage chw = ChwImage.of(part.get(i).image().resize(in[1], in[0]));
+          HeatMap saliency = predicted.rawMap().upsampled(in[1], in[0]);
+          faithCurves.add(curves.evaluate(chw, predicted.classIndex(), saliency));
+          faithImages.add(chw);
+          faithMaps.add(saliency);
+          faithClasses.add(predicted.classIndex());
+        }
+      } catch (Interruption.Interrupted stopped) {
+        break;
+      }
+      // Scoring (101 thresholds × connected components per image) is pure Java: spread it.
+      ImageOutcome[] scored = new ImageOutcome[part.size()];
+      IntStream.range(0, part.size()).parallel().forEach(i -> scored[i] = score(scorer, part.get(i), results.get(i)));
       for (int i = 0; i < part.size(); i++) {
         Sample s = part.get(i);
         ImageResult r = results.get(i);
         ImageOutcome o = scored[i];
         outcomes.add(o);
         loc.add(o, s.image().width(), s.image().height());
-        millis += r.explainMillis();
-        top5 += inTopK(r.scores(), s.label(), 5) ? 1 : 0;
+        totals[0] += r.explainMillis();
+        totals[1] += inTopK(r.scores(), s.label(), 5) ? 1 : 0;
         List<Box> boxes = s.objectsOf(s.label()).stream().map(ObjectAnnotation::box).toList();
         faith.addPointing(r.classes().get(1).normalized(), boxes);
-        if (from + i < settings.faithfulnessImages()) {
-          ClassResult predicted = r.classes().get(0);
-          ChwImage chw = ChwImage.of(s.image().resize(in[1], in[0]));
-          HeatMap saliency = predicted.rawMap().upsampled(in[1], in[0]);
-          faith.add(curves.evaluate(chw, predicted.classIndex(), saliency));
-          faithImages.add(chw);
-          faithMaps.add(saliency);
-          faithClasses.add(predicted.classIndex());
+        if (i < faithCurves.size()) {
+          faith.add(faithCurves.get(i));
         }
         listener.image(s, r, o);
       }
@@ -153,9 +171,11 @@ public final class Evaluation {
       listener.progress(outcomes.size());
     }
     faith.addConfidence(confidence);
-    int n = data.size();
+    // On interruption (Interruption.requested()) the result covers the images scored before it:
+    // outcomes().size() < data.size() marks it partial.
+    int n = outcomes.size();
     return new Result(explainer.request().methodName(), explainer.layer(), loc.snapshot(), loc.curve(), outcomes,
-        faith.snapshot(), n == 0 ? Double.NaN : (double) top5 / n, n == 0 ? Double.NaN : millis / n);
+        faith.snapshot(), n == 0 ? Double.NaN : totals[1] / n, n == 0 ? Double.NaN : totals[0] / n);
   }
 
   /** One image from its predicted-class and true-class results (the first and second target). */

@@ -25,8 +25,9 @@ public final class MultiLabelEvaluation {
    *
    * @param method the method's report name
    * @param layer the layer the maps read
+   * @param images the images scored: fewer than the data's after an interruption
    */
-  public record Result(String method, String layer, MultiLabelMetrics metrics, double[] maxBoxAccCurve) {
+  public record Result(String method, String layer, MultiLabelMetrics metrics, double[] maxBoxAccCurve, int images) {
     public Result {
       maxBoxAccCurve = maxBoxAccCurve.clone();
     }
@@ -42,10 +43,15 @@ public final class MultiLabelEvaluation {
     double tau = explainer.request().tau();
     MultiLabelAccumulator acc = new MultiLabelAccumulator(classes, tau);
     int done = 0;
-    for (int from = 0; from < data.size(); from += Evaluation.CHUNK) {
+    for (int from = 0; from < data.size() && !io.camkit.core.Interruption.requested(); from += Evaluation.CHUNK) {
       List<Sample> part = data.samples().subList(from, Math.min(data.size(), from + Evaluation.CHUNK));
-      List<ImageResult> results = explainer.explain(part.stream().map(Sample::image).toList(),
-          part.stream().map(Sample::id).toList(), (first, y) -> presentClasses(part.subList(first, first + y.length)));
+      List<ImageResult> results;
+      try {
+        results = explainer.explain(part.stream().map(Sample::image).toList(), part.stream().map(Sample::id).toList(),
+            (first, y) -> presentClasses(part.subList(first, first + y.length)));
+      } catch (io.camkit.core.Interruption.Interrupted stopped) {
+        break; // the result covers the chunks before this one
+      }
       // Scoring is pure Java: one accumulator per image in parallel, merged in image order.
       MultiLabelAccumulator[] parts = new MultiLabelAccumulator[part.size()];
       IntStream.range(0, part.size()).parallel().forEach(i -> parts[i] = new MultiLabelAccumulator(classes, tau)
@@ -57,7 +63,7 @@ public final class MultiLabelEvaluation {
       done += part.size();
       listener.progress(done);
     }
-    return new Result(explainer.request().methodName(), explainer.layer(), acc.snapshot(), acc.curve());
+    return new Result(explainer.request().methodName(), explainer.layer(), acc.snapshot(), acc.curve(), done);
   }
 
   /** Target r: each image's r-th present class, or its first where it has fewer than r + 1. */

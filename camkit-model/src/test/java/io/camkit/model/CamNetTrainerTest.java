@@ -87,6 +87,54 @@ class CamNetTrainerTest {
   }
 
   @Test
+  void stoppingMidEpochTwiceThenResumingGivesTheSameWeightsAndCurve() throws Exception {
+    // 64 images in batches of 16: 4 steps an epoch, 12 in all.
+    float[] whole;
+    List<EpochStats> wholeHistory;
+    try (CamModel m = CamNetTrainer.newModel(CamNetOptions.defaults(32, 6), TRAIN.classes(), OPTS.seed())) {
+      wholeHistory = new CamNetTrainer(OPTS, TrainingListener.NONE).fit(m, TRAIN, VAL, Optional.of(tmp.resolve("w")));
+      whole = weights(m);
+    }
+    Path ckpt = tmp.resolve("stopped");
+    // Stop after step 6 (epoch 2, step 2 of 4), then after step 11 (epoch 3, step 3 of 4).
+    for (long stopAfter : new long[] {6, 11}) {
+      long[] steps = {0};
+      TrainingListener count = new TrainingListener() {
+        @Override
+        public void onStep(long step, int epoch, double loss, double accuracy) {
+          steps[0] = step;
+        }
+      };
+      // The first run starts from the seed's weights; the second's initial weights are replaced by the checkpoint's.
+      long seed = stopAfter == 6 ? OPTS.seed() : 99L;
+      try (CamModel m = CamNetTrainer.newModel(CamNetOptions.defaults(32, 6), TRAIN.classes(), seed)) {
+        CamNetTrainer t = new CamNetTrainer(OPTS, count).stopWhen(() -> steps[0] >= stopAfter);
+        assertThatThrownBy(() -> t.fit(m, TRAIN, VAL, Optional.of(ckpt)))
+            .isInstanceOf(io.camkit.core.Interruption.Interrupted.class)
+            .hasMessageContaining("steps of epoch")
+            .hasMessageContaining("--resume");
+      }
+      var cp = io.camkit.model.train.Checkpoint.read(ckpt).orElseThrow();
+      assertThat(cp.partial()).isNotNull();
+      assertThat(cp.epochsDone() * 4 + cp.partial().batches()).isEqualTo((int) stopAfter);
+    }
+    float[] resumed;
+    List<EpochStats> history;
+    try (CamModel m = CamNetTrainer.newModel(CamNetOptions.defaults(32, 6), TRAIN.classes(), 99L)) {
+      history = new CamNetTrainer(OPTS, TrainingListener.NONE).fit(m, TRAIN, VAL, Optional.of(ckpt));
+      resumed = weights(m);
+    }
+    assertThat(resumed).containsExactly(whole);
+    assertThat(history).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(history.get(i).trainLoss()).isEqualTo(wholeHistory.get(i).trainLoss());
+      assertThat(history.get(i).trainAccuracy()).isEqualTo(wholeHistory.get(i).trainAccuracy());
+      assertThat(history.get(i).valAccuracy()).isEqualTo(wholeHistory.get(i).valAccuracy());
+    }
+    assertThat(io.camkit.model.train.Checkpoint.read(ckpt).orElseThrow().partial()).isNull();
+  }
+
+  @Test
   void savedModelReloadsToTheSameOutputs() throws Exception {
     Dataset tr = TRAIN;
     Path dir = tmp.resolve("model");

@@ -1,6 +1,7 @@
 package io.camkit.pipeline;
 
 import io.camkit.core.CamkitException;
+import io.camkit.core.Interruption;
 import io.camkit.core.ImageFiles;
 import io.camkit.core.RgbImage;
 import java.nio.file.Path;
@@ -34,7 +35,9 @@ public final class FileResults {
    * Reads and explains {@code files} (see {@link ImageInputs#list}) one batch of {@link
    * Explainer#batchSize()} at a time.
    *
-   * @return how many images were explained
+   * @return how many images were explained; fewer than the readable files when a stop was
+   *     requested ({@link Interruption#requested()}): the batch in progress is then dropped and the
+   *     results before it were all delivered
    */
   public static int explain(Explainer explainer, List<Path> files, Sink sink) throws Exception {
     return explain(explainer, files, false, sink);
@@ -65,7 +68,15 @@ public final class FileResults {
         sink.skipped(f, e.getMessage());
       }
       if (images.size() == explainer.batchSize() || i == files.size() - 1 && !images.isEmpty()) {
-        List<ImageResult> results = explainer.explain(images, paths.stream().map(Path::toString).toList());
+        if (Interruption.requested()) {
+          return done;
+        }
+        List<ImageResult> results;
+        try {
+          results = explainer.explain(images, paths.stream().map(Path::toString).toList());
+        } catch (Interruption.Interrupted stopped) {
+          return done; // stopped inside a slow method: the batch in progress is dropped
+        }
         for (int j = 0; j < results.size(); j++) {
           sink.accept(paths.get(j), images.get(j), results.get(j));
         }

@@ -50,6 +50,51 @@ class ExplainerTest {
   }
 
   @Test
+  void scoreCamReportsItsMaskedPassesAndStopsBetweenThemWhenAskedAndFileResultsDropsThatBatch() throws Exception {
+    // K masked passes per image: the inner progress counts them over the batch, and a stop
+    // requested after the first one ends the call before the second (as Ctrl-C would).
+    Explainer e = new Explainer(model, MapRequest.of("scorecam"));
+    long[] shape = model.layer(model.defaultLayer()).shape();
+    int k = (int) shape[shape.length - 3]; // [(N,) K, h, w]
+    List<long[]> updates = new java.util.ArrayList<>();
+    io.camkit.core.InnerProgress.listen((what, done, total) -> {
+      updates.add(new long[] {done, total});
+      io.camkit.core.Interruption.request();
+    });
+    try {
+      assertThatThrownBy(() -> e.explain(images().subList(0, 3), ids().subList(0, 3)))
+          .isInstanceOf(io.camkit.core.Interruption.Interrupted.class)
+          .hasMessageContaining("Score-CAM");
+      assertThat(updates).hasSize(1);
+      assertThat(updates.get(0)[1]).isEqualTo(3L * k);
+      assertThat(updates.get(0)[0]).isBetween(1L, (long) k);
+      // Through FileResults the stopped batch is dropped whole; nothing is delivered, nothing thrown.
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("stop");
+      List<java.nio.file.Path> files = List.of(dir.resolve("a.png"), dir.resolve("b.png"));
+      for (int i = 0; i < 2; i++) {
+        io.camkit.core.ImageFiles.writePng(images().get(i).toBufferedImage(), files.get(i));
+      }
+      io.camkit.core.Interruption.clear();
+      List<String> got = new java.util.ArrayList<>();
+      int done = FileResults.explain(e, files, (file, image, result) -> got.add(file.toString()));
+      assertThat(done).isZero();
+      assertThat(got).isEmpty();
+    } finally {
+      io.camkit.core.InnerProgress.stopListening();
+      io.camkit.core.Interruption.clear();
+    }
+    // Without a stop, the same call completes and the listener saw every pass.
+    List<long[]> all = new java.util.ArrayList<>();
+    io.camkit.core.InnerProgress.listen((what, done, total) -> all.add(new long[] {done, total}));
+    try {
+      assertThat(e.explain(images().subList(0, 2), ids().subList(0, 2))).hasSize(2);
+    } finally {
+      io.camkit.core.InnerProgress.stopListening();
+    }
+    assertThat(all.get(all.size() - 1)).containsExactly(2L * k, 2L * k);
+  }
+
+  @Test
   void eachResultHoldsTheMethodsMapAtTheImagesResolutionWithItsBoxAndProvenance() {
     RgbImage wide = images().get(0).resize(50, 30); // the model resizes to 32×32; the map comes back at 50×30
     Explainer e = new Explainer(model, MapRequest.of(new GradCam()).withTau(0.3).withTopK(3));

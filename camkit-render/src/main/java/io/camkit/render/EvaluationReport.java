@@ -1,6 +1,7 @@
 package io.camkit.render;
 
 import io.camkit.core.AtomicFiles;
+import io.camkit.core.Interruption;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.Sample;
 import io.camkit.evaluate.Evaluation;
@@ -45,15 +46,26 @@ public final class EvaluationReport {
     }
   }
 
-  /** What was written, for the caller to print. */
+  /**
+   * What was written, for the caller to print.
+   *
+   * @param partial null for a complete evaluation; after an interruption ({@link Interruption}),
+   *     what the written files cover, e.g. "interrupted after 40 of 200 images (method cam)"; the
+   *     files say so too
+   */
   public record Written(List<Evaluation.Result> singleLabel, List<MultiLabelEvaluation.Result> multiLabel,
-      String table, List<Path> files) {}
+      String table, List<Path> files, String partial) {}
 
   /**
    * @param explainers one per method to score, all on the same model (build them first: their
    *     constructors check that the model can serve each request, before any work)
    * @param multiLabel score as multi-label data (per-class AP, each present class localized)
    * @param progress called with the number of (request, image) pairs done
+   *
+   * <p>When a stop is requested ({@link Interruption#requested()}), the method in progress stops at
+   * a batch boundary, the later ones do not start, and the files cover the images scored by the
+   * first method, marked partial in {@code metrics.json} ({@code partial}), {@code report.md} and
+   * {@code methods.md}.
    */
   public static Written evaluate(List<Explainer> explainers, Dataset data, boolean multiLabel,
       Evaluation.Settings settings, Path out, Context context, IntConsumer progress) throws IOException {
@@ -87,16 +99,35 @@ public final class EvaluationReport {
       } else {
         single.add(Evaluation.run(explainers.get(i), data, settings, listener));
       }
+      if (Interruption.requested()) {
+        break;
+      }
+    }
+    int scored = multiLabel ? multi.get(0).images() : single.get(0).outcomes().size();
+    String partial = null;
+    if (scored < data.size() || single.size() + multi.size() < explainers.size()) {
+      partial = "interrupted after " + scored + " of " + data.size() + " images of " + requests.get(0).methodName()
+          + (explainers.size() > 1 ? "; methods scored: " + (single.size() + multi.size()) + " of " + explainers.size()
+              : "");
+      if (scored == 0) {
+        return new Written(single, multi, "", List.of(), partial);
+      }
     }
     Map<String, Object> prov = new LinkedHashMap<>(context.provenance());
     prov.put("dataset", data.name());
-    prov.put("images", data.size());
+    prov.put("images", scored);
+    if (partial != null) {
+      prov.put("partial", partial + ": every figure covers only the images scored");
+    }
     prov.put("method", explainers.get(0).request().methodName());
     prov.put("layer", explainers.get(0).layer());
     prov.put("tau", requests.get(0).tau());
     prov.put("tauSource", context.tauSource());
     List<Path> files = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    if (partial != null) {
+      notes.add("**Partial evaluation**: " + partial + "; every figure below covers only those images.");
+    }
     notes.add(String.format(Locale.ROOT, "Method `%s` at layer `%s` of %s; τ = %s (%s).", prov.get("method"),
         prov.get("layer"), model.description(), Reports.fmt(requests.get(0).tau()), context.tauSource()));
     String table;
@@ -118,7 +149,7 @@ public final class EvaluationReport {
       notes.add("Pictures: `successes.png`, `failures.png`. Every image: `metrics.json`.");
       table = Reports.markdownTable(r.metrics());
     }
-    Reports.writeMarkdown(context.title() + ": " + data.name(), table, notes, out.resolve("report.md"));
+    Reports.writeMarkdown(context.title() + ": " + data.name() + (partial == null ? "" : " (partial)"), table, notes, out.resolve("report.md"));
     files.add(out.resolve("metrics.json"));
     files.add(out.resolve("report.md"));
     String methods = multiLabel ? multiLabelMethods(multi) : MethodComparison.markdownTable(single);
@@ -128,6 +159,7 @@ public final class EvaluationReport {
     json.put("methods", multiLabel ? multi : MethodComparison.toMaps(single));
     AtomicFiles.writeString(out.resolve("methods.json"), io.camkit.model.ModelCard.toJson(json));
     AtomicFiles.writeString(out.resolve("methods.md"), "# camkit methods on " + data.name() + "\n\n"
+        + (partial == null ? "" : "**Partial evaluation**: " + partial + ".\n\n")
         + String.format(Locale.ROOT, "%s, layer `%s`, τ = %s (%s)%s.%n%n", model.description(),
             explainers.get(0).layer(), Reports.fmt(requests.get(0).tau()), context.tauSource(),
             multiLabel ? "" : "; faithfulness on the first " + Math.min(settings.faithfulnessImages(), data.size())
@@ -138,7 +170,7 @@ public final class EvaluationReport {
     if (requests.size() > 1) {
       table = methods; // several methods: the side-by-side table is what to read
     }
-    return new Written(single, multi, table, files);
+    return new Written(single, multi, table, files, partial);
   }
 
   /** One line per method of a multi-label evaluation. */

@@ -57,6 +57,33 @@ class EvaluationReportTest {
     }
   }
 
+  @Test
+  void aStopAfterTheFirstChunkWritesAPartialReportOfThatChunkAndSkipsTheNextMethod() throws Exception {
+    Dataset data = TinyModels.shapes(70); // chunks of 64 + 6
+    try (CamModelLayers camnet = TinyModels.camnet(data)) {
+      CountingModel counting = new CountingModel(camnet);
+      EvaluationReport.Written w;
+      try {
+        w = EvaluationReport.evaluate(List.of(new Explainer(counting, MapRequest.of("cam")),
+            new Explainer(counting, MapRequest.of("gradcam"))), data, false, Evaluation.Settings.localizationOnly(),
+            tmp, context(), done -> io.camkit.core.Interruption.request()); // as Ctrl-C after the first chunk
+      } finally {
+        io.camkit.core.Interruption.clear();
+      }
+      assertThat(counting.forwardImages()).isEqualTo(64);
+      assertThat(w.partial()).isEqualTo("interrupted after 64 of 70 images of cam; methods scored: 1 of 2");
+      assertThat(w.singleLabel()).hasSize(1);
+      assertThat(w.singleLabel().get(0).outcomes()).hasSize(64);
+      JsonNode metrics = new ObjectMapper().readTree(tmp.resolve("metrics.json").toFile());
+      assertThat(metrics.path("provenance").path("partial").asText()).startsWith("interrupted after 64 of 70 images");
+      assertThat(metrics.path("provenance").path("images").asInt()).isEqualTo(64);
+      assertThat(metrics.path("images")).hasSize(64);
+      assertThat(tmp.resolve("report.md")).content().contains("(partial)").contains("**Partial evaluation**");
+      assertThat(tmp.resolve("methods.md")).content().contains("**Partial evaluation**").contains("| cam |")
+          .doesNotContain("| gradcam |");
+    }
+  }
+
   /** The single-label images combined two by two into two-class images (first object of each). */
   static Dataset twoClassImages(Dataset single) {
     List<Sample> out = new ArrayList<>();

@@ -102,6 +102,8 @@ public final class FeatureCache {
     List<float[]> out = new ArrayList<>(images.size() * views);
     try (NDManager root = NDManager.newBaseManager()) {
       for (int from = 0; from < images.size(); from += BATCH) {
+        io.camkit.core.Interruption.check("stopped while extracting the backbone's features (" + from + " of "
+            + images.size() + " images); nothing was cached: run the same command again");
         int n = Math.min(BATCH, images.size() - from);
         float[] chw = new float[n * views * plane];
         for (int i = 0; i < n; i++) {

@@ -66,6 +66,8 @@ public final class AugmentedGradCam extends CamMethod {
     GradCam grad = new GradCam();
     List<NDArray> out = new ArrayList<>();
     for (int i = 0; i < c.batch(); i++) {
+      io.camkit.core.Interruption.check("stopped during Augmented Grad-CAM");
+      io.camkit.core.InnerProgress.update("augmented grad-cam images", i, c.batch());
       NDArray xs = InputWarps.augmented(c.scope(), c.input(), i, augs);
       int cls = c.target().classOf(i);
       TargetSelector sel = cls >= 0 ? TargetSelector.classIndex(cls) : TargetSelector.of(c.target());

@@ -71,12 +71,14 @@ public final class ScoreCam extends CamMethod {
         List<NDArray> scores = new ArrayList<>();
         for (int from = 0; from < k; from += maskBatch) {
           int to = Math.min(k, from + maskBatch);
+          io.camkit.core.Interruption.check("stopped during Score-CAM's masked passes");
           try (NDManager pass = image.newSubManager()) {
             NDArray masked = into(pass, xi.mul(into(pass, masks.get(from + ":" + to)))); // [B, 3, H, W]
             NDArray s = t.score(c.model().logits(pass, masked));
             s.attach(image);
             scores.add(s);
           }
+          io.camkit.core.InnerProgress.update("score-cam masked passes", (long) i * k + to, (long) c.batch() * k);
         }
         NDArray row = NDArrays.concat(new NDList(scores)).softmax(0).reshape(new Shape(1, k));
         row.attach(c.scope());

@@ -55,6 +55,8 @@ public final class SmoothGradCamPlusPlus extends CamMethod {
     NDArray g2 = null;
     NDArray g3 = null;
     for (int s = 0; s < samples; s++) {
+      io.camkit.core.Interruption.check("stopped during Smooth Grad-CAM++'s noisy passes");
+      io.camkit.core.InnerProgress.update("smooth grad-cam++ noisy passes", s, samples);
       NDArray noisy = c.input().add(noise(c, rng));
       NDArray a = m.features(c.scope(), noisy, c.layer());
       NDArray g = scoreAndGradient(m, c.layer(), a, t)[1].reshape(c.batch(), c.channels(), c.positions());

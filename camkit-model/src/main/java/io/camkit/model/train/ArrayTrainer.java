@@ -96,6 +96,8 @@ public final class ArrayTrainer {
       double lossSum = 0;
       long correct = 0;
       for (int b = 0; b < stepsPerEpoch; b++) {
+        io.camkit.core.Interruption.check("stopped while training on cached features (epoch " + (epoch + 1)
+            + "); run the same command again: features already cached are reused");
         float[] data = new float[batch * item];
         long[] labels = new long[batch];
         float[] targets = train.multiLabel() ? new float[batch * train.multiHot().get(0).length] : null;

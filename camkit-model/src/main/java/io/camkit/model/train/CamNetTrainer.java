@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.camkit.core.CamkitException;
+import io.camkit.core.Interruption;
 import io.camkit.core.Permutations;
 import io.camkit.dataset.Dataset;
 import io.camkit.model.CamModel;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 
 /**
  * Trains a {@link CamModel} from image-level labels only (softmax cross-entropy, or binary
@@ -32,16 +34,28 @@ import java.util.SplittableRandom;
  * warm-up + cosine learning-rate schedule and flip/translation augmentation. After every epoch it
  * validates and writes an atomic checkpoint; {@link #fit} resumes from the last checkpoint of its
  * folder. Seeded: the same options, data and seed give the same weights.
+ *
+ * <p>Before every step it asks whether to stop ({@link Interruption#requested()} unless
+ * {@link #stopWhen} says otherwise); if so it writes a checkpoint of the epoch in progress and
+ * throws {@link Interruption.Interrupted}. Resuming from it gives the same weights as a run that was
+ * never stopped.
  */
 public final class CamNetTrainer {
   private static final int EVAL_BATCH = 256;
 
   private final TrainOptions options;
   private final TrainingListener listener;
+  private BooleanSupplier stop = Interruption::requested;
 
   public CamNetTrainer(TrainOptions options, TrainingListener listener) {
     this.options = options;
     this.listener = listener;
+  }
+
+  /** Polls {@code condition} instead of {@link Interruption#requested()} before every step. */
+  public CamNetTrainer stopWhen(BooleanSupplier condition) {
+    this.stop = condition;
+    return this;
   }
 
   /** A fresh network whose initial weights are drawn from {@code seed}. */
@@ -88,12 +102,14 @@ public final class CamNetTrainer {
     long totalSteps = (long) stepsPerEpoch * options.epochs();
     ResumableAdam adam = new ResumableAdam(model.manager());
     List<EpochStats> history = new ArrayList<>();
+    Checkpoint.Partial resumeFrom = null;
     if (checkpoints.isPresent()) {
       Files.createDirectories(checkpoints.get());
       Optional<Checkpoint> last = Checkpoint.read(checkpoints.get());
       if (last.isPresent()) {
         restore(model, adam, checkpoints.get(), last.get(), net);
         history.addAll(last.get().history());
+        resumeFrom = last.get().partial();
       }
     }
     // After any restore: loading weights replaces the arrays, which then need gradients again.
@@ -110,7 +126,22 @@ public final class CamNetTrainer {
       double lossSum = 0;
       long correct = 0;
       long seen = 0;
+      double earlierSeconds = 0;
+      int skip = 0;
+      if (resumeFrom != null) {
+        skip = resumeFrom.batches();
+        lossSum = resumeFrom.lossSum();
+        correct = resumeFrom.correct();
+        seen = resumeFrom.seen();
+        earlierSeconds = resumeFrom.seconds();
+        resumeFrom = null;
+      }
       for (int b = 0; b < stepsPerEpoch; b++) {
+        if (b >= skip && stop.getAsBoolean()) {
+          double secs = earlierSeconds + (System.nanoTime() - t0) / 1e9;
+          interrupted(model, adam, checkpoints, net, history, epoch, b, b > skip,
+              new Checkpoint.Partial(b, lossSum, correct, seen, secs));
+        }
         float[] data = new float[batch * plane];
         long[] labels = new long[batch];
         float[] multiHot = options.multiLabel() ? new float[batch * classes] : null; // [N · C]
@@ -125,6 +156,9 @@ public final class CamNetTrainer {
             }
           }
         }
+        if (b < skip) {
+          continue; // resumed: this batch was trained before the interruption; only its draws are replayed
+        }
         InputBatch.normalise(data, net);
         float lr = options.learningRateAt(adam.step(), totalSteps);
         double[] lossAndCorrect = step.run(data, new Shape(batch, 3, s, s), labels, multiHot, lr);
@@ -135,7 +169,7 @@ public final class CamNetTrainer {
       }
       double[] valStats = val.size() == 0 ? new double[] {Double.NaN, Double.NaN}
           : options.multiLabel() ? evaluateMultiLabel(model, val) : evaluate(model, val);
-      double secs = (System.nanoTime() - t0) / 1e9;
+      double secs = earlierSeconds + (System.nanoTime() - t0) / 1e9;
       EpochStats stats =
           new EpochStats(epoch + 1, lossSum / seen, (double) correct / seen, valStats[0], valStats[1], secs, seen / secs);
       history.add(stats);
@@ -199,6 +233,27 @@ public final class CamNetTrainer {
       }
     }
     return new double[] {loss / data.size(), (double) correct / data.size()};
+  }
+
+  /**
+   * Saves the epoch in progress (when there is a checkpoint folder and something was trained since
+   * the last checkpoint) and throws.
+   */
+  private void interrupted(
+      CamModel model, ResumableAdam adam, Optional<Path> checkpoints, CamNetOptions net, List<EpochStats> history,
+      int epoch, int batch, boolean progressed, Checkpoint.Partial partial) throws IOException {
+    listener.onFinish();
+    if (checkpoints.isEmpty()) {
+      throw new Interruption.Interrupted("interrupted: training stopped in epoch " + (epoch + 1) + " (no checkpoints)");
+    }
+    if (progressed) { // otherwise the last checkpoint already holds this state
+      save(model, adam, checkpoints.get(),
+          new Checkpoint(epoch, folderName(epoch) + "-step-" + batch, net, options, history, partial));
+    }
+    String at = history.isEmpty() && batch == 0 ? "nothing trained yet"
+        : "checkpoint after epoch " + epoch + (batch > 0 ? " + " + batch + " steps of epoch " + (epoch + 1) : "");
+    throw new Interruption.Interrupted(
+        "interrupted: " + at + " in " + checkpoints.get() + "; run the same command with --resume to continue");
   }
 
   private static String folderName(int epochsDone) {
