@@ -30,9 +30,10 @@ import picocli.CommandLine.Option;
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin MapMixin map;
 
-  @Option(names = "--data", required = true, description = "annotated folder: COCO (annotations.json), image list"
+  @Option(names = "--data", required = true, arity = "1..*", description = "annotated folder(s), scored as one set"
+      + " (repeat the option or list several; same classes): COCO (annotations.json), image list"
       + " (dataset.txt + boxes.csv) or one subfolder per class (VOC XML beside the images)")
-  Path data;
+  List<Path> data;
 
   @Option(names = "--out", required = true, description = "output folder for metrics.json, report.md, pictures")
   Path out;
@@ -71,11 +72,19 @@ final class EvaluateCommand implements Callable<Integer> {
     if (images != null && images < 1) {
       throw new IllegalArgumentException("option --images = " + images + " is out of range (allowed: >= 1)");
     }
-    CocoFormat.Loaded loaded = synsets != null ? ImageListFormat.read(data, synsets, strict)
-        : DatasetFolders.read(data, strict);
+    List<Dataset> parts = new java.util.ArrayList<>();
+    List<io.camkit.core.DataProblem> problems = new java.util.ArrayList<>();
+    for (Path d : data) {
+      CocoFormat.Loaded loaded = synsets != null ? ImageListFormat.read(d, synsets, strict)
+          : DatasetFolders.read(d, strict);
+      parts.add(data.size() == 1 ? loaded.dataset()
+          : new Dataset(d.toString(), loaded.dataset().classes(), loaded.dataset().samples()));
+      problems.addAll(loaded.problems());
+    }
+    Dataset all = Dataset.concat(parts);
     java.nio.file.Files.createDirectories(out);
-    Workflows.reportProblems(loaded.dataset().size(), loaded.problems(), out);
-    Dataset dataset = images == null ? loaded.dataset() : loaded.dataset().head(Math.min(images, loaded.dataset().size()));
+    Workflows.reportProblems(all.size(), problems, out);
+    Dataset dataset = images == null ? all : all.head(Math.min(images, all.size()));
     int faith = faithfulnessImages != null ? faithfulnessImages : methods.size() > 1 ? 100 : 0;
     var settings = new Evaluation.Settings(faith, DeletionInsertionOptions.defaults().withSteps(steps), 0);
     boolean multi = multiLabel || dataset.multiLabel() || Models.trainedMultiLabel(map.model);
@@ -87,7 +96,7 @@ final class EvaluateCommand implements Callable<Integer> {
         explainers.add(new Explainer(m, map.request(m, methods.get(i), taus.get(i)).withRelu(!noRelu)));
       }
       var context = new EvaluationReport.Context(multi ? "camkit multi-label evaluation" : "camkit evaluation",
-          Map.of("model", map.model.toString(), "data", data.toString()),
+          Map.of("model", map.model.toString(), "data", String.join(", ", data.stream().map(Path::toString).toList())),
           taus.get(0).source());
       EvaluationReport.Written w;
       try (Progress p = new Progress("evaluate", (long) dataset.size() * explainers.size(), 0, "images")) {

@@ -87,6 +87,28 @@ class ExplainCommandsTest {
   }
 
   @Test
+  void evaluateScoresSeveralFoldersAsOneSet() throws Exception {
+    Path one = tmp.resolve("one");
+    Path two = tmp.resolve("two");
+    run(0, "evaluate", "--model", model.toString(), "--data", data.resolve("test").toString(), "--out", one.toString());
+    run(0, "evaluate", "--model", model.toString(), "--data", data.resolve("test").toString(),
+        data.resolve("val").toString(), "--out", two.toString());
+    ObjectMapper json = new ObjectMapper();
+    JsonNode a = json.readTree(one.resolve("metrics.json").toFile());
+    JsonNode b = json.readTree(two.resolve("metrics.json").toFile());
+    assertThat(b.path("images")).hasSize(24 + 16);
+    // The test folder's images come first, with the same figures, their ids prefixed by the folder.
+    for (int i = 0; i < 24; i++) {
+      assertThat(b.path("images").get(i).path("id").asText())
+          .isEqualTo(data.resolve("test") + "/" + a.path("images").get(i).path("id").asText());
+      assertThat(b.path("images").get(i).path("gtKnownIou").asDouble())
+          .isEqualTo(a.path("images").get(i).path("gtKnownIou").asDouble());
+    }
+    assertThat(b.path("images").get(24).path("id").asText()).startsWith(data.resolve("val") + "/");
+    assertThat(b.path("provenance").path("data").asText()).contains("test, ").endsWith("val");
+  }
+
+  @Test
   void benchExplainWritesItsTable() {
     Path out = tmp.resolve("bench");
     run(0, "bench", "explain", "--model", model.toString(), "--method", "cam,gradcam", "--batch", "2", "--rounds",
