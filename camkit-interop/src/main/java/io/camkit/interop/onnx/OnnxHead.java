@@ -87,7 +87,12 @@ public final class OnnxHead {
         }
         NDArray v = values.get(name);
         if (v == null && graph.isConstant(name)) {
-          v = constant(name);
+          // A copy in the caller's scope: an op whose first operand is a constant (Gemm's transposed
+          // weight, BatchNormalization's scale) attaches its result to that operand's manager, which
+          // would otherwise keep a few arrays per call for as long as the model is open.
+          v = constant(name).duplicate();
+          v.attach(scope);
+          values.put(name, v);
         }
         in[i] = v;
       }
