@@ -245,6 +245,47 @@ class HostileInputTest {
   }
 
   @Test
+  void evaluateAndLocalizeOverTheCorpusNameEachBadFileOnceAndUseEveryGoodOne() throws Exception {
+    Path run = tmp.resolve("for-eval");
+    assertThat(run("train", "--data", data.toString(), "--out", run.toString(), "--epochs", "1", "--batch-size", "8",
+        "--width", "4", "--feature-maps", "8")[0]).isEqualTo("0");
+    Path model = run.resolve("model");
+
+    // evaluate over the COCO split with every kind of annotation mistake
+    Path eval = tmp.resolve("eval");
+    String[] e = run("evaluate", "--model", model.toString(), "--data", data.resolve("val").toString(), "--out",
+        eval.toString(), "--tau", "0.2");
+    assertThat(e[0]).as(e[2]).isEqualTo("0");
+    assertThat(e[1]).contains("data: 3 images, 7 skipped: ");
+    JsonNode metrics = new ObjectMapper().readTree(eval.resolve("metrics.json").toFile());
+    assertThat(metrics.path("images")).extracting(n -> n.path("id").asText())
+        .containsExactlyElementsOf(VAL_USED);
+    JsonNode problems = new ObjectMapper().readTree(eval.resolve("problems.json").toFile());
+    assertThat(problems.path("problems")).hasSize(VAL_PROBLEMS.size());
+    assertThat(e[2]).doesNotContain("\tat ");
+    assertThat(e[1]).doesNotContain("NaN"); // the tables: "–" where a figure was not computed
+
+    // localize both class folders of the VOC split: images only, each broken one named once
+    Path loc = tmp.resolve("loc");
+    String[] l = run("localize", "--model", model.toString(), data.resolve("train/cat").toString(),
+        data.resolve("train/dog").toString(), "--out", loc.toString());
+    assertThat(l[0]).as(l[2]).isEqualTo("0");
+    List<String> unreadable = TRAIN.entrySet().stream().filter(x -> x.getValue() == Kind.UNREADABLE_IMAGE)
+        .map(Map.Entry::getKey).toList();
+    long images = TRAIN.keySet().stream().filter(f -> !f.endsWith(".xml")).count() - unreadable.size();
+    JsonNode all = new ObjectMapper().readTree(loc.resolve("localizations.json").toFile());
+    assertThat(all).hasSize((int) images);
+    for (String f : unreadable) {
+      assertThat(l[2].split(java.util.regex.Pattern.quote(Path.of(f).getFileName().toString()), -1))
+          .as(f + " named once").hasSize(2);
+    }
+    assertThat(l[2]).contains("truncated.jpg").doesNotContain(".xml").doesNotContain("notes.txt")
+        .doesNotContain("meta.json").doesNotContain("\tat ");
+    JsonNode locProblems = new ObjectMapper().readTree(loc.resolve("problems.json").toFile());
+    assertThat(locProblems.path("problems")).hasSize(unreadable.size() + 1); // + the truncated JPEG, kept
+  }
+
+  @Test
   void strictStopsAtTheFirstProblemWithExitCode2() throws Exception {
     assertThatThrownBy(() -> DatasetFolders.read(data.resolve("train"), true)).isInstanceOf(CamkitException.class)
         .hasMessageContaining("dtd.xml");
