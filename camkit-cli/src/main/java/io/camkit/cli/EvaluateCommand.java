@@ -39,7 +39,8 @@ final class EvaluateCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--method", split = ",", description = "methods to score, side by side (comma-separated: "
-      + "cam, gradcam, gradcampp, smoothgradcampp, scorecam, xgradcam, layercam, hirescam, augmentedgradcam;"
+      + "cam, gradcam, gradcampp, smoothgradcampp, scorecam, xgradcam, layercam, hirescam, augmentedgradcam,"
+      + " eigencam, eigengradcam, ablationcam;"
       + " default: cam): the first gives metrics.json, report.md and the pictures; all give methods.md")
   List<String> methods = List.of("cam");
 

@@ -43,7 +43,7 @@ final class LocalizeCommand implements Callable<Integer> {
   int topK = 1;
 
   @Option(names = "--method", description = "cam, gradcam, gradcampp, smoothgradcampp, scorecam, xgradcam, layercam,"
-      + " hirescam, augmentedgradcam (default: ${DEFAULT-VALUE})")
+      + " hirescam, augmentedgradcam, eigencam, eigengradcam, ablationcam (default: ${DEFAULT-VALUE})")
   String method = "cam";
 
   @Option(names = "--strict", description = "skip damaged images that decode only in part (default: explain them, with"

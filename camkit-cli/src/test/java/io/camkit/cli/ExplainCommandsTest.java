@@ -121,7 +121,8 @@ class ExplainCommandsTest {
     String err = run(2, "localize", "--model", model.toString(), "--method", "magic", data.toString(), "--out",
         tmp.resolve("x").toString())[1];
     assertThat(err.strip()).isEqualTo("camkit: unknown method 'magic'; choose one of cam, gradcam, gradcampp,"
-        + " smoothgradcampp, scorecam, xgradcam, layercam, hirescam, augmentedgradcam");
+        + " smoothgradcampp, scorecam, xgradcam, layercam, hirescam, augmentedgradcam, eigencam, eigengradcam,"
+        + " ablationcam");
     err = run(2, "evaluate", "--model", model.toString(), "--data", data.resolve("test").toString(), "--out",
         tmp.resolve("y").toString(), "--method", "gradcam", "--layer", "conv9")[1];
     assertThat(err.strip()).startsWith("camkit: no layer named 'conv9'; valid layers: features.0, features.1")

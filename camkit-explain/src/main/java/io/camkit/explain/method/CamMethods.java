@@ -22,6 +22,9 @@ public final class CamMethods {
     BY_NAME.put("layercam", LayerCam::new);
     BY_NAME.put("hirescam", HiResCam::new);
     BY_NAME.put("augmentedgradcam", AugmentedGradCam::new);
+    BY_NAME.put("eigencam", EigenCam::new);
+    BY_NAME.put("eigengradcam", EigenGradCam::new);
+    BY_NAME.put("ablationcam", AblationCam::new);
   }
 
   /** All names, in a stable order. */

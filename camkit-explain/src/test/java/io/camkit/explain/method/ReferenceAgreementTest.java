@@ -59,6 +59,10 @@ class ReferenceAgreementTest {
       case "xgradcam" -> XGradCam::new;
       case "layercam" -> LayerCam::new;
       case "hirescam" -> HiResCam::new;
+      case "eigencam" -> EigenCam::new;
+      case "eigengradcam" -> EigenGradCam::new;
+      case "ablationcam" -> AblationCam::new;
+      case "scorecam" -> ScoreCam::new;
       default -> throw new IllegalArgumentException(name);
     };
     return s.get();
@@ -97,6 +101,54 @@ class ReferenceAgreementTest {
     assertClose(m.raw().values(), "pgc_" + method + "_raw7" + s + ".npy");
     assertClose(m.normalized().values(), "pgc_" + method + "_norm7" + s + ".npy");
     assertClose(m.upsampled().values(), "pgc_" + method + "_224" + s + ".npy");
+  }
+
+  @ParameterizedTest(name = "{0} at {1} matches pytorch-grad-cam")
+  @CsvSource({"ablationcam,layer4", "ablationcam,layer3", "scorecam,layer4"})
+  void pytorchGradCamGradientFree(String method, String layer) {
+    pytorchGradCam(method, layer);
+    NDArray a = model.features(scope, x, layer);
+    NDArray y = model.head(scope, a, layer);
+    CamMethod cm = method(method);
+    LayerCapture c = cm.capture(model, scope, layer, x, a, y, new ClassTarget(TOP1));
+    assertClose(cm.weights(c).toFloatArray(), "pgc_" + method + "_weights" + suffix(layer) + ".npy");
+  }
+
+  /**
+   * Eigen-CAM and EigenGrad-CAM: the same projection as pytorch-grad-cam, whose sign is LAPACK's
+   * (arbitrary); camkit's sign makes the map correlate positively with the channel sum. At layer4
+   * the two signs agree (the maps match at every stage); at layer3 they are opposite, so camkit's
+   * raw map is the reference's negated, and its normalised map is that of the negated reference.
+   */
+  @ParameterizedTest(name = "{0} at {1} matches pytorch-grad-cam up to the sign convention")
+  @CsvSource({"eigencam,layer4,1", "eigencam,layer3,-1", "eigengradcam,layer4,1", "eigengradcam,layer3,-1"})
+  void eigenMethods(String method, String layer, int sign) {
+    ClassMap m = explain(method, layer);
+    String s = suffix(layer);
+    float[] ref = SharedData.npy("pgc_" + method + "_raw7" + s + ".npy").data().clone();
+    for (int i = 0; i < ref.length; i++) {
+      ref[i] *= sign;
+    }
+    assertCloseTo(m.raw().values(), ref, method + " raw at " + layer);
+    if (sign > 0) {
+      assertClose(m.normalized().values(), "pgc_" + method + "_norm7" + s + ".npy");
+      assertClose(m.upsampled().values(), "pgc_" + method + "_224" + s + ".npy");
+    } else {
+      int side = (int) Math.round(Math.sqrt(ref.length));
+      HeatMap flipped = new HeatMap(side, side, ref).relu().normalized();
+      assertCloseTo(m.normalized().values(), flipped.values(), method + " normalised at " + layer);
+    }
+  }
+
+  static void assertCloseTo(float[] actual, float[] ref, String what) {
+    assertThat(actual).as(what).hasSameSizeAs(ref);
+    float diff = 0;
+    float scale = 0;
+    for (int i = 0; i < ref.length; i++) {
+      diff = Math.max(diff, Math.abs(actual[i] - ref[i]));
+      scale = Math.max(scale, Math.abs(ref[i]));
+    }
+    assertThat(diff / scale).as(what + ": max diff relative to the map's max").isLessThanOrEqualTo(TOL);
   }
 
   @ParameterizedTest(name = "{0} at {1} matches torch-cam")
