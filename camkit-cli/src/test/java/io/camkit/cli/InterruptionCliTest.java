@@ -65,15 +65,25 @@ class InterruptionCliTest {
     }
   }
 
+  /** Starts training in a child JVM and, a few steps into epoch 2, stops it with SIGTERM or SIGKILL. */
+  private static Process trainAndStopInEpochTwo(Path dir, Path out, boolean kill) throws Exception {
+    Process p = start(dir, train(out));
+    awaitFirstCheckpoint(p, out);
+    Thread.sleep(300);
+    if (kill) {
+      p.destroyForcibly(); // SIGKILL: no hook runs
+    } else {
+      p.destroy(); // SIGTERM
+    }
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    return p;
+  }
+
   @Test
   void sigtermStopsAtAStepWritesACheckpointAndResumesToTheSameModel() throws Exception {
     Path dir = tmp.resolve("term");
     Path out = dir.resolve("run");
-    Process p = start(dir, train(out));
-    awaitFirstCheckpoint(p, out);
-    Thread.sleep(300); // a few steps into epoch 2
-    p.destroy(); // SIGTERM
-    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    Process p = trainAndStopInEpochTwo(dir, out, false);
     String err = Files.readString(dir.resolve("stderr.txt"));
     assertThat(p.exitValue()).as(err).isIn(Camkit.INTERRUPTED, 143);
     assertThat(err).contains("camkit: interrupted").contains("--resume").doesNotContain("\tat ");
@@ -92,11 +102,7 @@ class InterruptionCliTest {
   void sigkillLosesAtMostTheEpochInProgressAndResumesToTheSameModel() throws Exception {
     Path dir = tmp.resolve("kill");
     Path out = dir.resolve("run");
-    Process p = start(dir, train(out));
-    awaitFirstCheckpoint(p, out);
-    Thread.sleep(300);
-    p.destroyForcibly(); // SIGKILL: no hook runs
-    assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    Process p = trainAndStopInEpochTwo(dir, out, true);
     assertThat(p.exitValue()).isEqualTo(137);
     assertThat(Checkpoint.read(out.resolve("checkpoints"))).isPresent();
 
