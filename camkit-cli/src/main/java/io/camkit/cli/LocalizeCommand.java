@@ -49,8 +49,19 @@ final class LocalizeCommand implements Callable<Integer> {
       + " a warning)")
   boolean strict;
 
+  @Option(names = "--mask", description = "NAME-mask.png is the binary mask at τ: every pixel of the map ≥ τ, all"
+      + " components (default without --mask: the largest component only)")
+  boolean mask;
+
+  @Option(names = "--mask-largest", description = "with --mask: keep only the largest connected component")
+  boolean maskLargest;
+
   @Override
   public Integer call() throws Exception {
+    if (maskLargest && !mask) {
+      throw new CamkitException("--mask-largest goes with --mask");
+    }
+    ResultFiles.MaskKind maskKind = mask && !maskLargest ? ResultFiles.MaskKind.ALL : ResultFiles.MaskKind.LARGEST;
     Calibration.TauChoice choice = map.tau(method); // an unknown method fails first
     List<Path> files = ImageInputs.list(inputs);
     if (className != null && topK != 1) {
@@ -74,7 +85,7 @@ final class LocalizeCommand implements Callable<Integer> {
               System.err.println("warning: " + file + ": a " + r.first().provenance().method()
                   + " map is NaN or has no positive value; drawn as zeros");
             }
-            summary.add(ResultFiles.write(out, ResultFiles.stem(file), image, r, 0.5));
+            summary.add(ResultFiles.write(out, ResultFiles.stem(file), image, r, 0.5, maskKind));
             p.step(++seen[0] + skipped[0], "");
           }
 

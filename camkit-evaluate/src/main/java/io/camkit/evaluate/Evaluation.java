@@ -79,12 +79,22 @@ public final class Evaluation {
    * @param faithfulness deletion/insertion, confidence change (NaN when not computed) and pointing
    * @param top5Accuracy the fraction of images whose class is among the 5 best
    * @param msPerImage explain time per image (forward, backward, maps), without scoring
+   * @param masks the true class's mask at τ against the objects' masks (mask IoU, mIoU; zero pairs
+   *     when the data has no masks)
    */
   public record Result(String method, String layer, LocalizationMetrics metrics, double[] maxBoxAccCurve,
-      List<ImageOutcome> outcomes, FaithfulnessMetrics faithfulness, double top5Accuracy, double msPerImage) {
+      List<ImageOutcome> outcomes, FaithfulnessMetrics faithfulness, double top5Accuracy, double msPerImage,
+      MaskIouMetrics masks) {
     public Result {
       outcomes = List.copyOf(outcomes);
       maxBoxAccCurve = maxBoxAccCurve.clone();
+      masks = masks == null ? MaskIouMetrics.none(0, metrics.tau()) : masks;
+    }
+
+    /** A result without mask figures. */
+    public Result(String method, String layer, LocalizationMetrics metrics, double[] maxBoxAccCurve,
+        List<ImageOutcome> outcomes, FaithfulnessMetrics faithfulness, double top5Accuracy, double msPerImage) {
+      this(method, layer, metrics, maxBoxAccCurve, outcomes, faithfulness, top5Accuracy, msPerImage, null);
     }
 
     @Override
@@ -102,6 +112,7 @@ public final class Evaluation {
     double tau = explainer.request().tau();
     Scorer scorer = new Scorer(tau);
     LocalizationAccumulator loc = new LocalizationAccumulator(tau);
+    MaskIouAccumulator masks = new MaskIouAccumulator(explainer.model().classes().size(), tau);
     FaithfulnessAccumulator faith = new FaithfulnessAccumulator(explainer.request().methodName(),
         settings.pointingTolerance());
     LayeredModelScorer classScorer = new LayeredModelScorer(explainer.model());
@@ -131,6 +142,9 @@ public final class Evaluation {
         ImageOutcome o = scored[i];
         outcomes.add(o);
         loc.add(o, s.image().width(), s.image().height());
+        HeatMap trueMap = r.classes().get(1).normalized();
+        Scorer.truthMask(trueMap.width(), trueMap.height(), s.objectsOf(s.label()))
+            .ifPresent(t -> masks.add(s.label(), trueMap, t));
         millis += r.explainMillis();
         top5 += inTopK(r.scores(), s.label(), 5) ? 1 : 0;
         List<Box> boxes = s.objectsOf(s.label()).stream().map(ObjectAnnotation::box).toList();
@@ -155,7 +169,7 @@ public final class Evaluation {
     faith.addConfidence(confidence);
     int n = data.size();
     return new Result(explainer.request().methodName(), explainer.layer(), loc.snapshot(), loc.curve(), outcomes,
-        faith.snapshot(), n == 0 ? Double.NaN : (double) top5 / n, n == 0 ? Double.NaN : millis / n);
+        faith.snapshot(), n == 0 ? Double.NaN : (double) top5 / n, n == 0 ? Double.NaN : millis / n, masks.snapshot());
   }
 
   /** One image from its predicted-class and true-class results (the first and second target). */
