@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 /** {@code camkit localize}: heat maps and boxes for images and folders of images. */
 @Command(name = "localize", mixinStandardHelpOptions = true,
     description = "For each image (files, or every image of a folder): the heat-map overlay (NAME-cam.png), the mask"
-        + " of the largest component above τ (NAME-mask.png) and its box and the top classes (NAME.json, COCO"
+        + " of the largest component above τ (NAME-mask.png; with --mask every pixel ≥ τ) and its box and the top classes (NAME.json, COCO"
         + " [x, y, w, h]); localizations.json holds them all.")
 final class LocalizeCommand implements Callable<Integer> {
   @Mixin MapMixin map;
