@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 /** {@code camkit localize}: heat maps and boxes for images and folders of images. */
 @Command(name = "localize", mixinStandardHelpOptions = true,
     description = "For each image (files, or every image of a folder): the heat-map overlay (NAME-cam.png), the mask"
-        + " of the largest component above τ (NAME-mask.png) and its box and the top classes (NAME.json, COCO"
+        + " of the largest component above τ (NAME-mask.png; with --mask every pixel ≥ τ) and its box and the top classes (NAME.json, COCO"
         + " [x, y, w, h]); localizations.json holds them all.")
 final class LocalizeCommand implements Callable<Integer> {
   @Mixin MapMixin map;
@@ -50,8 +50,19 @@ final class LocalizeCommand implements Callable<Integer> {
       + " a warning)")
   boolean strict;
 
+  @Option(names = "--mask", description = "NAME-mask.png is the binary mask at τ: every pixel of the map ≥ τ, all"
+      + " components (default without --mask: the largest component only)")
+  boolean mask;
+
+  @Option(names = "--mask-largest", description = "with --mask: keep only the largest connected component")
+  boolean maskLargest;
+
   @Override
   public Integer call() throws Exception {
+    if (maskLargest && !mask) {
+      throw new CamkitException("--mask-largest goes with --mask");
+    }
+    ResultFiles.MaskKind maskKind = mask && !maskLargest ? ResultFiles.MaskKind.ALL : ResultFiles.MaskKind.LARGEST;
     Calibration.TauChoice choice = map.tau(method); // an unknown method fails first
     List<Path> files = ImageInputs.list(inputs);
     if (className != null && topK != 1) {
@@ -75,7 +86,7 @@ final class LocalizeCommand implements Callable<Integer> {
               System.err.println("warning: " + file + ": a " + r.first().provenance().method()
                   + " map is NaN or has no positive value; drawn as zeros");
             }
-            summary.add(ResultFiles.write(out, ResultFiles.stem(file), image, r, 0.5));
+            summary.add(ResultFiles.write(out, ResultFiles.stem(file), image, r, 0.5, maskKind));
             p.step(++seen[0] + skipped[0], "");
           }
 

@@ -68,6 +68,39 @@ final class TrainMixin {
   @Option(names = "--maps-per-class", description = "M, maps per class of wildcat (default: 4 for wildcat, else 1)")
   Integer mapsPerClass;
 
+  private static final io.camkit.model.wsol.WsolOptions W = io.camkit.model.wsol.WsolOptions.none();
+
+  @Option(names = "--wsol", description = "WSOL training method: cam (plain), has (Hide-and-Seek), adl (attention-based"
+      + " dropout), acol (adversarial complementary branch), cutmix (default: ${DEFAULT-VALUE})")
+  String wsol = W.method();
+
+  @Option(names = "--has-patch", description = "HaS: side of the hidden grid patches, pixels (default: ${DEFAULT-VALUE})")
+  int hasPatch = W.hasPatch();
+
+  @Option(names = "--has-prob", description = "HaS: probability that a patch is hidden (default: ${DEFAULT-VALUE})")
+  double hasProb = W.hasProb();
+
+  @Option(names = "--adl-gamma", description = "ADL: drop where the attention ≥ γ·max (default: ${DEFAULT-VALUE})")
+  double adlGamma = W.adlGamma();
+
+  @Option(names = "--adl-drop-rate", description = "ADL: share of steps using the drop mask (default: ${DEFAULT-VALUE})")
+  double adlDropRate = W.adlDropRate();
+
+  @Option(names = "--acol-delta", description = "ACoL: erase where branch A's normalised map ≥ δ (default: ${DEFAULT-VALUE})")
+  double acolDelta = W.acolDelta();
+
+  @Option(names = "--cutmix-alpha", description = "CutMix: λ ~ Beta(α, α) (default: ${DEFAULT-VALUE})")
+  double cutMixAlpha = W.cutMixAlpha();
+
+  @Option(names = "--cutmix-prob", description = "CutMix: probability that a batch is mixed (default: ${DEFAULT-VALUE})")
+  double cutMixProb = W.cutMixProb();
+
+  /** The WSOL method the options name. */
+  io.camkit.model.wsol.WsolOptions wsol() {
+    return new io.camkit.model.wsol.WsolOptions(wsol, hasPatch, hasProb, adlGamma, adlDropRate, acolDelta, cutMixAlpha,
+        cutMixProb);
+  }
+
   /** The classifier head the options name. */
   HeadOptions head() {
     int m = mapsPerClass != null ? mapsPerClass : (pooling.equals("wildcat") ? 4 : 1);
@@ -77,7 +110,8 @@ final class TrainMixin {
   io.camkit.model.CamNetOptions net(int imageSize, int classes) {
     io.camkit.model.CamNetOptions d = io.camkit.model.CamNetOptions.defaults(imageSize, classes);
     HeadOptions head = head();
-    var net = new io.camkit.model.CamNetOptions(imageSize, classes, width, featureMaps, d.mean(), d.std(), head, arch);
+    var net = new io.camkit.model.CamNetOptions(imageSize, classes, width, featureMaps, d.mean(), d.std(), head, arch,
+        wsol());
     io.camkit.model.CamNet.checkHead(net);
     return net;
   }

@@ -44,6 +44,10 @@ final class TransferMixin {
     if (training.multiLabel) {
       throw new CamkitException("--multi-label is not available with --backbone (single-label heads only)");
     }
+    if (!training.wsol.equals("cam")) {
+      throw new CamkitException("--wsol " + training.wsol + " is not available with --backbone (the backbone's"
+          + " features are cached and fixed)");
+    }
     var t = training.options(); // cached features are fixed: no random flips or shifts
     var head = new io.camkit.model.train.TrainOptions(t.epochs(), t.batchSize(), t.learningRate(), t.weightDecay(),
         t.warmupSteps(), false, 0, t.seed());

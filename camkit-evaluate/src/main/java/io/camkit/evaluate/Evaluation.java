@@ -81,12 +81,22 @@ public final class Evaluation {
    * @param faithfulness deletion/insertion, confidence change (NaN when not computed) and pointing
    * @param top5Accuracy the fraction of images whose class is among the 5 best
    * @param msPerImage explain time per image (forward, backward, maps), without scoring
+   * @param masks the true class's mask at τ against the objects' masks (mask IoU, mIoU; zero pairs
+   *     when the data has no masks)
    */
   public record Result(String method, String layer, LocalizationMetrics metrics, double[] maxBoxAccCurve,
-      List<ImageOutcome> outcomes, FaithfulnessMetrics faithfulness, double top5Accuracy, double msPerImage) {
+      List<ImageOutcome> outcomes, FaithfulnessMetrics faithfulness, double top5Accuracy, double msPerImage,
+      MaskIouMetrics masks) {
     public Result {
       outcomes = List.copyOf(outcomes);
       maxBoxAccCurve = maxBoxAccCurve.clone();
+      masks = masks == null ? MaskIouMetrics.none(0, metrics.tau()) : masks;
+    }
+
+    /** A result without mask figures. */
+    public Result(String method, String layer, LocalizationMetrics metrics, double[] maxBoxAccCurve,
+        List<ImageOutcome> outcomes, FaithfulnessMetrics faithfulness, double top5Accuracy, double msPerImage) {
+      this(method, layer, metrics, maxBoxAccCurve, outcomes, faithfulness, top5Accuracy, msPerImage, null);
     }
 
     @Override
@@ -104,6 +114,7 @@ public final class Evaluation {
     double tau = explainer.request().tau();
     Scorer scorer = new Scorer(tau);
     LocalizationAccumulator loc = new LocalizationAccumulator(tau);
+    MaskIouAccumulator masks = new MaskIouAccumulator(explainer.model().classes().size(), tau);
     FaithfulnessAccumulator faith = new FaithfulnessAccumulator(explainer.request().methodName(),
         settings.pointingTolerance());
     LayeredModelScorer classScorer = new LayeredModelScorer(explainer.model());
@@ -155,6 +166,9 @@ public final class Evaluation {
         ImageOutcome o = scored[i];
         outcomes.add(o);
         loc.add(o, s.image().width(), s.image().height());
+        HeatMap trueMap = r.classes().get(1).normalized();
+        Scorer.truthMask(trueMap.width(), trueMap.height(), s.objectsOf(s.label()))
+            .ifPresent(t -> masks.add(s.label(), trueMap, t));
         totals[0] += r.explainMillis();
         totals[1] += inTopK(r.scores(), s.label(), 5) ? 1 : 0;
         List<Box> boxes = s.objectsOf(s.label()).stream().map(ObjectAnnotation::box).toList();
@@ -175,7 +189,7 @@ public final class Evaluation {
     // outcomes().size() < data.size() marks it partial.
     int n = outcomes.size();
     return new Result(explainer.request().methodName(), explainer.layer(), loc.snapshot(), loc.curve(), outcomes,
-        faith.snapshot(), n == 0 ? Double.NaN : totals[1] / n, n == 0 ? Double.NaN : totals[0] / n);
+        faith.snapshot(), n == 0 ? Double.NaN : totals[1] / n, n == 0 ? Double.NaN : totals[0] / n, masks.snapshot());
   }
 
   /** One image from its predicted-class and true-class results (the first and second target). */

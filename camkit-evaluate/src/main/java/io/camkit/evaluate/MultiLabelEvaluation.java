@@ -25,11 +25,19 @@ public final class MultiLabelEvaluation {
    *
    * @param method the method's report name
    * @param layer the layer the maps read
+   * @param masks each present class's mask at τ against its objects' masks (mask IoU, mIoU)
    * @param images the images scored: fewer than the data's after an interruption
    */
-  public record Result(String method, String layer, MultiLabelMetrics metrics, double[] maxBoxAccCurve, int images) {
+  public record Result(String method, String layer, MultiLabelMetrics metrics, double[] maxBoxAccCurve,
+      MaskIouMetrics masks, int images) {
     public Result {
       maxBoxAccCurve = maxBoxAccCurve.clone();
+      masks = masks == null ? MaskIouMetrics.none(0, metrics.tau()) : masks;
+    }
+
+    /** A result without mask figures. */
+    public Result(String method, String layer, MultiLabelMetrics metrics, double[] maxBoxAccCurve, int images) {
+      this(method, layer, metrics, maxBoxAccCurve, null, images);
     }
 
     @Override
@@ -42,6 +50,7 @@ public final class MultiLabelEvaluation {
     int classes = explainer.model().classes().size();
     double tau = explainer.request().tau();
     MultiLabelAccumulator acc = new MultiLabelAccumulator(classes, tau);
+    MaskIouAccumulator masks = new MaskIouAccumulator(classes, tau);
     int done = 0;
     for (int from = 0; from < data.size() && !io.camkit.core.Interruption.requested(); from += Evaluation.CHUNK) {
       List<Sample> part = data.samples().subList(from, Math.min(data.size(), from + Evaluation.CHUNK));
@@ -58,12 +67,18 @@ public final class MultiLabelEvaluation {
           .add(part.get(i), results.get(i).scores(), c -> mapOf(results.get(i), c)));
       for (int i = 0; i < parts.length; i++) {
         acc.merge(parts[i]);
+        Sample s = part.get(i);
+        for (int c : new java.util.TreeSet<>(s.labels())) {
+          io.camkit.core.HeatMap map = mapOf(results.get(i), c);
+          Scorer.truthMask(map.width(), map.height(), s.objectsOf(c)).ifPresent(t -> masks.add(c, map, t));
+        }
         listener.image(part.get(i), results.get(i), null);
       }
       done += part.size();
       listener.progress(done);
     }
-    return new Result(explainer.request().methodName(), explainer.layer(), acc.snapshot(), acc.curve(), done);
+    return new Result(explainer.request().methodName(), explainer.layer(), acc.snapshot(), acc.curve(),
+        masks.snapshot(), done);
   }
 
   /** Target r: each image's r-th present class, or its first where it has fewer than r + 1. */

@@ -26,6 +26,7 @@ public final class Reports {
     root.put("camkitVersion", Version.get());
     root.set("provenance", JSON.valueToTree(provenance));
     root.set("metrics", JSON.valueToTree(r.metrics()));
+    root.set("masks", masksJson(r.masks(), classes));
     ArrayNode curve = root.putArray("maxBoxAccCurve");
     for (int i = 0; i < r.maxBoxAccCurve().length; i++) {
       curve.addObject().put("tau", LocalizationMetrics.tauAt(i)).put("gtKnownLoc", r.maxBoxAccCurve()[i]);
@@ -65,6 +66,7 @@ public final class Reports {
           .put("pairs", m.classPairs()[c]).put("gtKnownLocalization", m.classGtKnown()[c])
           .put("pointingGame", m.classPointing()[c]);
     }
+    root.set("masks", masksJson(r.masks(), classes));
     ArrayNode curve = root.putArray("maxBoxAccCurve");
     for (int i = 0; i < r.maxBoxAccCurve().length; i++) {
       curve.addObject().put("tau", LocalizationMetrics.tauAt(i)).put("gtKnownLoc", r.maxBoxAccCurve()[i]);
@@ -100,6 +102,53 @@ public final class Reports {
       sb.append(n).append("\n\n");
     }
     AtomicFiles.writeString(file, sb.toString());
+  }
+
+  /**
+   * The mask figures as JSON: {@code tau}, {@code pairs}, {@code meanIou}, {@code mIoU} and {@code
+   * classIou} by class name (null for a class without pairs, and for every figure without masks).
+   */
+  public static ObjectNode masksJson(MaskIouMetrics m, List<String> classes) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("tau", m.tau()).put("pairs", m.pairs());
+    putFinite(n, "meanIou", m.meanIou());
+    putFinite(n, "mIoU", m.mIoU());
+    ObjectNode per = n.putObject("classIou");
+    double[] c = m.classIou();
+    for (int i = 0; i < c.length && i < classes.size(); i++) {
+      putFinite(per, classes.get(i), c[i]);
+    }
+    return n;
+  }
+
+  private static void putFinite(ObjectNode n, String key, double v) {
+    if (Double.isNaN(v)) {
+      n.putNull(key);
+    } else {
+      n.put(key, v);
+    }
+  }
+
+  /**
+   * The weakly supervised masks as a Markdown table (mask IoU, mIoU and each class's IoU, in
+   * percent), or the empty string when no image has masks.
+   */
+  public static String maskTable(MaskIouMetrics m, List<String> classes) {
+    if (m.pairs() == 0) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append("| mask (map ≥ τ = ").append(fmt(m.tau())).append(", all components) vs ground-truth masks | value |\n");
+    sb.append("|---|---|\n");
+    row(sb, "mask IoU (mean over " + m.pairs() + " image–class pairs)", pct(m.meanIou()));
+    row(sb, "mIoU (mean over classes of the pooled per-class IoU)", pct(m.mIoU()));
+    double[] c = m.classIou();
+    for (int i = 0; i < c.length && i < classes.size(); i++) {
+      if (!Double.isNaN(c[i])) {
+        row(sb, "IoU " + classes.get(i), pct(c[i]));
+      }
+    }
+    return sb.toString();
   }
 
   /** A box as COCO {@code [x, y, width, height]}. */

@@ -57,18 +57,26 @@ public final class Scorer {
    * mask or a mask's size differs from the map's.
    */
   static Optional<PxapCurve> pixelCurve(HeatMap map, List<ObjectAnnotation> objects) {
+    return truthMask(map.width(), map.height(), objects).map(t -> PxapCurve.of(map, t));
+  }
+
+  /**
+   * The union of the objects' masks, {@code width×height}; empty when there is no object, an
+   * object has no mask or a mask has another size.
+   */
+  public static Optional<Mask> truthMask(int width, int height, List<ObjectAnnotation> objects) {
     if (objects.isEmpty() || objects.stream().anyMatch(o -> o.mask().isEmpty()
-        || o.mask().get().width() != map.width() || o.mask().get().height() != map.height())) {
+        || o.mask().get().width() != width || o.mask().get().height() != height)) {
       return Optional.empty();
     }
-    boolean[] union = new boolean[map.width() * map.height()];
+    boolean[] union = new boolean[width * height];
     for (ObjectAnnotation o : objects) {
       boolean[] bits = o.mask().get().bits();
       for (int i = 0; i < union.length; i++) {
         union[i] |= bits[i];
       }
     }
-    return Optional.of(PxapCurve.of(map, new Mask(map.width(), map.height(), union)));
+    return Optional.of(new Mask(width, height, union));
   }
 
   /** The MaxBoxAcc grid, then {@code extra}. */

@@ -6,7 +6,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import io.camkit.model.wsol.Acol;
+import io.camkit.model.wsol.AttentionDropout;
+import io.camkit.model.wsol.WsolOptions;
 import io.camkit.core.CamkitException;
 import io.camkit.model.arch.Architecture;
 import io.camkit.model.arch.ClassMapHead;
@@ -54,6 +59,20 @@ public final class CamNet extends AbstractBlock {
   private final CamNetOptions options;
   private final SequentialBlock features;
   private final Head head;
+  private final Linear branchB; // ACoL's second classifier, else null
+
+  /**
+   * Key of the forward parameters under which a trainer passes the labels {@code long[N]} of the
+   * batch (ACoL's branch B erases by the class map of each image's class).
+   */
+  public static final String LABELS = "labels";
+
+  /**
+   * Key of the forward parameters under which a trainer passes ADL's draw for the step, a {@link
+   * Boolean}: true for the drop mask, false for the importance map (the importance map when
+   * absent).
+   */
+  public static final String ADL_DROP = "adl.drop";
 
   public CamNet(CamNetOptions options) {
     super(VERSION);
@@ -62,7 +81,13 @@ public final class CamNet extends AbstractBlock {
     this.features = addChildBlock("features", featureBlock(options));
     this.head = Head.of(options);
     addChildBlock(head.childName(), head.block());
+    this.branchB = options.wsol().is("acol")
+        ? addChildBlock(ACOL_BRANCH_B, Linear.builder().setUnits(options.classes()).build())
+        : null;
   }
+
+  /** The child name of ACoL's branch B (a GAP + linear head like {@code classifier}). */
+  public static final String ACOL_BRANCH_B = "classifierB";
 
   /** Dropout rate of cnn-flatten's dense head (the Keras baseline's). */
   public static final float FLATTEN_DROPOUT = Head.FLATTEN_DROPOUT;
@@ -143,11 +168,57 @@ public final class CamNet extends AbstractBlock {
     return GAP.apply(f);
   }
 
+  /**
+   * The scores {@code [N, C]} of the input {@code [N, 3, H, W]}. In training, with a WSOL method
+   * that changes the forward pass: ADL ({@link AttentionDropout}) multiplies the last conv maps by
+   * the drop mask or the importance map ({@link #ADL_DROP}); ACoL ({@link Acol}) returns two
+   * scores, branch A's then branch B's on the features erased where A's map of each image's class
+   * ({@link #LABELS}) is ≥ δ, and the trainer sums their losses. At inference both are the plain
+   * network (ACoL: branch A's scores).
+   */
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray f = features.forward(ps, inputs, training, params).singletonOrThrow();
-    return new NDList(head(ps, f, training));
+    WsolOptions w = options.wsol();
+    if (training && w.is("adl")) {
+      f = AttentionDropout.apply(f, w.adlGamma(), params != null && Boolean.TRUE.equals(params.get(ADL_DROP)));
+    }
+    NDArray a = head(ps, f, training);
+    Object labels = params == null ? null : params.get(LABELS);
+    if (training && branchB != null && labels instanceof long[] y) {
+      NDArray erased = Acol.erase(f, Acol.classMap(f, classWeights(), f.getManager().create(y)), w.acolDelta());
+      NDArray b = branchB.forward(ps, new NDList(globalAveragePool(erased)), training).singletonOrThrow();
+      return new NDList(a, b);
+    }
+    return new NDList(a);
+  }
+
+  /**
+   * ACoL's fused class maps {@code max(norm M_A,c, norm M_B,c)} {@code [N, C, h, w]} of features
+   * {@code f = [N, K, h, w]} at inference ({@link Acol#fuse}), where branch B sees f erased by
+   * A's map of each class c in turn; null unless the net was trained with ACoL.
+   */
+  public NDArray acolFusedMaps(ParameterStore ps, NDArray f) {
+    if (branchB == null) {
+      return null;
+    }
+    NDArray wA = classWeights();
+    NDArray wB = branchB.getParameters().get("weight").getArray();
+    NDArray mapsA = camOf(f, wA);
+    NDList perClass = new NDList();
+    for (int c = 0; c < options.classes(); c++) {
+      NDArray erased = Acol.erase(f, mapsA.get(":, {}:{}", c, c + 1), options.wsol().acolDelta());
+      perClass.add(camOf(erased, wB.get("{}:{}", c, c + 1)));
+    }
+    return Acol.fuse(mapsA, NDArrays.concat(perClass, 1));
+  }
+
+  /** {@code M_c = Σ_k w_k^c f_k}: {@code [N, C, h, w]} for {@code f = [N, K, h, w]}, {@code w = [C, K]}. */
+  private static NDArray camOf(NDArray f, NDArray w) {
+    Shape s = f.getShape();
+    NDArray flat = f.reshape(s.get(0), s.get(1), s.get(2) * s.get(3));
+    return w.toDevice(f.getDevice(), false).matMul(flat).reshape(s.get(0), w.getShape().get(0), s.get(2), s.get(3));
   }
 
   /**
@@ -179,5 +250,8 @@ public final class CamNet extends AbstractBlock {
     Shape f = features.getOutputShapes(inputShapes)[0];
     options.head().checkRegions((int) (f.get(2) * f.get(3)));
     head.initialize(manager, dataType, f);
+    if (branchB != null) {
+      branchB.initialize(manager, dataType, new Shape(f.get(0), f.get(1)));
+    }
   }
 }

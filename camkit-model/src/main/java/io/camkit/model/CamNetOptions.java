@@ -1,6 +1,7 @@
 package io.camkit.model;
 
 import io.camkit.core.Options;
+import io.camkit.model.wsol.WsolOptions;
 
 /**
  * The architecture of a CNN-GAP network: conv blocks, a last conv with {@code K} maps, global
@@ -27,9 +28,13 @@ import io.camkit.core.Options;
  * @param arch the conv stack, one of {@link #ARCHS}: {@code camnet} (default; also when absent
  *     from a model card written before architectures existed), {@code cnn-gap}, {@code
  *     cnn-flatten} or {@code nin} (see {@link CamNet})
+ * @param wsol the WSOL training method and its hyper-parameters ({@link WsolOptions}; plain CAM
+ *     when absent from a model card written before WSOL methods existed). ADL needs a net with
+ *     CAM; ACoL needs the GAP + linear head (its two branches are two such heads)
  */
 public record CamNetOptions(
-    int imageSize, int classes, int width, int featureMaps, float mean, float std, HeadOptions head, String arch) {
+    int imageSize, int classes, int width, int featureMaps, float mean, float std, HeadOptions head, String arch,
+    WsolOptions wsol) {
 
   /** The selectable architectures ({@code --arch}). */
   public static final java.util.List<String> ARCHS = java.util.List.of("camnet", "cnn-gap", "cnn-flatten", "nin");
@@ -37,6 +42,7 @@ public record CamNetOptions(
   public CamNetOptions {
     head = head == null ? HeadOptions.gap() : head; // model cards written before heads existed
     arch = arch == null ? "camnet" : arch; // model cards written before architectures existed
+    wsol = wsol == null ? WsolOptions.none() : wsol; // model cards written before WSOL methods existed
     Options.check(ARCHS.contains(arch), "arch", arch, String.join(", ", ARCHS));
     Options.check(!arch.equals("cnn-flatten") || head.isGap(), "pooling", head.pooling(),
         "gap with --arch cnn-flatten (its dense head pools by flattening)");
@@ -45,6 +51,16 @@ public record CamNetOptions(
     Options.check(width >= 1 && width <= 512, "width", width, "1..512");
     Options.check(featureMaps >= 1 && featureMaps <= 4096, "feature-maps", featureMaps, "1..4096");
     Options.check(std > 0, "std", std, "> 0");
+    Options.check(!wsol.is("adl") || !arch.equals("cnn-flatten"), "wsol", wsol.method(),
+        "cam, has or cutmix with --arch cnn-flatten (ADL and ACoL act on the maps CAM weighs)");
+    Options.check(!wsol.is("acol") || (head.isGap() && !arch.equals("nin") && !arch.equals("cnn-flatten")), "wsol",
+        wsol.method(), "acol only with --pooling gap on camnet or cnn-gap (its branches are GAP + linear heads)");
+  }
+
+  /** Plain CAM training ({@link WsolOptions#none()}). */
+  public CamNetOptions(
+      int imageSize, int classes, int width, int featureMaps, float mean, float std, HeadOptions head, String arch) {
+    this(imageSize, classes, width, featureMaps, mean, std, head, arch, null);
   }
 
   /** The {@code camnet} architecture with {@code head}. */
@@ -54,7 +70,12 @@ public record CamNetOptions(
 
   /** The same options with another architecture. */
   public CamNetOptions withArch(String a) {
-    return new CamNetOptions(imageSize, classes, width, featureMaps, mean, std, head, a);
+    return new CamNetOptions(imageSize, classes, width, featureMaps, mean, std, head, a, wsol);
+  }
+
+  /** The same options with another WSOL method. */
+  public CamNetOptions withWsol(WsolOptions w) {
+    return new CamNetOptions(imageSize, classes, width, featureMaps, mean, std, head, arch, w);
   }
 
   /**

@@ -141,13 +141,13 @@ public final class EvaluationReport {
       Reports.writeJson(r, model.classes(), prov, out.resolve("metrics.json"));
       notes.add("Multi-label: each class present in an image is localized from its own map and scored against that"
           + " class's boxes; AP ranks the raw class scores over the images. Every figure: `metrics.json`.");
-      table = Reports.markdownTable(r.metrics(), model.classes());
+      table = Reports.markdownTable(r.metrics(), model.classes()) + masks(r.masks(), model.classes());
     } else {
       Evaluation.Result r = single.get(0);
       Reports.writeJson(r, model.classes(), prov, out.resolve("metrics.json"));
       files.addAll(pictures.write(out, requests.get(0).tau()));
       notes.add("Pictures: `successes.png`, `failures.png`. Every image: `metrics.json`.");
-      table = Reports.markdownTable(r.metrics());
+      table = Reports.markdownTable(r.metrics()) + masks(r.masks(), model.classes());
     }
     Reports.writeMarkdown(context.title() + ": " + data.name() + (partial == null ? "" : " (partial)"), table, notes, out.resolve("report.md"));
     files.add(out.resolve("metrics.json"));
@@ -190,5 +190,11 @@ public final class EvaluationReport {
   public static String atTauLine(double[] curve, double tau, String source) {
     double v = curve[(int) Math.round(tau * (curve.length - 1))];
     return String.format(Locale.ROOT, "GT-known localization at τ = %.2f (%s): %s", tau, source, Reports.pct(v));
+  }
+
+  /** The mask table after a blank line, or nothing when the data has no masks. */
+  private static String masks(io.camkit.evaluate.MaskIouMetrics m, List<String> classes) {
+    String t = Reports.maskTable(m, classes);
+    return t.isEmpty() ? "" : "\n" + t;
   }
 }

@@ -19,8 +19,8 @@ import java.util.List;
 
 /**
  * The files of one explained image, as {@code camkit localize} writes them: for the first map
- * {@code STEM-cam.png} (the map over the image with its box), {@code STEM-mask.png} (the largest
- * component at τ) and {@code STEM.json} (predictions, and every map's box and provenance); for
+ * {@code STEM-cam.png} (the map over the image with its box), {@code STEM-mask.png} (the binary
+ * mask at τ: the largest component, or every pixel ≥ τ with {@link MaskKind#ALL}) and {@code STEM.json} (predictions, and every map's box and provenance); for
  * each further map (top-k targets) {@code STEM-cam-CLASS.png} and {@code STEM-mask-CLASS.png}.
  * Every file is written to a temporary file and moved into place, so a file is whole or absent.
  */
@@ -45,6 +45,26 @@ public final class ResultFiles {
    */
   public static ObjectNode write(Path dir, String stem, RgbImage image, ImageResult result, double alpha)
       throws IOException {
+    return write(dir, stem, image, result, alpha, MaskKind.LARGEST);
+  }
+
+  /** Which binary mask {@code STEM-mask.png} holds, at the image's resolution (set pixels white). */
+  public enum MaskKind {
+    /** Every pixel of the normalised map ≥ τ, all connected components: the weakly supervised mask. */
+    ALL,
+    /** The largest 8-connected component of those pixels (the support of the box). */
+    LARGEST
+  }
+
+  /**
+   * Writes the overlays, masks of {@code kind} and JSON of {@code result} into {@code dir}.
+   *
+   * @param image the image the result explains, as read
+   * @param alpha weight of the heat map in the overlay, in [0, 1]
+   * @return the JSON written (for a summary file)
+   */
+  public static ObjectNode write(Path dir, String stem, RgbImage image, ImageResult result, double alpha,
+      MaskKind kind) throws IOException {
     int scale = Math.max(1, OVERLAY_SIDE / Math.max(image.width(), image.height()));
     List<ClassResult> maps = result.classes();
     for (int i = 0; i < maps.size(); i++) {
@@ -52,7 +72,8 @@ public final class ResultFiles {
       String suffix = i == 0 ? "" : "-" + safe(c.className());
       ImageFiles.writePng(Overlay.render(image, c.normalized(), alpha, List.of(), c.box(), scale),
           dir.resolve(stem + "-cam" + suffix + ".png"));
-      ImageFiles.writePng(c.localization().component().toBufferedImage(), dir.resolve(stem + "-mask" + suffix + ".png"));
+      io.camkit.core.Mask mask = kind == MaskKind.ALL ? c.localization().foreground() : c.localization().component();
+      ImageFiles.writePng(mask.toBufferedImage(), dir.resolve(stem + "-mask" + suffix + ".png"));
     }
     ObjectNode n = json(result);
     AtomicFiles.writeString(dir.resolve(stem + ".json"), JSON.writeValueAsString(n));

@@ -8,7 +8,12 @@ import io.camkit.core.CamkitException;
 import io.camkit.core.Interruption;
 import io.camkit.core.Permutations;
 import io.camkit.dataset.Dataset;
+import ai.djl.util.PairList;
 import io.camkit.model.CamModel;
+import io.camkit.model.CamNet;
+import io.camkit.model.wsol.CutMix;
+import io.camkit.model.wsol.HideAndSeek;
+import io.camkit.model.wsol.WsolOptions;
 import io.camkit.model.CamNetOptions;
 import io.camkit.model.DataDescription;
 import io.camkit.model.InputBatch;
@@ -31,7 +36,10 @@ import java.util.function.BooleanSupplier;
 /**
  * Trains a {@link CamModel} from image-level labels only (softmax cross-entropy, or binary
  * cross-entropy on multi-hot targets when {@link TrainOptions#multiLabel()}), with Adam, a
- * warm-up + cosine learning-rate schedule and flip/translation augmentation. After every epoch it
+ * warm-up + cosine learning-rate schedule and flip/translation augmentation, and the network's WSOL
+ * method ({@link WsolOptions}: HaS hides patches after the flips and shifts, CutMix mixes the
+ * batch, ADL's per-step draw and ACoL's labels go to the forward pass), every random draw from the
+ * epoch's seeded generator so that a resumed run is exact. After every epoch it
  * validates and writes an atomic checkpoint; {@link #fit} resumes from the last checkpoint of its
  * folder. Seeded: the same options, data and seed give the same weights.
  *
@@ -115,6 +123,12 @@ public final class CamNetTrainer {
     // After any restore: loading weights replaces the arrays, which then need gradients again.
     TrainingStep step = new TrainingStep(model.net(), model.manager(), adam, options.weightDecay());
     Augmenter augmenter = new Augmenter(options.flip(), options.maxShift());
+    WsolOptions wsol = net.wsol();
+    if (wsol.is("acol") && options.multiLabel()) {
+      throw new CamkitException("--wsol acol trains single-label only (branch B erases by each image's one class)");
+    }
+    HideAndSeek has = wsol.is("has") ? new HideAndSeek(wsol.hasPatch(), wsol.hasProb()) : null;
+    CutMix cutMix = wsol.is("cutmix") ? new CutMix(wsol.cutMixAlpha(), wsol.cutMixProb()) : null;
     int s = net.imageSize();
     int plane = 3 * s * s;
     int classes = net.classes();
@@ -149,6 +163,9 @@ public final class CamNetTrainer {
           var sample = train.get(order[b * batch + i]);
           sample.image().resize(s, s).toChw(data, i * plane);
           augmenter.apply(data, i * plane, s, rng);
+          if (has != null) {
+            has.apply(data, i * plane, s, net.mean(), rng); // the mean: 0 after normalisation
+          }
           labels[i] = sample.label();
           if (multiHot != null) {
             for (int c : sample.labels()) {
@@ -156,12 +173,24 @@ public final class CamNetTrainer {
             }
           }
         }
+        float[] targets = multiHot;
+        CutMix.Mix mix = cutMix == null ? null : cutMix.draw(batch, s, rng);
+        if (mix != null) {
+          CutMix.paste(data, batch, 3, s, mix);
+          targets = CutMix.mixTargets(multiHot != null ? multiHot : oneHot(labels, classes), classes, mix);
+        }
+        PairList<String, Object> params = new PairList<>();
+        params.add(CamNet.LABELS, labels);
+        if (wsol.is("adl")) {
+          params.add(CamNet.ADL_DROP, rng.nextDouble() < wsol.adlDropRate());
+        }
         if (b < skip) {
           continue; // resumed: this batch was trained before the interruption; only its draws are replayed
         }
         InputBatch.normalise(data, net);
         float lr = options.learningRateAt(adam.step(), totalSteps);
-        double[] lossAndCorrect = step.run(data, new Shape(batch, 3, s, s), labels, multiHot, lr);
+        double[] lossAndCorrect =
+            step.run(data, new Shape(batch, 3, s, s), labels, targets, options.multiLabel(), lr, params);
         lossSum += lossAndCorrect[0] * batch;
         correct += (long) lossAndCorrect[1];
         seen += batch;
@@ -180,6 +209,15 @@ public final class CamNetTrainer {
     }
     listener.onFinish();
     return history;
+  }
+
+  /** The one-hot rows {@code [N · C]} of {@code labels}. */
+  private static float[] oneHot(long[] labels, int classes) {
+    float[] hot = new float[labels.length * classes];
+    for (int i = 0; i < labels.length; i++) {
+      hot[i * classes + (int) labels[i]] = 1;
+    }
+    return hot;
   }
 
   /** {@code mean_n(−log softmax(z_n)[y_n])} for logits {@code [N, C]} and labels {@code [N]}. */

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import ai.djl.util.PairList;
 import io.camkit.core.CamkitException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ final class TrainingStep {
   private final NDManager manager;
   private final ResumableAdam adam;
   private final float weightDecay;
-  private final List<Pair<String, Parameter>> params = new ArrayList<>();
+  private final List<Pair<String, Parameter>> trainable = new ArrayList<>();
   private final java.util.function.ToDoubleFunction<String> lrFactor;
 
   TrainingStep(Block block, NDManager manager, ResumableAdam adam, float weightDecay) {
@@ -47,7 +48,7 @@ final class TrainingStep {
     for (Pair<String, Parameter> p : block.getParameters()) {
       if (p.getValue().requiresGradient()) {
         p.getValue().getArray().setRequiresGradient(true);
-        params.add(p);
+        trainable.add(p);
       }
     }
   }
@@ -61,16 +62,33 @@ final class TrainingStep {
    *     every class is right at score 0)
    */
   double[] run(float[] data, Shape shape, long[] labels, float[] multiHot, float lr) {
+    return run(data, shape, labels, multiHot, multiHot != null, lr, null);
+  }
+
+  /**
+   * One step with soft targets and forward parameters. When the block returns several scores (the
+   * branches of ACoL), the loss is the sum of each one's loss and the accuracy is the first's.
+   *
+   * @param targets {@code [N · C]} targets, or null for the one-hot {@code labels}: with {@code
+   *     multiLabel} the 0/1 (or mixed) targets of binary cross-entropy, else the probabilities
+   *     {@code t} of the soft-target cross-entropy {@code −Σ_c t_c log softmax(z)_c} (CutMix)
+   * @param labels each item's class (the accuracy's reference; ignored with {@code multiLabel})
+   * @param params forward parameters for the block (e.g. {@code CamNet.LABELS}), or null
+   */
+  double[] run(float[] data, Shape shape, long[] labels, float[] targets, boolean multiLabel, float lr,
+      PairList<String, Object> params) {
     adam.nextStep();
     try (NDManager scope = manager.newSubManager()) {
       NDArray x = scope.create(data, shape);
-      NDArray logits;
+      NDList outputs;
       NDArray loss;
-      NDArray y;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        logits = block.forward(new ParameterStore(scope, false), new NDList(x), true).singletonOrThrow();
-        y = multiHot == null ? scope.create(labels) : scope.create(multiHot, logits.getShape());
-        loss = multiHot == null ? CamNetTrainer.crossEntropy(logits, y) : binaryCrossEntropy(logits, y);
+        outputs = block.forward(new ParameterStore(scope, false), new NDList(x), true, params);
+        loss = null;
+        for (NDArray logits : outputs) {
+          NDArray l = loss(logits, scope, labels, targets, multiLabel);
+          loss = loss == null ? l : loss.add(l);
+        }
         gc.backward(loss);
       }
       float lossValue = loss.getFloat();
@@ -78,7 +96,7 @@ final class TrainingStep {
         throw new CamkitException(
             "training diverged (loss " + lossValue + ") at step " + adam.step() + "; try a smaller --lr");
       }
-      for (Pair<String, Parameter> p : params) {
+      for (Pair<String, Parameter> p : trainable) {
         NDArray w = p.getValue().getArray();
         try (NDArray g = w.getGradient()) {
           float decay = w.getShape().dimension() > 1 ? weightDecay : 0f;
@@ -86,12 +104,32 @@ final class TrainingStep {
           g.subi(g);
         }
       }
-      long correct = multiHot == null
-          ? logits.argMax(1).eq(y).sum().getLong()
-          : logits.gt(0).eq(y.gt(0.5)).toType(DataType.INT32, false).sum(new int[] {1})
-              .eq(logits.getShape().get(1)).sum().getLong();
+      NDArray logits = outputs.get(0);
+      long correct;
+      if (multiLabel) {
+        NDArray y = scope.create(targets, logits.getShape());
+        correct = logits.gt(0).eq(y.gt(0.5)).toType(DataType.INT32, false).sum(new int[] {1})
+            .eq(logits.getShape().get(1)).sum().getLong();
+      } else {
+        correct = logits.argMax(1).eq(scope.create(labels)).sum().getLong();
+      }
       return new double[] {lossValue, correct};
     }
+  }
+
+  private static NDArray loss(NDArray logits, NDManager scope, long[] labels, float[] targets, boolean multiLabel) {
+    if (multiLabel) {
+      return binaryCrossEntropy(logits, scope.create(targets, logits.getShape()));
+    }
+    if (targets == null) {
+      return CamNetTrainer.crossEntropy(logits, scope.create(labels));
+    }
+    return softCrossEntropy(logits, scope.create(targets, logits.getShape()));
+  }
+
+  /** {@code mean_n(−Σ_c t_nc log softmax(z_n)_c)} for logits {@code z = [N, C]} and targets {@code t = [N, C]}. */
+  static NDArray softCrossEntropy(NDArray z, NDArray t) {
+    return z.logSoftmax(1).mul(t).sum(new int[] {1}).mean().neg();
   }
 
   /**

@@ -1,0 +1,45 @@
+package io.camkit.experiments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.camkit.model.train.TrainOptions;
+import io.camkit.model.train.TrainingListener;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WsolExperimentTest {
+  @TempDir Path tmp;
+
+  @Test
+  void everyMethodTrainsAndIsScoredAtTheValidationTauAndAcolAlsoByItsFusedMap() throws Exception {
+    var q = WsolExperiment.Settings.quick();
+    var s = new WsolExperiment.Settings(q.data().withSizes(64, 24, 24), new TrainOptions(1, 32, 1e-3f, 0f, 1, true, 2,
+        7L), q.wsol());
+    List<WsolExperiment.Row> rows = WsolExperiment.run(s, tmp, name -> TrainingListener.NONE);
+    assertThat(rows.stream().map(WsolExperiment.Row::method))
+        .containsExactly("cam", "has", "acol", "acol (fused map)", "adl", "cutmix");
+    for (WsolExperiment.Row r : rows) {
+      // τ* comes from validation, so the test split's own best τ bounds it, as it bounds τ = 0.2.
+      assertThat(r.gtKnownAtTauStar()).as(r.method()).isLessThanOrEqualTo(r.testMaxBoxAcc());
+      assertThat(r.gtKnownAt02()).as(r.method()).isLessThanOrEqualTo(r.testMaxBoxAcc());
+      assertThat(r.pxap()).as(r.method()).isBetween(0.0, 1.0); // every shapes object has a mask
+      assertThat(r.maskMIoU()).as(r.method()).isBetween(0.0, 1.0);
+    }
+    // The fused row is the same ACoL network: its classification is branch A's, its training the same run.
+    assertThat(rows.get(3).top1()).isEqualTo(rows.get(2).top1());
+    assertThat(rows.get(3).trainSeconds()).isEqualTo(rows.get(2).trainSeconds());
+    assertThat(tmp.resolve("wsol.md")).content().contains("| acol (fused map) |");
+    assertThat(tmp.resolve("wsol.png")).isNotEmptyFile();
+  }
+
+  @Test
+  void gtKnownAtTauIsReadFromTheCurveAtItsGridIndex() {
+    double[] curve = new double[101];
+    curve[20] = 0.25;
+    curve[44] = 0.75;
+    assertThat(WsolExperiment.atTau(curve, 0.2)).isEqualTo(0.25);
+    assertThat(WsolExperiment.atTau(curve, 0.44)).isEqualTo(0.75); // 0.44 · 100 = 44.000000000000004
+  }
+}
