@@ -159,7 +159,8 @@ public final class CamkitServer implements AutoCloseable {
         error(ctx, 500, "internal error (the server's log has the details)", 0);
       });
       config.routes.error(404, ctx -> {
-        if (ctx.result() == null || !ctx.res().getContentType().startsWith("application/json")) {
+        String type = ctx.res().getContentType();
+        if (type == null || !type.startsWith("application/json")) {
           error(ctx, 404, "not found", 0);
         }
       });
