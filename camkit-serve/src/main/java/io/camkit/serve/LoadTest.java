@@ -58,13 +58,15 @@ public final class LoadTest {
    *
    * @param byStatus answers per HTTP status (0: the connection failed)
    * @param rssBeforeMb resident memory of this process before the RSS run, MiB (NaN off Linux)
+   * @param rssAfterMb after {@code rssRequests} more requests
+   * @param rssAfterTwiceMb after {@code 2 · rssRequests}: growth that stops is warm-up, growth that goes on a leak
    * @param libraryMs median of the direct library call, one image
    * @param handlerMs median time inside the server's explain handler (its {@code timings.totalMs}) for those
    * @param requestMs median of one explain request answered with 200, same image, no other load
    */
   public record Result(Settings settings, int requests, double seconds, double p50Ms, double p99Ms,
-      Map<Integer, Integer> byStatus, double rssBeforeMb, double rssAfterMb, double libraryMs, double handlerMs,
-      double requestMs) {
+      Map<Integer, Integer> byStatus, double rssBeforeMb, double rssAfterMb, double rssAfterTwiceMb, double libraryMs,
+      double handlerMs, double requestMs) {
 
     public double requestsPerSecond() {
       return requests / seconds;
@@ -73,11 +75,13 @@ public final class LoadTest {
     /** The result as a Markdown table. */
     public String markdown(String model, String cpu) {
       return String.format(Locale.ROOT, "| model | CPU | method | clients | s | requests | req/s | p50 ms | p99 ms"
-          + " | answers | RSS before → after %d req (MiB) | library ms | handler ms | request ms | overhead ms |%n"
+          + " | answers | RSS (MiB) before → after %d → %d req | library ms | handler ms | request ms | overhead ms |%n"
           + "|---|---|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|%n"
-          + "| %s | %s | %s | %d | %.0f | %d | %.1f | %.1f | %.1f | %s | %.0f → %.0f | %.2f | %.2f | %.2f | %.2f |%n",
-          settings.rssRequests(), model, cpu, settings.method(), settings.clients(), seconds, requests,
-          requestsPerSecond(), p50Ms, p99Ms, byStatus, rssBeforeMb, rssAfterMb, libraryMs, handlerMs, requestMs,
+          + "| %s | %s | %s | %d | %.0f | %d | %.1f | %.1f | %.1f | %s | %.0f → %.0f → %.0f | %.2f | %.2f | %.2f | %.2f |%n",
+          settings.rssRequests(), 2 * settings.rssRequests(), model, cpu, settings.method(), settings.clients(), seconds,
+          requests,
+          requestsPerSecond(), p50Ms, p99Ms, byStatus, rssBeforeMb, rssAfterMb, rssAfterTwiceMb, libraryMs, handlerMs,
+          requestMs,
           requestMs - libraryMs);
     }
   }
@@ -101,23 +105,18 @@ public final class LoadTest {
     }
     HttpRequest request = rb.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
 
-    // overhead: one request at a time next to the same library call, alternating, after warm-up
+    // overhead: one request at a time next to the same library call: N requests back to back, a pause, then N
+    // library calls on this thread. Not interleaved: libtorch gives each calling thread its own OpenMP team, and
+    // a team that has just finished spins for a while, so alternating threads on 2 cores measures the contention.
     Explainer explainer = new Explainer(served.model(), MapRequest.of(s.method())
         .withTau(Explanations.tau(served, s.method(), null).tau()));
     for (int i = 0; i < 20; i++) {
       send(client, request);
-      explainer.explain(image, "warm-up");
     }
-    double[] lib = new double[s.overheadRounds()];
     double[] req = new double[s.overheadRounds()];
     double[] handler = new double[s.overheadRounds()];
     for (int i = 0; i < s.overheadRounds(); i++) {
       long t0 = System.nanoTime();
-      synchronized (served.lock()) {
-        explainer.explain(image, "library").first().box();
-      }
-      lib[i] = (System.nanoTime() - t0) / 1e6;
-      t0 = System.nanoTime();
       HttpResponse<String> answer = sendForBody(client, request);
       req[i] = (System.nanoTime() - t0) / 1e6;
       if (answer == null || answer.statusCode() != 200) {
@@ -126,6 +125,18 @@ public final class LoadTest {
       }
       handler[i] = serverTotal(answer.body());
     }
+    Thread.sleep(1000);
+    double[] lib = new double[s.overheadRounds()];
+    for (int i = -20; i < s.overheadRounds(); i++) {
+      long t0 = System.nanoTime();
+      synchronized (served.lock()) {
+        explainer.explain(image, "library").first().box();
+      }
+      if (i >= 0) {
+        lib[i] = (System.nanoTime() - t0) / 1e6;
+      }
+    }
+    Thread.sleep(1000);
     log.accept(String.format(Locale.ROOT, "one request %.2f ms (%.2f ms of it inside the server's handler), the"
         + " library call %.2f ms (medians of %d)", percentile(req, 50), percentile(handler, 50), percentile(lib, 50),
         s.overheadRounds()));
@@ -164,6 +175,7 @@ public final class LoadTest {
     // memory: RSS before and after N more requests (sequential)
     double before = Double.NaN;
     double after = Double.NaN;
+    double twice = Double.NaN;
     if (s.rssRequests() > 0) {
       System.gc();
       before = rssMb();
@@ -172,10 +184,15 @@ public final class LoadTest {
       }
       System.gc();
       after = rssMb();
-      log.accept(String.format(Locale.ROOT, "RSS %.0f MiB before, %.0f MiB after %d requests", before, after,
-          s.rssRequests()));
+      for (int i = 0; i < s.rssRequests(); i++) {
+        send(client, request);
+      }
+      System.gc();
+      twice = rssMb();
+      log.accept(String.format(Locale.ROOT, "RSS %.0f MiB before, %.0f MiB after %d requests, %.0f MiB after %d",
+          before, after, s.rssRequests(), twice, 2 * s.rssRequests()));
     }
-    return new Result(s, lat.length, took, percentile(lat, 50), percentile(lat, 99), by, before, after,
+    return new Result(s, lat.length, took, percentile(lat, 50), percentile(lat, 99), by, before, after, twice,
         percentile(lib, 50), percentile(handler, 50), percentile(req, 50));
   }
 

@@ -130,6 +130,20 @@ class ServeBrowserTest {
   }
 
   @Test
+  void dropAnImageOnThePage() {
+    // a real drop event carrying a File, as the browser makes one when a file is dragged from the desktop
+    driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+        + "fetch('/api/datasets/data/image/3').then(r => r.blob()).then(b => {"
+        + "  const dt = new DataTransfer(); dt.items.add(new File([b], 'dropped.png', {type: 'image/png'}));"
+        + "  document.getElementById('drop').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true,"
+        + "  cancelable: true})); done(); });");
+    wait.until(d -> d.findElements(By.cssSelector("#results .card")).size() == 1);
+    assertThat(driver.findElement(By.id("source")).getText()).startsWith("dropped.png");
+    WebElement card = driver.findElement(By.cssSelector(".card"));
+    assertThat(card.getDomAttribute("data-box")).isEqualTo(boxAt(library("cam", 0.35), 0.35));
+  }
+
+  @Test
   void compareTwoMethodsSideBySide() throws IOException {
     uploadWith("cam", "gradcam");
     List<WebElement> cards = driver.findElements(By.cssSelector("#results .card"));
