@@ -105,8 +105,42 @@ public final class LoadTest {
     }
     HttpRequest request = rb.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
 
-    // overhead: one request at a time next to the same library call: N requests back to back, a pause, then N
-    // library calls on this thread. Not interleaved: libtorch gives each calling thread its own OpenMP team, and
+    for (int i = 0; i < 20; i++) {
+      send(client, request); // warm-up
+    }
+    // load: C clients for T seconds
+    List<Double> latencies = new CopyOnWriteArrayList<>();
+    Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+    long end = System.nanoTime() + s.seconds() * 1_000_000_000L;
+    List<Thread> threads = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int c = 0; c < s.clients(); c++) {
+      Thread t = new Thread(() -> {
+        while (System.nanoTime() < end) {
+          long t0 = System.nanoTime();
+          int status = send(client, request);
+          latencies.add((System.nanoTime() - t0) / 1e6);
+          statuses.computeIfAbsent(status, k -> new AtomicInteger()).incrementAndGet();
+          if (status == 503) {
+            sleep(50); // a polite client backs off (the server said Retry-After)
+          }
+        }
+      }, "load-client-" + c);
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    double took = (System.nanoTime() - start) / 1e9;
+    double[] lat = latencies.stream().mapToDouble(Double::doubleValue).toArray();
+    Map<Integer, Integer> by = new TreeMap<>();
+    statuses.forEach((k, v) -> by.put(k, v.get()));
+    log.accept(String.format(Locale.ROOT, "%d clients, %.0f s: %d requests, %.1f/s, p50 %.1f ms, p99 %.1f ms, %s",
+        s.clients(), took, lat.length, lat.length / took, percentile(lat, 50), percentile(lat, 99), by));
+
+    // overhead, after the load has warmed the JIT: one request at a time next to the same library call: N
+    // requests back to back, a pause, then N library calls on this thread. Not interleaved: libtorch gives each calling thread its own OpenMP team, and
     // a team that has just finished spins for a while, so alternating threads on 2 cores measures the contention.
     Explainer explainer = new Explainer(served.model(), MapRequest.of(s.method())
         .withTau(Explanations.tau(served, s.method(), null).tau()));
@@ -140,37 +174,6 @@ public final class LoadTest {
     log.accept(String.format(Locale.ROOT, "one request %.2f ms (%.2f ms of it inside the server's handler), the"
         + " library call %.2f ms (medians of %d)", percentile(req, 50), percentile(handler, 50), percentile(lib, 50),
         s.overheadRounds()));
-
-    // load: C clients for T seconds
-    List<Double> latencies = new CopyOnWriteArrayList<>();
-    Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
-    long end = System.nanoTime() + s.seconds() * 1_000_000_000L;
-    List<Thread> threads = new ArrayList<>();
-    long start = System.nanoTime();
-    for (int c = 0; c < s.clients(); c++) {
-      Thread t = new Thread(() -> {
-        while (System.nanoTime() < end) {
-          long t0 = System.nanoTime();
-          int status = send(client, request);
-          latencies.add((System.nanoTime() - t0) / 1e6);
-          statuses.computeIfAbsent(status, k -> new AtomicInteger()).incrementAndGet();
-          if (status == 503) {
-            sleep(50); // a polite client backs off (the server said Retry-After)
-          }
-        }
-      }, "load-client-" + c);
-      threads.add(t);
-      t.start();
-    }
-    for (Thread t : threads) {
-      t.join();
-    }
-    double took = (System.nanoTime() - start) / 1e9;
-    double[] lat = latencies.stream().mapToDouble(Double::doubleValue).toArray();
-    Map<Integer, Integer> by = new TreeMap<>();
-    statuses.forEach((k, v) -> by.put(k, v.get()));
-    log.accept(String.format(Locale.ROOT, "%d clients, %.0f s: %d requests, %.1f/s, p50 %.1f ms, p99 %.1f ms, %s",
-        s.clients(), took, lat.length, lat.length / took, percentile(lat, 50), percentile(lat, 99), by));
 
     // memory: RSS before and after N more requests (sequential)
     double before = Double.NaN;
