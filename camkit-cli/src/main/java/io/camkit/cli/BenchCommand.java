@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 
 /** {@code camkit bench}: measured speed ratios (benchmarks are commands, not tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print ratios measured in one run.",
-    subcommands = {BenchCommand.Explain.class, BenchCommand.Evaluate.class})
+    subcommands = {BenchCommand.Explain.class, BenchCommand.Evaluate.class, ServeBenchCommand.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

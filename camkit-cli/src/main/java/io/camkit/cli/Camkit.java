@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       HeatmapCommand.class,
       EvaluateCommand.class,
       LayersCommand.class,
+      ServeCommand.class,
       RaccoonDataCommand.class,
       BenchCommand.class,
       ExperimentCommand.class,
