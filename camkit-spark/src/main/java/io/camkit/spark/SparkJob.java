@@ -132,6 +132,25 @@ public final class SparkJob {
     }
   }
 
+  /**
+   * Runs the job in a session of its own for {@code master} ({@link SparkSessions#getOrCreate}),
+   * stopped at the end; a job Spark refuses (a path it cannot write…) is a {@link CamkitException}
+   * with Spark's first line.
+   */
+  public static Summary runInNewSession(String master, Settings s) throws IOException {
+    SparkSession spark = SparkSessions.getOrCreate(master);
+    try {
+      return run(spark, s);
+    } catch (Exception e) {
+      if (e instanceof org.apache.spark.sql.AnalysisException) {
+        throw new CamkitException(e.getMessage().lines().findFirst().orElse("Spark refused the job"), e);
+      }
+      throw e;
+    } finally {
+      spark.stop();
+    }
+  }
+
   /** Runs the job on {@code spark}; the outputs are under {@link Settings#out()}. */
   public static Summary run(SparkSession spark, Settings s) throws IOException {
     long start = System.nanoTime();

@@ -91,12 +91,17 @@ class SparkJobTest {
     copy(SharedSpark.data(), data);
     Path images = data.resolve("images");
     BufferedImage scene = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
-    scene.getGraphics().fillRect(5, 5, 20, 10);
+    Random random = new Random(7);
+    for (int y = 0; y < 30; y++) {
+      for (int x = 0; x < 40; x++) {
+        scene.setRGB(x, y, random.nextInt(1 << 24)); // noise: most of the JPEG is scan data, cut in the middle
+      }
+    }
     byte[] jpg = encode(scene, "jpg");
     Files.write(images.resolve("truncated.jpg"), Arrays.copyOf(jpg, jpg.length / 2));
     Files.write(images.resolve("zero.png"), new byte[0]);
     byte[] noise = new byte[2000];
-    new Random(7).nextBytes(noise);
+    random.nextBytes(noise);
     Files.write(images.resolve("random.jpg"), noise);
     Files.write(images.resolve("png-named.jpg"), encode(scene, "png"));
     Files.write(images.resolve("bomb.png"), TestImages.pngHeader(100_000, 100_000));
