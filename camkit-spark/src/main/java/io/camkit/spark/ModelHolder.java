@@ -28,6 +28,12 @@ final class ModelHolder {
         k -> Models.open(Path.of(model), card == null ? null : Path.of(card)));
   }
 
+  /** Closes and forgets every model (the benchmark, between sessions of one JVM). */
+  static void clear() {
+    MODELS.values().forEach(LayeredModel::close);
+    MODELS.clear();
+  }
+
   /** How many models this JVM holds (for tests: one per executor JVM, whatever the number of tasks). */
   static int loaded() {
     return MODELS.size();

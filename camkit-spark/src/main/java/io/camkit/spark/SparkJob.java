@@ -160,8 +160,7 @@ public final class SparkJob {
     List<String> problems = new ArrayList<>();
     LayeredModel model = ModelHolder.get(s.model(), s.card()); // the driver's check; shared in local mode
     for (String method : s.methods()) {
-      Calibration.TauChoice t = Calibration.choose(s.tau() == null ? OptionalDouble.empty() : OptionalDouble.of(s.tau()),
-          Calibration.of(Path.of(s.model())), MapRequest.of(method).methodName(), ThresholdLocalizer.DEFAULT_TAU);
+      Calibration.TauChoice t = tauChoice(s.model(), method, s.tau());
       taus.add(t);
       layers.add(new Explainer(model, MapRequest.of(method).withLayer(s.layer()).withTau(t.tau())).layer());
     }
@@ -199,6 +198,12 @@ public final class SparkJob {
     Summary summary = summarize(s, files.size(), errors, partial, partitions, truth, written, taus, layers, start);
     writeSummary(s, summary, problems);
     return summary;
+  }
+
+  /** τ of {@code method}: {@code tau} if given, else the model's calibrated τ*, else 0.2 (as {@code camkit evaluate}). */
+  static Calibration.TauChoice tauChoice(String model, String method, Double tau) {
+    return Calibration.choose(tau == null ? OptionalDouble.empty() : OptionalDouble.of(tau),
+        Calibration.of(Path.of(model)), MapRequest.of(method).methodName(), ThresholdLocalizer.DEFAULT_TAU);
   }
 
   /** The per-method figures from the committed rows, added in dataset order as {@code Evaluation.run} adds them. */

@@ -28,16 +28,18 @@ public final class SparkSessions {
    * A session (or the running one) for {@code master}: {@code local[N]}, {@code spark://…}, {@code
    * yarn}, or null to take spark-submit's. Executors get the module options, offline DJL and the
    * PyTorch natives from the application jar; in local mode the driver binds to 127.0.0.1 and the
-   * UI is off (a job here is a command, not a service).
+   * UI is off (a job here is a command, not a service). Options set with {@code spark-submit --conf}
+   * are kept; executor Java options given there are appended after camkit's.
    */
   public static SparkSession getOrCreate(String master) {
     SparkSession.Builder b = SparkSession.builder().appName("camkit");
     if (master != null) {
       b.master(master);
     }
-    String executorOptions = JAVA_OPTIONS + " -Dai.djl.offline=true -Djava.awt.headless=true";
-    b.config("spark.executor.extraJavaOptions", executorOptions)
-        .config("spark.driver.extraJavaOptions", executorOptions);
+    // The user's executor options (spark-submit --conf) come last, so that they win.
+    String user = System.getProperty("spark.executor.extraJavaOptions", "");
+    b.config("spark.executor.extraJavaOptions",
+        (JAVA_OPTIONS + " -Dai.djl.offline=true -Djava.awt.headless=true " + user).strip());
     if (master != null && master.startsWith("local")) {
       b.config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1")
