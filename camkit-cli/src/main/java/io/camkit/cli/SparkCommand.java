@@ -60,16 +60,16 @@ final class SparkCommand implements Runnable {
     @Option(names = "--no-relu", description = "min-max the raw map, without the ReLU")
     boolean noRelu;
 
-    @Option(names = "--overlays", description = "not yet available in camkit spark (use camkit localize on the"
-        + " images you want to see)")
+    @Option(names = "--overlays", description = "write each explained image's map over it with its box, per method"
+        + " (OUT/overlays/NAME-HASH-METHOD.png; written by the tasks)")
     boolean overlays;
 
     abstract String mode();
 
     @Override
     public Integer call() throws Exception {
-      if (map.tta != null || overlays) {
-        throw new CamkitException((overlays ? "--overlays" : "--tta") + " is not available in camkit spark yet");
+      if (map.tta != null) {
+        throw new CamkitException("--tta is not available in camkit spark yet");
       }
       try {
         Class.forName("org.apache.spark.sql.SparkSession");
@@ -84,7 +84,7 @@ final class SparkCommand implements Runnable {
       }
       String m = master != null ? master : System.getProperty("spark.master") != null ? null : "local[*]";
       SparkRun.Result r = SparkRun.run(m, mode(), map.model.toString(), map.card == null ? null : map.card.toString(),
-          methods, map.layer, map.tau, !noRelu, data, out, partitions, json, maxBytes, glob);
+          methods, map.layer, map.tau, !noRelu, data, out, partitions, json, overlays, maxBytes, glob);
       System.out.println(r.report());
       System.out.println("written: " + String.join(", ", r.files()));
       return 0;

@@ -17,10 +17,11 @@ final class SparkRun {
   record Result(String report, List<String> files) {}
 
   static Result run(String master, String mode, String model, String card, List<String> methods, String layer,
-      Double tau, boolean relu, String data, String out, int partitions, boolean json, long maxBytes, String glob)
+      Double tau, boolean relu, String data, String out, int partitions, boolean json, boolean overlays, long maxBytes,
+      String glob)
       throws java.io.IOException {
     var settings = new SparkJob.Settings(SparkJob.Mode.valueOf(mode.toUpperCase(Locale.ROOT)), model, card, methods,
-        layer, tau, relu, data, out, partitions, json, maxBytes, glob);
+        layer, tau, relu, data, out, partitions, json, overlays, maxBytes, glob);
     SparkJob.Summary s = SparkJob.runInNewSession(master, settings);
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
         "%d files: %d explained, %d errors, %d partly decoded; %d partitions, %.1f s", s.files(),
@@ -35,6 +36,9 @@ final class SparkRun {
     List<String> files = new ArrayList<>(List.of(out + "/rows.parquet", out + "/summary.json", out + "/summary.md"));
     if (json) {
       files.add(1, out + "/rows.json");
+    }
+    if (overlays) {
+      files.add(1, out + "/overlays/");
     }
     return new Result(sb.toString(), files);
   }

@@ -58,7 +58,7 @@ final class ImageTask implements FlatMapFunction<Iterator<String>, Row> {
 
   /** What every task needs: the model, the methods with their τ, and the file limit. */
   record Spec(String model, String card, List<String> methods, List<Double> taus, String layer, boolean relu,
-      long maxBytes) implements Serializable {
+      long maxBytes, String overlays) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     Spec {
@@ -73,6 +73,8 @@ final class ImageTask implements FlatMapFunction<Iterator<String>, Row> {
 
   private final Spec spec;
   private final Broadcast<GroundTruth> truth;
+  /** Hadoop's configuration of this task (each task deserialises its own copy of this function). */
+  private transient Configuration conf;
 
   /** @param truth the annotations (evaluate), or null (localize) */
   ImageTask(Spec spec, Broadcast<GroundTruth> truth) {
@@ -94,6 +96,7 @@ final class ImageTask implements FlatMapFunction<Iterator<String>, Row> {
     }
     GroundTruth gt = truth == null ? null : truth.value();
     Configuration conf = hadoopConf();
+    this.conf = conf;
     TaskContext ctx = TaskContext.get();
     boolean failHere = Boolean.getBoolean(FAIL_FIRST_ATTEMPT) && ctx != null && ctx.partitionId() == 0
         && ctx.attemptNumber() == 0;
@@ -212,9 +215,46 @@ final class ImageTask implements FlatMapFunction<Iterator<String>, Row> {
         }
         top5 = Evaluation.inTopK(results.get(0).scores(), it.truth.label(), 5);
       }
-      it.row = ImageRows.explained(it.path, it.truth, gt == null ? model.classes() : gt.classes(),
-          it.decoded.partial() ? it.decoded.partialReason() : null, results, spec.taus(), methodNames(explainers),
-          outcomes, top5);
+      String warning = it.decoded.partial() ? it.decoded.partialReason() : null;
+      if (spec.overlays() != null) {
+        try {
+          writeOverlays(it, results, methodNames(explainers));
+        } catch (IOException | RuntimeException e) {
+          warning = (warning == null ? "" : warning + "; ") + "overlay not written (" + e.getMessage() + ")";
+        }
+      }
+      it.row = ImageRows.explained(it.path, it.truth, gt == null ? model.classes() : gt.classes(), warning, results,
+          spec.taus(), methodNames(explainers), outcomes, top5);
+    }
+  }
+
+  /**
+   * The predicted class's map over the image with its box (and the true boxes when annotated), one
+   * PNG per method: {@code OVERLAYS/NAME-HASH-METHOD.png}, HASH telling apart files of the same name
+   * in different folders. Written by the task, through Hadoop's file systems; a retried task writes
+   * the same files again.
+   */
+  private void writeOverlays(Item it, List<ImageResult> results, List<String> methods) throws IOException {
+    io.camkit.core.RgbImage image = it.decoded.image();
+    int scale = Math.max(1, 256 / Math.max(image.width(), image.height()));
+    String name = it.path.substring(it.path.lastIndexOf('/') + 1).replaceFirst("\\.[^.]*$", "");
+    String tag = String.format(Locale.ROOT, "%08x", it.path.hashCode());
+    for (int m = 0; m < results.size(); m++) {
+      io.camkit.pipeline.ClassResult c = results.get(m).classes().get(0);
+      java.awt.image.BufferedImage png = io.camkit.render.Overlay.render(image, c.normalized(), 0.5,
+          it.truth == null ? List.of() : it.truth.truthBoxes(), c.box(), scale);
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("png").next();
+      try (var ios = new javax.imageio.stream.MemoryCacheImageOutputStream(bytes)) {
+        writer.setOutput(ios);
+        writer.write(png);
+      } finally {
+        writer.dispose();
+      }
+      Path dst = new Path(spec.overlays(), name + "-" + tag + "-" + methods.get(m) + ".png");
+      try (var out = dst.getFileSystem(conf).create(dst, true)) {
+        out.write(bytes.toByteArray());
+      }
     }
   }
 

@@ -77,7 +77,7 @@ public final class SparkBenchmark {
         try {
           String o = out.resolve("local" + cores).toString();
           var settings = new SparkJob.Settings(SparkJob.Mode.EVALUATE, model, card, List.of(method), null, null,
-              true, data, o, cores * 2, false, SparkJob.DEFAULT_MAX_BYTES, null);
+              true, data, o, cores * 2, false, false, SparkJob.DEFAULT_MAX_BYTES, null);
           long j0 = System.nanoTime();
           long jc0 = cpuNanos();
           SparkJob.Summary s = SparkJob.run(session, settings);

@@ -91,11 +91,14 @@ public final class SparkJob {
    * @param out the output folder
    * @param partitions partitions of the file list, or 0 for Spark's default parallelism
    * @param jsonLines whether to write the rows as JSON lines too
+   * @param overlays whether to write each explained image's overlays ({@code OUT/overlays/}, by the
+   *     tasks: on a cluster, {@code out} must be a file system every executor reaches)
    * @param maxBytes files larger than this are an error row
    * @param glob a file-name filter for a folder ({@code *.jpg}), or null for every file
    */
   public record Settings(Mode mode, String model, String card, List<String> methods, String layer, Double tau,
-      boolean relu, String data, String out, int partitions, boolean jsonLines, long maxBytes, String glob) {
+      boolean relu, String data, String out, int partitions, boolean jsonLines, boolean overlays, long maxBytes,
+      String glob) {
     public Settings {
       methods = List.copyOf(methods);
       Options.check(!methods.isEmpty(), "method", methods, "at least one");
@@ -182,7 +185,8 @@ public final class SparkJob {
     int partitions = s.partitions() > 0 ? s.partitions() : Math.min(files.size(), jsc.defaultParallelism());
     Broadcast<GroundTruth> gt = truth == null ? null : jsc.broadcast(truth);
     ImageTask.Spec spec = new ImageTask.Spec(s.model(), s.card(), s.methods(),
-        taus.stream().map(Calibration.TauChoice::tau).toList(), s.layer(), s.relu(), s.maxBytes());
+        taus.stream().map(Calibration.TauChoice::tau).toList(), s.layer(), s.relu(), s.maxBytes(),
+        s.overlays() ? child(s.out(), "overlays") : null);
     JavaRDD<Row> rows = jsc.parallelize(files, partitions).mapPartitions(new ImageTask(spec, gt));
     String rowsDir = child(s.out(), "rows.parquet");
     spark.createDataFrame(rows, ImageRows.SCHEMA).write().mode(SaveMode.Overwrite).parquet(rowsDir);

@@ -49,7 +49,7 @@ class SparkJobTest {
 
   static SparkJob.Settings settings(SparkJob.Mode mode, Object data, Path out, int partitions, String... methods) {
     return new SparkJob.Settings(mode, SharedSpark.model().toString(), null, List.of(methods), null, null, true,
-        data.toString(), out.toString(), partitions, false, SparkJob.DEFAULT_MAX_BYTES, null);
+        data.toString(), out.toString(), partitions, false, false, SparkJob.DEFAULT_MAX_BYTES, null);
   }
 
   @Test
@@ -170,7 +170,10 @@ class SparkJobTest {
     Path listInData = SharedSpark.data().resolve("paths.txt");
 
     var one = SparkJob.run(spark, settings(SparkJob.Mode.LOCALIZE, listInData, tmp.resolve("one"), 1, "cam"));
-    var four = SparkJob.run(spark, settings(SparkJob.Mode.LOCALIZE, listInData, tmp.resolve("four"), 4, "cam"));
+    var fourSettings = settings(SparkJob.Mode.LOCALIZE, listInData, tmp.resolve("four"), 4, "cam");
+    var four = SparkJob.run(spark, new SparkJob.Settings(fourSettings.mode(), fourSettings.model(), null,
+        fourSettings.methods(), null, null, true, fourSettings.data(), fourSettings.out(), 4, true, true,
+        SparkJob.DEFAULT_MAX_BYTES, null));
 
     var a = spark.read().parquet(tmp.resolve("one/rows.parquet").toString()).drop("ms");
     var b = spark.read().parquet(tmp.resolve("four/rows.parquet").toString()).drop("ms");
@@ -180,6 +183,11 @@ class SparkJobTest {
     assertThat(one.errors()).isEqualTo(1);
     assertThat(four.partitions()).isEqualTo(4);
     assertThat(error(byPath(a), "missing.png")).isEqualTo("image not found");
+    // --overlays and --json of the second run: a PNG per explained image, the rows as JSON lines
+    try (var overlays = Files.list(tmp.resolve("four/overlays"))) {
+      assertThat(overlays.filter(p -> p.toString().endsWith("-cam.png")).count()).isEqualTo(24);
+    }
+    assertThat(spark.read().json(tmp.resolve("four/rows.json").toString()).count()).isEqualTo(25);
     // localize: the predicted class's box at τ = 0.2 is the one camkit evaluate found for correct images
     Map<String, Row> rows = byPath(a);
     for (var o : plain.get("cam").outcomes()) {
@@ -200,7 +208,7 @@ class SparkJobTest {
         .hasMessageContaining("annotated folder");
     assertThatThrownBy(() -> SparkJob.run(spark, new SparkJob.Settings(SparkJob.Mode.LOCALIZE,
         SharedSpark.model().toString(), null, List.of("cam"), "no-such-layer", null, true,
-        SharedSpark.data().toString(), tmp.resolve("y").toString(), 0, false, 1000, null)))
+        SharedSpark.data().toString(), tmp.resolve("y").toString(), 0, false, false, 1000, null)))
         .isInstanceOf(CamkitException.class).hasMessageContaining("no-such-layer");
     assertThat(tmp.resolve("y")).doesNotExist();
   }
