@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       LocalizeCommand.class,
       HeatmapCommand.class,
       EvaluateCommand.class,
+      SparkCommand.class,
       LayersCommand.class,
       ServeCommand.class,
       RaccoonDataCommand.class,

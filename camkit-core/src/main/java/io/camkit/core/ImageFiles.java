@@ -107,6 +107,21 @@ public final class ImageFiles {
     } catch (IOException e) {
       throw new UnreadableImageException(file, "cannot read image file (" + e.getMessage() + ")", false, e);
     }
+    return decode(bytes, file);
+  }
+
+  /**
+   * As {@link #decode(Path)}, for bytes already read (a Spark task, a web upload): the same checks,
+   * in the same order (empty, unknown format, the pixel cap read from the header before any pixel
+   * is decoded, a decode that fails), and the same partial-decode warnings.
+   *
+   * @param name the file's name or URI, for the messages ({@link UnreadableImageException#file()})
+   */
+  public static Decoded decode(byte[] bytes, String name) {
+    return decode(bytes, Path.of(name));
+  }
+
+  private static Decoded decode(byte[] bytes, Path file) {
     if (bytes.length == 0) {
       throw new UnreadableImageException(file, "not a readable image (empty file)", false, null);
     }

@@ -101,6 +101,27 @@ class ImageFilesTest {
   }
 
   @Test
+  void bytesDecodeAsTheFileWouldWithTheSameChecks() throws Exception {
+    BufferedImage img = new BufferedImage(20, 10, BufferedImage.TYPE_INT_RGB);
+    img.setRGB(3, 4, 0x123456);
+    byte[] png = Files.readAllBytes(write(img, "png", "a.png"));
+    RgbImage fromBytes = ImageFiles.decode(png, "s3a://bucket/a.png").image();
+    RgbImage fromFile = ImageFiles.read(tmp.resolve("a.png"));
+    assertThat(fromBytes.width()).isEqualTo(20);
+    assertThat(fromBytes.bytes()).isEqualTo(fromFile.bytes());
+    assertThat(fromBytes.get(3, 4, 2)).isEqualTo(0x56);
+    // the pixel cap from the header, and empty or unknown bytes: the reasons of decode(Path), naming the source
+    assertThatThrownBy(() -> ImageFiles.decode(TestImages.pngHeader(100_000, 100_000), "hdfs:/x/bomb.png"))
+        .isInstanceOfSatisfying(ImageFiles.UnreadableImageException.class, e -> assertThat(e.reason())
+            .startsWith("image of 100000x100000 pixels is over the 134217728-pixel limit"))
+        .hasMessageEndingWith("bomb.png");
+    assertThatThrownBy(() -> ImageFiles.decode(new byte[0], "zero.png"))
+        .hasMessage("not a readable image (empty file): zero.png");
+    assertThatThrownBy(() -> ImageFiles.decode("text".getBytes(java.nio.charset.StandardCharsets.UTF_8), "t.jpg"))
+        .hasMessage("not a readable image (unknown or corrupt format): t.jpg");
+  }
+
+  @Test
   void aMissingFileIsToldApartFromABrokenOne() throws Exception {
     Path text = Files.writeString(tmp.resolve("notes.png"), "not an image");
     assertThatThrownBy(() -> ImageFiles.read(tmp.resolve("gone.png")))

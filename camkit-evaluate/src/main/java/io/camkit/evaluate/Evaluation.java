@@ -130,9 +130,7 @@ public final class Evaluation {
       try {
         // two targets per image: the predicted class, then the true one
         results = explainer.explain(part.stream().map(Sample::image).toList(),
-            part.stream().map(Sample::id).toList(), (first, y) -> List.<Target>of(
-                TargetSelector.predicted().select(y).get(0),
-                new ClassTarget(java.util.Arrays.copyOfRange(truth, first, first + y.length))));
+            part.stream().map(Sample::id).toList(), predictedAndTrue(truth));
       } catch (Interruption.Interrupted stopped) {
         break; // a stop inside a slow method: the result covers the chunks before this one
       }
@@ -192,8 +190,21 @@ public final class Evaluation {
         faith.snapshot(), n == 0 ? Double.NaN : totals[1] / n, n == 0 ? Double.NaN : totals[0] / n, masks.snapshot());
   }
 
-  /** One image from its predicted-class and true-class results (the first and second target). */
-  private static ImageOutcome score(Scorer scorer, Sample s, ImageResult r) {
+  /**
+   * The two targets every image is explained for, in this order: its predicted class, then its
+   * true class {@code truth[i]} (image i of the images handed to {@link Explainer#explain}).
+   */
+  public static Explainer.BatchTargets predictedAndTrue(int[] truth) {
+    return (first, y) -> List.<Target>of(TargetSelector.predicted().select(y).get(0),
+        new ClassTarget(java.util.Arrays.copyOfRange(truth, first, first + y.length)));
+  }
+
+  /**
+   * One image from its predicted-class and true-class results (the first and second target, as
+   * {@link #predictedAndTrue} asks): what {@link #run} adds for each image. Public so that a
+   * distributed front end (camkit-spark) scores each image exactly as {@link #run} does.
+   */
+  public static ImageOutcome score(Scorer scorer, Sample s, ImageResult r) {
     ClassResult predicted = r.classes().get(0);
     ClassResult truth = r.classes().get(1);
     HeatMap tmap = truth.normalized();
@@ -202,7 +213,7 @@ public final class Evaluation {
   }
 
   /** Whether fewer than k classes score strictly higher than {@code c} (ties count for c). */
-  static boolean inTopK(float[] y, int c, int k) {
+  public static boolean inTopK(float[] y, int c, int k) {
     int higher = 0;
     for (float v : y) {
       if (v > y[c]) {

@@ -58,8 +58,12 @@ public final class PxapCurve {
     return e;
   }
 
-  /** A curve from its two histograms (copied), as {@link PxapAccumulator} keeps them. */
-  static PxapCurve fromHistograms(long images, long[] positives, long[] negatives) {
+  /**
+   * A curve from its two histograms (copied), as {@link PxapAccumulator} keeps them and as {@link
+   * #positiveHistogram()} / {@link #negativeHistogram()} give them back (a curve shipped between
+   * JVMs, e.g. a Spark row).
+   */
+  public static PxapCurve fromHistograms(long images, long[] positives, long[] negatives) {
     if (positives.length != BINS || negatives.length != BINS) {
       throw new IllegalArgumentException("histograms of " + BINS + " bins expected");
     }
