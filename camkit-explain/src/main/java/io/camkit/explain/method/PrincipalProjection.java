@@ -6,9 +6,11 @@ package io.camkit.explain.method;
  * <p>For one image's features {@code X [K, h, w]}, let {@code R [h·w, K]} be the positions as rows
  * and the channels as columns, centred per channel ({@code R − mean over positions}). With {@code
  * R = U S Vᵀ} its SVD, the map is {@code p = R v₁ = σ₁ u₁} (an {@code [h, w]} map), where {@code u₁}
- * is the top eigenvector of the {@code [h·w, h·w]} Gram matrix {@code R Rᵀ} and {@code σ₁² } its
- * eigenvalue; it is found by power iteration in double precision (until the direction moves by less
- * than 1e-12, at most 10 000 steps; the rate is {@code (σ₂/σ₁)²}).
+ * is the top eigenvector of the {@code [h·w, h·w]} Gram matrix {@code R Rᵀ} and {@code σ₁²} its
+ * eigenvalue, or equally {@code R v₁} with {@code v₁} the top eigenvector of the {@code [K, K]}
+ * covariance {@code Rᵀ R}, whichever matrix is smaller; it is found by power iteration in double
+ * precision (until the direction moves by less than 1e-12, at most 10 000 steps; the rate is
+ * {@code (σ₂/σ₁)²}).
  *
  * <p><b>Sign.</b> An SVD fixes a singular vector only up to its sign; pytorch-grad-cam takes
  * whatever LAPACK returns, so its map can come out inverted (on the reference ResNet-18 it does at
@@ -41,7 +43,30 @@ public final class PrincipalProjection {
         channelSum[p] += x[k * positions + p];
       }
     }
-    double[] gram = new double[positions * positions]; // R Rᵀ
+    double[] p = channels < positions ? viaChannels(r, channels, positions) : viaPositions(r, channels, positions);
+    float[] out = new float[positions];
+    if (p == null) {
+      return out;
+    }
+    double meanSum = 0;
+    for (double v : channelSum) {
+      meanSum += v;
+    }
+    meanSum /= positions;
+    double corr = 0;
+    for (int i = 0; i < positions; i++) {
+      corr += p[i] * (channelSum[i] - meanSum); // p sums to 0 (R is centred), so this is the covariance
+    }
+    double sign = corr < 0 ? -1 : 1;
+    for (int i = 0; i < positions; i++) {
+      out[i] = (float) (sign * p[i]);
+    }
+    return out;
+  }
+
+  /** {@code σ₁ u₁} from the top eigenvector of the {@code [P, P]} Gram matrix {@code R Rᵀ}; null if R = 0. */
+  private static double[] viaPositions(double[] r, int channels, int positions) {
+    double[] gram = new double[positions * positions];
     for (int i = 0; i < positions; i++) {
       for (int j = i; j < positions; j++) {
         double s = 0;
@@ -61,25 +86,50 @@ public final class PrincipalProjection {
       }
       lambda += u[i] * gu;
     }
-    float[] out = new float[positions];
     if (!(lambda > 0)) {
-      return out;
+      return null;
     }
     double sigma = Math.sqrt(lambda);
-    double meanSum = 0;
-    for (double v : channelSum) {
-      meanSum += v;
-    }
-    meanSum /= positions;
-    double corr = 0;
     for (int i = 0; i < positions; i++) {
-      corr += u[i] * (channelSum[i] - meanSum); // u sums to 0 (R is centred), so this is the covariance
+      u[i] *= sigma;
     }
-    double sign = corr < 0 ? -1 : 1;
+    return u;
+  }
+
+  /**
+   * {@code R v₁} from the top eigenvector {@code v₁} of the {@code [K, K]} covariance {@code Rᵀ R}
+   * (the smaller problem when there are fewer channels than positions); null if R = 0.
+   */
+  private static double[] viaChannels(double[] r, int channels, int positions) {
+    double[] cov = new double[channels * channels];
+    for (int p = 0; p < positions; p++) {
+      for (int a = 0; a < channels; a++) {
+        double ra = r[p * channels + a];
+        if (ra == 0) {
+          continue;
+        }
+        for (int b = a; b < channels; b++) {
+          cov[a * channels + b] += ra * r[p * channels + b];
+        }
+      }
+    }
+    for (int a = 0; a < channels; a++) {
+      for (int b = 0; b < a; b++) {
+        cov[a * channels + b] = cov[b * channels + a];
+      }
+    }
+    double[] v = topEigenvector(cov, channels);
+    double[] p = new double[positions];
+    double norm = 0;
     for (int i = 0; i < positions; i++) {
-      out[i] = (float) (sign * sigma * u[i]);
+      double s = 0;
+      for (int k = 0; k < channels; k++) {
+        s += r[i * channels + k] * v[k];
+      }
+      p[i] = s;
+      norm += s * s;
     }
-    return out;
+    return norm > 0 ? p : null;
   }
 
   /** The unit eigenvector of the largest eigenvalue of a symmetric positive semi-definite matrix. */

@@ -69,6 +69,10 @@ class EigenAndAblationTest {
     float[] x = {1, 2, 3, 4, 0, 1, 0, 1, 0, 1, 2, 2, 2, 0, 0, 2, 1, 3};
     float[] numpy = {-0.5900857f, 0.6547757f, 1.8705987f, 1.5735674f, -1.7913893f, -1.7174667f};
     assertThat(PrincipalProjection.of(x, 3, 6)).containsExactly(numpy, within(1e-5f));
+    // more channels than positions (the [P, P] Gram path; the case above takes the [K, K] one):
+    // the same 18 numbers read as K = 6 channels over 3 positions; numpy S = [3.658, 1.814, 0]
+    assertThat(PrincipalProjection.of(x, 6, 3)).containsExactly(new float[] {2.954985f, -1.8514434f, -1.1035415f},
+        within(1e-5f));
     assertThat(PrincipalProjection.of(new float[12], 3, 4)).containsOnly(0f); // constant features: no component
   }
 
