@@ -28,8 +28,10 @@ final class LayersCommand implements Callable<Integer> {
       int width = m.layers().stream().mapToInt(l -> l.name().length()).max().orElse(5);
       String fmt = "%-" + Math.max(5, width) + "s  %-14s  %-4s  %-4s  %s%n";
       System.out.printf(fmt, "layer", "output", "cam", "grad", "kind");
+      String autoForGradients = m.autoLayer(m::supportsGradients);
       for (LayerInfo l : m.layers()) {
-        String mark = l.name().equals(m.defaultLayer()) ? " (default)" : "";
+        String mark = (l.name().equals(m.defaultLayer()) ? " (default)" : "")
+            + (l.name().equals(autoForGradients) ? " (auto: gradient methods)" : "");
         boolean cam = m.supportsCam(l.name());
         boolean grad = m.supportsGradients(l.name());
         System.out.printf(fmt, l.name(), l.shapeText(), cam ? "yes" : "-", grad ? "yes" : "-", l.kind() + mark);

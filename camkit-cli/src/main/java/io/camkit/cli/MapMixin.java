@@ -22,7 +22,8 @@ final class MapMixin {
   @Option(names = "--card", description = "with a TorchScript or ONNX model: its card (default: MODEL.json beside it)")
   Path card;
 
-  @Option(names = "--layer", description = "target layer (see camkit layers; default: the last conv layer)")
+  @Option(names = "--layer", description = "target layer (see camkit layers; default: the last conv layer), or auto: the deepest"
+      + " layer the method can read whose map is at least 7×7")
   String layer;
 
   @Option(names = "--tau", description = "box threshold, a fraction of the map's maximum (default: the method's τ*"

@@ -50,7 +50,9 @@ public final class Explainer {
   public Explainer(LayeredModel model, MapRequest request) {
     this.model = model;
     this.request = request;
-    this.layer = request.layer() == null ? model.defaultLayer() : model.layer(request.layer()).name();
+    this.layer = request.layer() == null ? model.defaultLayer()
+        : request.layer().equals(LayeredModel.AUTO) ? model.autoLayer(name -> usable(model, request, name))
+        : model.layer(request.layer()).name();
     request.method().check(model, layer);
     this.tta = request.tta().isEmpty() ? null : new TestTimeAugmentation(request.method(), request.tta());
   }
@@ -63,7 +65,17 @@ public final class Explainer {
     return request;
   }
 
-  /** The layer the maps read (the request's, or the model's default). */
+  /** Whether the request's method can read {@code layer} of {@code model}. */
+  private static boolean usable(LayeredModel model, MapRequest request, String layer) {
+    try {
+      request.method().check(model, layer);
+      return true;
+    } catch (io.camkit.core.CamkitException e) {
+      return false;
+    }
+  }
+
+  /** The layer the maps read (the request's, {@code auto}'s choice, or the model's default). */
   public String layer() {
     return layer;
   }

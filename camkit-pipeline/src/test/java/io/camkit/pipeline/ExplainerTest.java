@@ -95,6 +95,27 @@ class ExplainerTest {
   }
 
   @Test
+  void layerAutoIsTheDeepestUsableLayerOfAtLeastSevenBySeven() {
+    // 32 px: the last map is 8×8, so auto is the default layer for every method
+    assertThat(new Explainer(model, MapRequest.of("gradcam").withLayer("auto")).layer()).isEqualTo(model.defaultLayer());
+    assertThat(new Explainer(model, MapRequest.of("cam").withLayer("auto")).layer()).isEqualTo(model.defaultLayer());
+    // 16 px: the last map is 4×4; Grad-CAM moves to the deepest 8×8 layer, CAM stays where its head is
+    try (CamModelLayers small = CamModelLayers.owning(io.camkit.model.CamModel.create(
+        new io.camkit.model.CamNetOptions(16, 6, 4, 8, 0.5f, 0.25f, null), data.classes()))) {
+      List<io.camkit.model.layers.LayerInfo> layers = small.layers();
+      assertThat(small.layer(small.defaultLayer()).shape()[2]).isEqualTo(4);
+      String auto = new Explainer(small, MapRequest.of("gradcam").withLayer("auto")).layer();
+      int at = layers.stream().map(io.camkit.model.layers.LayerInfo::name).toList().indexOf(auto);
+      assertThat(layers.get(at).shape()[1]).isEqualTo(8);
+      assertThat(layers.get(at).shape()[2]).isEqualTo(8);
+      assertThat(layers.subList(at + 1, layers.size())).allSatisfy(l -> assertThat(l.shape()[2]).isLessThan(7));
+      assertThat(new Explainer(small, MapRequest.of("cam").withLayer("auto")).layer()).isEqualTo(small.defaultLayer());
+      ImageResult r = new Explainer(small, MapRequest.of("gradcam").withLayer("auto")).explain(images().get(0), "a");
+      assertThat(r.first().rawMap().raw().width()).isEqualTo(8);
+    }
+  }
+
+  @Test
   void eachResultHoldsTheMethodsMapAtTheImagesResolutionWithItsBoxAndProvenance() {
     RgbImage wide = images().get(0).resize(50, 30); // the model resizes to 32×32; the map comes back at 50×30
     Explainer e = new Explainer(model, MapRequest.of(new GradCam()).withTau(0.3).withTopK(3));

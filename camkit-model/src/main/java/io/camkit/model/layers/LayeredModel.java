@@ -31,6 +31,39 @@ public interface LayeredModel extends AutoCloseable {
     return l.get(l.size() - 1).name();
   }
 
+  /** The smallest map side {@link #autoLayer} prefers: the last map of ImageNet CNNs at 224 px. */
+  int AUTO_MIN_SIDE = 7;
+
+  /** The name {@code --layer auto} and {@code MapRequest.withLayer("auto")} resolve through {@link #autoLayer}. */
+  String AUTO = "auto";
+
+  /**
+   * The layer {@code auto} stands for: the deepest layer that {@code usable} accepts (a method's
+   * needs: CAM's GAP + linear head, gradients) whose map is at least {@value #AUTO_MIN_SIDE}×{@value
+   * #AUTO_MIN_SIDE}, the last map of ResNet, VGG or MobileNet at 224 px and the coarsest grid on
+   * which a box still has some resolution; else the deepest usable layer; else the default. On a
+   * network whose last map is smaller (a 4×4 map of a 128-px input), gradient methods thus read an
+   * earlier, finer layer, while CAM stays at the one layer that has it.
+   */
+  default String autoLayer(java.util.function.Predicate<String> usable) {
+    List<LayerInfo> l = layers();
+    String deepestUsable = null;
+    for (int i = l.size() - 1; i >= 0; i--) {
+      LayerInfo info = l.get(i);
+      if (!usable.test(info.name())) {
+        continue;
+      }
+      long[] s = info.shape();
+      if (s.length >= 2 && s[s.length - 1] >= AUTO_MIN_SIDE && s[s.length - 2] >= AUTO_MIN_SIDE) {
+        return info.name();
+      }
+      if (deepestUsable == null) {
+        deepestUsable = info.name();
+      }
+    }
+    return deepestUsable != null ? deepestUsable : defaultLayer();
+  }
+
   /** Input size {@code [H, W]} the images are resized to. */
   int[] inputSize();
 
