@@ -53,6 +53,7 @@ class ServeBrowserTest {
     Files.write(upload, ServeApiTest.png(fx.shapes.get(3).image()));
     driver = Browser.start(dir.resolve("profile"));
     wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // elements of a redrawn view: read again
   }
 
   @AfterAll
@@ -232,13 +233,19 @@ class ServeBrowserTest {
     }
     List<String> expected = lib.stream().sorted(Comparator.<double[]>comparingDouble(a -> a[1])
         .thenComparingDouble(a -> a[0])).map(a -> Integer.toString((int) a[0])).toList();
-    wait.until(d -> d.findElements(By.cssSelector("#grid .thumb")).stream().map(e -> e.getDomAttribute("data-index"))
+    // The grid is redrawn while scores arrive: an element read during a redraw is stale, so every
+    // read below is retried until it sees one whole grid.
+    var grid = wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    grid.until(d -> d.findElements(By.cssSelector("#grid .thumb")).stream().map(e -> e.getDomAttribute("data-index"))
         .toList().equals(expected));
-    List<Double> ious = driver.findElements(By.cssSelector("#grid .thumb")).stream()
-        .map(e -> Double.parseDouble(e.getDomAttribute("data-iou"))).toList();
+    List<Double> ious = grid.until(d -> d.findElements(By.cssSelector("#grid .thumb")).stream()
+        .map(e -> Double.parseDouble(e.getDomAttribute("data-iou"))).toList());
     assertThat(ious).isSorted();
     Browser.screenshot(driver, "04-dataset-sorted-by-iou");
-    driver.findElements(By.cssSelector("#grid .thumb")).get(11).click();
+    grid.until(d -> {
+      d.findElements(By.cssSelector("#grid .thumb")).get(11).click();
+      return true;
+    });
     wait.until(d -> d.findElements(By.cssSelector("#results .card")).size() == 1);
     assertThat(driver.findElement(By.id("source")).getText()).startsWith("data / ");
     Browser.screenshot(driver, "05-dataset-image-explained");
