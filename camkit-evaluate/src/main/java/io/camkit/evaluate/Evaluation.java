@@ -123,17 +123,16 @@ public final class Evaluation {
     int[] in = explainer.model().inputSize();
     List<ImageOutcome> outcomes = new ArrayList<>(data.size());
     double[] totals = new double[2]; // explain milliseconds, images whose class is in the top 5
-    for (int from = 0; from < data.size() && !Interruption.requested(); from += CHUNK) {
+    for (int from = 0; from < data.size(); from += CHUNK) {
       List<Sample> part = data.samples().subList(from, Math.min(data.size(), from + CHUNK));
       int[] truth = part.stream().mapToInt(Sample::label).toArray();
-      List<ImageResult> results;
-      try {
-        // two targets per image: the predicted class, then the true one
-        results = explainer.explain(part.stream().map(Sample::image).toList(),
-            part.stream().map(Sample::id).toList(), predictedAndTrue(truth));
-      } catch (Interruption.Interrupted stopped) {
-        break; // a stop inside a slow method: the result covers the chunks before this one
+      // two targets per image: the predicted class, then the true one
+      var explained = explainer.explainUnlessStopped(part.stream().map(Sample::image).toList(),
+          part.stream().map(Sample::id).toList(), predictedAndTrue(truth));
+      if (explained.isEmpty()) {
+        break; // stopped: the result covers the chunks before this one
       }
+      List<ImageResult> results = explained.get();
       // Faithfulness first (seconds per image; a stop between images drops the chunk whole), then
       // everything is added to the accumulators at once.
       List<ChwImage> faithImages = new ArrayList<>();

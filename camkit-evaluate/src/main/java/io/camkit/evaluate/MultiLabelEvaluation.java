@@ -52,15 +52,14 @@ public final class MultiLabelEvaluation {
     MultiLabelAccumulator acc = new MultiLabelAccumulator(classes, tau);
     MaskIouAccumulator masks = new MaskIouAccumulator(classes, tau);
     int done = 0;
-    for (int from = 0; from < data.size() && !io.camkit.core.Interruption.requested(); from += Evaluation.CHUNK) {
+    for (int from = 0; from < data.size(); from += Evaluation.CHUNK) {
       List<Sample> part = data.samples().subList(from, Math.min(data.size(), from + Evaluation.CHUNK));
-      List<ImageResult> results;
-      try {
-        results = explainer.explain(part.stream().map(Sample::image).toList(), part.stream().map(Sample::id).toList(),
-            (first, y) -> presentClasses(part.subList(first, first + y.length)));
-      } catch (io.camkit.core.Interruption.Interrupted stopped) {
-        break; // the result covers the chunks before this one
+      var explained = explainer.explainUnlessStopped(part.stream().map(Sample::image).toList(),
+          part.stream().map(Sample::id).toList(), (first, y) -> presentClasses(part.subList(first, first + y.length)));
+      if (explained.isEmpty()) {
+        break; // stopped: the result covers the chunks before this one
       }
+      List<ImageResult> results = explained.get();
       // Scoring is pure Java: one accumulator per image in parallel, merged in image order.
       MultiLabelAccumulator[] parts = new MultiLabelAccumulator[part.size()];
       IntStream.range(0, part.size()).parallel().forEach(i -> parts[i] = new MultiLabelAccumulator(classes, tau)

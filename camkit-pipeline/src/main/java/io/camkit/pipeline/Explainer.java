@@ -114,6 +114,23 @@ public final class Explainer {
     List<Target> select(int first, float[][] logits);
   }
 
+  /**
+   * {@link #explain(List, List, BatchTargets)} for loops that stop on Ctrl-C: empty when a stop is
+   * requested ({@link io.camkit.core.Interruption}) before the call or inside a slow method; the
+   * batch is then dropped whole and the caller keeps the results it already has.
+   */
+  public java.util.Optional<List<ImageResult>> explainUnlessStopped(
+      List<RgbImage> images, List<String> sources, BatchTargets targets) {
+    if (io.camkit.core.Interruption.requested()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(explain(images, sources, targets));
+    } catch (io.camkit.core.Interruption.Interrupted stopped) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** As {@link #explain(List, List, TargetSelector)} with targets that know the batch's position. */
   public List<ImageResult> explain(List<RgbImage> images, List<String> sources, BatchTargets targets) {
     if (images.size() != sources.size()) {

@@ -68,15 +68,12 @@ public final class FileResults {
         sink.skipped(f, e.getMessage());
       }
       if (images.size() == explainer.batchSize() || i == files.size() - 1 && !images.isEmpty()) {
-        if (Interruption.requested()) {
-          return done;
+        var explained = explainer.explainUnlessStopped(images, paths.stream().map(Path::toString).toList(),
+            (first, y) -> explainer.request().targets().select(y));
+        if (explained.isEmpty()) {
+          return done; // stopped: the batch in progress is dropped
         }
-        List<ImageResult> results;
-        try {
-          results = explainer.explain(images, paths.stream().map(Path::toString).toList());
-        } catch (Interruption.Interrupted stopped) {
-          return done; // stopped inside a slow method: the batch in progress is dropped
-        }
+        List<ImageResult> results = explained.get();
         for (int j = 0; j < results.size(); j++) {
           sink.accept(paths.get(j), images.get(j), results.get(j));
         }

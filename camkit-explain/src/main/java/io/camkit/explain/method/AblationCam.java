@@ -78,7 +78,10 @@ public final class AblationCam extends CamMethod {
               keep[j * k + from + j] = 0;
             }
             NDArray mask = pass.create(keep, new Shape(to - from, k, 1, 1));
-            NDArray ablated = a.expandDims(0).mul(mask).add(mask.mul(-1).add(1).mul(value)); // [B, K, h, w]
+            NDArray ablated = a.expandDims(0).mul(mask); // [B, K, h, w], ablated channels 0
+            if (value != 0) {
+              ablated = ablated.add(mask.mul(-1).add(1).mul(value)); // … or min(A) − 10⁷
+            }
             ablated.attach(pass);
             float[] sk = t.score(c.model().head(pass, ablated.reshape(to - from, k, h, w), c.layer())).toFloatArray();
             for (int j = 0; j < sk.length; j++) {
