@@ -11,6 +11,7 @@ import io.camkit.core.AtomicFiles;
 import io.camkit.core.CamkitException;
 import io.camkit.interop.ImportedModel;
 import io.camkit.interop.Models;
+import io.camkit.model.layers.BiasTap;
 import io.camkit.model.layers.LayerInfo;
 import io.camkit.model.layers.LayeredModel;
 import java.io.BufferedInputStream;
@@ -175,6 +176,22 @@ public final class TransferModel extends ImportedModel {
   public NDArray features(NDManager scope, NDArray x, String name) {
     layer(name);
     return backbone.features(scope, x, layer);
+  }
+
+  @Override
+  public NDArray inputDifferentiableFeatures(NDManager scope, NDArray x, String name, BiasTap biases) {
+    layer(name);
+    return backbone.inputDifferentiableFeatures(scope, x, layer, biases);
+  }
+
+  @Override
+  public boolean supportsInputGradients() {
+    return backbone.supportsInputGradients();
+  }
+
+  @Override
+  public boolean seesBiases() {
+    return backbone.seesBiases();
   }
 
   /** {@code A [N, K, h, w] → y [N, C]} through the new head, recorded inside a gradient collector. */

@@ -25,6 +25,7 @@ public final class CamMethods {
     BY_NAME.put("eigencam", EigenCam::new);
     BY_NAME.put("eigengradcam", EigenGradCam::new);
     BY_NAME.put("ablationcam", AblationCam::new);
+    BY_NAME.put("fullgrad", FullGrad::new);
   }
 
   /** All names, in a stable order. */

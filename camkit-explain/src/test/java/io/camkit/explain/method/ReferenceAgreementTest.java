@@ -63,6 +63,7 @@ class ReferenceAgreementTest {
       case "eigengradcam" -> EigenGradCam::new;
       case "ablationcam" -> AblationCam::new;
       case "scorecam" -> ScoreCam::new;
+      case "fullgrad" -> FullGrad::new;
       default -> throw new IllegalArgumentException(name);
     };
     return s.get();
@@ -116,6 +117,20 @@ class ReferenceAgreementTest {
     CamMethod cm = method(method);
     LayerCapture c = cm.capture(model, scope, layer, x, a, y, new ClassTarget(TOP1));
     assertClose(cm.weights(c).toFloatArray(), "pgc_" + method + "_weights" + suffix(layer) + ".npy");
+  }
+
+  /**
+   * FullGrad's public output at 224 px. The reference ResNet-18's batch norms have their initial
+   * statistics (β = 0, μ = 0) and its convolutions no bias, so every bias-gradient term is zero
+   * there and this checks the input-gradient term, the per-channel normalisation and the final
+   * one; the bias terms are checked by hand in FullGradTest. The TorchScript export hides its
+   * inner layers anyway (camkit reads the input-gradient term only on it).
+   */
+  @org.junit.jupiter.api.Test
+  void fullGradMatchesPytorchGradCam() {
+    ClassMap m = explain("fullgrad", "layer4");
+    assertThat(m.resolution()).isEqualTo("224×224");
+    assertClose(m.upsampled().values(), "pgc_fullgrad_224.npy");
   }
 
   /**

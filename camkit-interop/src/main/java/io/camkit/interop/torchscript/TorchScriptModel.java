@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import io.camkit.core.CamkitException;
 import io.camkit.interop.ClassOrder;
 import io.camkit.interop.ImportedModel;
+import io.camkit.model.layers.BiasTap;
 import io.camkit.model.layers.LayerInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,6 +137,20 @@ public final class TorchScriptModel extends ImportedModel {
   @Override
   public NDArray head(NDManager scope, NDArray a, String layer) {
     return run(scope, split(layer).head(), a);
+  }
+
+  /**
+   * The features method run with autograd on (the module stays in eval mode, so batch norm keeps
+   * its running statistics). The script runs as one call, so no layer's bias is seen.
+   */
+  @Override
+  public NDArray inputDifferentiableFeatures(NDManager scope, NDArray x, String layer, BiasTap biases) {
+    return run(scope, split(layer).features(), x);
+  }
+
+  @Override
+  public boolean supportsInputGradients() {
+    return true;
   }
 
   private TorchScriptCard.Split split(String layer) {

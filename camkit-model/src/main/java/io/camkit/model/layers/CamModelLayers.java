@@ -122,6 +122,57 @@ public final class CamModelLayers implements LayeredModel {
     return a;
   }
 
+  /**
+   * The features up to {@code layer} block by block, descending into sequential blocks, so every
+   * convolution and batch norm is seen: each one's output goes through {@code biases} with its bias
+   * (a convolution without a bias gives zeros). The bias of an affine layer is its output on a zero
+   * input, {@code conv(0) = b} and {@code BN(0) = β − μ·γ / √(σ² + ε)} in inference mode, so it is
+   * read that way rather than from parameter names.
+   */
+  @Override
+  public NDArray inputDifferentiableFeatures(NDManager scope, NDArray x, String layer, BiasTap biases) {
+    int end = index(layer);
+    ParameterStore ps = new ParameterStore(scope, false);
+    NDArray a = x;
+    for (int i = 0; i <= end; i++) {
+      a = tapped(ps, blocks.get(i), "features." + i, a, biases);
+    }
+    return a;
+  }
+
+  private static NDArray tapped(ParameterStore ps, Block b, String name, NDArray in, BiasTap biases) {
+    if (b instanceof SequentialBlock) {
+      NDArray a = in;
+      int j = 0;
+      for (Pair<String, Block> child : b.getChildren()) {
+        a = tapped(ps, child.getValue(), name + "." + j++, a, biases);
+      }
+      return a;
+    }
+    NDArray out = b.forward(ps, new NDList(in), false).singletonOrThrow();
+    if (b instanceof Convolution || b instanceof BatchNorm) {
+      NDArray bias;
+      try (NDManager probe = in.getManager().newSubManager()) {
+        NDArray zero = probe.zeros(new Shape(1, in.getShape().get(1), in.getShape().get(2), in.getShape().get(3)));
+        NDArray atZero = b.forward(ps, new NDList(zero), false).singletonOrThrow().stopGradient();
+        bias = atZero.get(0).reshape(atZero.getShape().get(1), -1).get(":, 0").duplicate();
+        bias.attach(in.getManager());
+      }
+      return biases.tap(name, out, bias);
+    }
+    return out;
+  }
+
+  @Override
+  public boolean supportsInputGradients() {
+    return true;
+  }
+
+  @Override
+  public boolean seesBiases() {
+    return true;
+  }
+
   @Override
   public NDArray head(NDManager scope, NDArray a, String layer) {
     ParameterStore ps = new ParameterStore(scope, false);

@@ -69,6 +69,21 @@ public abstract class ForwardingLayeredModel implements LayeredModel {
   }
 
   @Override
+  public NDArray inputDifferentiableFeatures(NDManager scope, NDArray x, String layer, BiasTap biases) {
+    return delegate.inputDifferentiableFeatures(scope, x, layer, biases);
+  }
+
+  @Override
+  public boolean supportsInputGradients() {
+    return delegate.supportsInputGradients();
+  }
+
+  @Override
+  public boolean seesBiases() {
+    return delegate.seesBiases();
+  }
+
+  @Override
   public boolean supportsGradients() {
     return delegate.supportsGradients();
   }

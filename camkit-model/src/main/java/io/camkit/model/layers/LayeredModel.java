@@ -88,6 +88,34 @@ public interface LayeredModel extends AutoCloseable {
    */
   NDArray head(NDManager scope, NDArray a, String layer);
 
+  /**
+   * {@link #features} recorded for autograd from the input: inside a gradient collector, with
+   * {@code x [N, 3, H, W]} a leaf, {@code ∂s/∂x} of any score computed from the result (through
+   * {@link #head}) can be read. Every layer up to {@code layer} that adds a bias, and that the
+   * backend can see, passes its output through {@code biases} ({@link #seesBiases()}). For methods
+   * that need the input's gradient (FullGrad).
+   *
+   * @throws io.camkit.core.CamkitException when the backend cannot differentiate to its input
+   *     ({@link #supportsInputGradients()})
+   */
+  default NDArray inputDifferentiableFeatures(NDManager scope, NDArray x, String layer, BiasTap biases) {
+    throw new CamkitException(description() + " cannot differentiate its scores with respect to the input"
+        + (supportsGradients() ? "" : " (" + whyNoGradients(layer) + ")"));
+  }
+
+  /** Whether {@link #inputDifferentiableFeatures} works. */
+  default boolean supportsInputGradients() {
+    return false;
+  }
+
+  /**
+   * Whether {@link #inputDifferentiableFeatures} shows the layers that add a bias; false for a
+   * backend whose inner layers are hidden (a TorchScript export runs as one call).
+   */
+  default boolean seesBiases() {
+    return false;
+  }
+
   /** Whether {@link #head} can be differentiated (false for forward-only backends). */
   boolean supportsGradients();
 
