@@ -26,6 +26,8 @@ public final class CamMethods {
     BY_NAME.put("eigengradcam", EigenGradCam::new);
     BY_NAME.put("ablationcam", AblationCam::new);
     BY_NAME.put("fullgrad", FullGrad::new);
+    BY_NAME.put("sscam", SsCam::new);
+    BY_NAME.put("iscam", IsCam::new);
   }
 
   /** All names, in a stable order. */

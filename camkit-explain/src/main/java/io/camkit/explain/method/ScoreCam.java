@@ -27,7 +27,7 @@ import java.util.List;
  * scores with the class probability); with {@code alignCorners(false)} camkit's raw map is within 10⁻³ of its
  * raw output on the reference ResNet-18 (whose maps peak at 1.37).
  */
-public final class ScoreCam extends CamMethod {
+public class ScoreCam extends CamMethod {
   static final float EPS = 1e-8f;
   private int maskBatch = 32;
   private boolean alignCorners = true;
@@ -83,16 +83,24 @@ public final class ScoreCam extends CamMethod {
         NDArray xi = into(image, c.input().get(i)).expandDims(0); // [1, 3, H, W]
         Target t = c.target().classOf(i) >= 0 ? new ClassTarget(c.target().classOf(i)) : c.target();
         List<NDArray> scores = new ArrayList<>();
+        int samples = samples();
+        startImage(image, k, hIn, wIn);
         for (int from = 0; from < k; from += maskBatch) {
           int to = Math.min(k, from + maskBatch);
-          io.camkit.core.Interruption.check("stopped during Score-CAM's masked passes");
-          try (NDManager pass = image.newSubManager()) {
-            NDArray masked = into(pass, xi.mul(into(pass, masks.get(from + ":" + to)))); // [B, 3, H, W]
-            NDArray s = t.score(c.model().logits(pass, masked));
-            s.attach(image);
-            scores.add(s);
+          NDArray sum = null;
+          for (int sample = 0; sample < samples; sample++) {
+            io.camkit.core.Interruption.check("stopped during " + name() + "'s masked passes");
+            try (NDManager pass = image.newSubManager()) {
+              NDArray m = perturb(pass, into(pass, masks.get(from + ":" + to)), sample); // [B, 1, H, W]
+              NDArray masked = into(pass, xi.mul(m)); // [B, 3, H, W]
+              NDArray s = t.score(c.model().logits(pass, masked));
+              s.attach(image);
+              sum = sum == null ? s : sum.add(s);
+            }
+            io.camkit.core.InnerProgress.update(name() + " masked passes",
+                ((long) i * k + from) * samples + (long) (to - from) * (sample + 1), (long) c.batch() * k * samples);
           }
-          io.camkit.core.InnerProgress.update("score-cam masked passes", (long) i * k + to, (long) c.batch() * k);
+          scores.add(samples == 1 ? sum : sum.div(samples));
         }
         NDArray row = NDArrays.concat(new NDList(scores)).softmax(0).reshape(new Shape(1, k));
         row.attach(c.scope());
@@ -100,6 +108,25 @@ public final class ScoreCam extends CamMethod {
       }
     }
     return NDArrays.concat(new NDList(rows)); // [N, K]
+  }
+
+  /** Masked passes per channel: 1 for Score-CAM; SS-CAM and IS-CAM average the score over several. */
+  protected int samples() {
+    return 1;
+  }
+
+  /**
+   * Called once per image before its masked passes, with the image's own manager (for per-image
+   * state such as a noise generator).
+   */
+  protected void startImage(NDManager image, int channels, long height, long width) {}
+
+  /**
+   * The multiplier of the input for pass {@code sample} of the channels in {@code masks [B, 1, H,
+   * W]} (their upsampled, min-max normalised maps): Score-CAM uses the masks as they are.
+   */
+  protected NDArray perturb(NDManager pass, NDArray masks, int sample) {
+    return masks;
   }
 
   /**

@@ -124,9 +124,8 @@ class CamFamilyTest {
     assertThat(a).containsExactly(plain, within(1e-5f));
   }
 
-  @Test
-  void scoreCamWeighsChannelsBySoftmaxOfMaskedScores() {
-    int c = 1;
+  /** {@code s_k = y_c(x ⊙ minmax(x_k))}, by hand: the score of the input masked by each channel. */
+  static double[] maskedScoresByHand(int c) {
     double[] s = new double[3];
     for (int k = 0; k < 3; k++) {
       float lo = Float.MAX_VALUE;
@@ -146,6 +145,11 @@ class CamFamilyTest {
       }
       s[k] = y;
     }
+    return s;
+  }
+
+  /** {@code Σ_k softmax_k(s) x_k}. */
+  static float[] softmaxWeighted(double[] s) {
     double z = Math.exp(s[0]) + Math.exp(s[1]) + Math.exp(s[2]);
     float[] expected = new float[4];
     for (int k = 0; k < 3; k++) {
@@ -153,8 +157,44 @@ class CamFamilyTest {
         expected[p] += (float) (Math.exp(s[k]) / z * X[k * 4 + p] / 4f);
       }
     }
-    ClassMap m = one(new ScoreCam().maskBatch(2), c); // 2 masked inputs per pass: 2 batches for 3 channels
+    return expected;
+  }
+
+  @Test
+  void scoreCamWeighsChannelsBySoftmaxOfMaskedScores() {
+    float[] expected = softmaxWeighted(maskedScoresByHand(1));
+    ClassMap m = one(new ScoreCam().maskBatch(2), 1); // 2 masked inputs per pass: 2 batches for 3 channels
     assertThat(m.raw().values()).containsExactly(expected, within(1e-6f));
+  }
+
+  /**
+   * IS-CAM on a linear model: {@code s(c · x ⊙ M_k) = c · (s_k − 0.5) + 0.5}, so the mean over the
+   * path is {@code mean(c) · (s_k − 0.5) + 0.5}, with {@code c = 1/4, 3/4, 6/4, 10/4} for n = 4
+   * (mean 1.25 = (n + 1)(n + 2) / 6n); the constant cancels in the softmax.
+   */
+  @Test
+  void isCamIntegratesTheMaskedScoresAlongGrowingMasks() {
+    assertThat(IsCam.coefficient(0, 4)).isEqualTo(0.25f);
+    assertThat(IsCam.coefficient(3, 4)).isEqualTo(2.5f);
+    double[] s = maskedScoresByHand(1);
+    for (int k = 0; k < 3; k++) {
+      s[k] = 1.25 * (s[k] - 0.5);
+    }
+    ClassMap m = one(new IsCam(4).maskBatch(2), 1);
+    assertThat(m.raw().values()).containsExactly(softmaxWeighted(s), within(1e-6f));
+  }
+
+  /** SS-CAM: without noise it is Score-CAM; with noise, seeded (same seed, same map) and different. */
+  @Test
+  void ssCamAveragesNoisyMasksAndIsSeeded() {
+    float[] plain = one(new ScoreCam(), 0).raw().values();
+    assertThat(one(new SsCam(3, 0f, 1), 0).raw().values()).containsExactly(plain, within(1e-6f));
+    float[] a = one(new SsCam(5, 2f, 7), 0).raw().values();
+    assertThat(one(new SsCam(5, 2f, 7), 0).raw().values()).containsExactly(a);
+    assertThat(one(new SsCam(5, 2f, 8), 0).raw().values()).isNotEqualTo(a);
+    assertThat(a).isNotEqualTo(plain);
+    assertThatThrownBy(() -> new SsCam(0, 1f, 0)).hasMessageContaining("samples");
+    assertThatThrownBy(() -> new IsCam(0)).hasMessageContaining("samples");
   }
 
   @Test
