@@ -28,9 +28,10 @@ final class LayersCommand implements Callable<Integer> {
       int width = m.layers().stream().mapToInt(l -> l.name().length()).max().orElse(5);
       String fmt = "%-" + Math.max(5, width) + "s  %-14s  %-4s  %-4s  %s%n";
       System.out.printf(fmt, "layer", "output", "cam", "grad", "kind");
+      String autoForCam = m.autoLayer(m::supportsCam);
       String autoForGradients = m.autoLayer(m::supportsGradients);
       for (LayerInfo l : m.layers()) {
-        String mark = (l.name().equals(m.defaultLayer()) ? " (default)" : "")
+        String mark = (l.name().equals(autoForCam) && m.supportsCam(l.name()) ? " (auto: cam)" : "")
             + (l.name().equals(autoForGradients) ? " (auto: gradient methods)" : "");
         boolean cam = m.supportsCam(l.name());
         boolean grad = m.supportsGradients(l.name());

@@ -22,9 +22,13 @@ final class MapMixin {
   @Option(names = "--card", description = "with a TorchScript or ONNX model: its card (default: MODEL.json beside it)")
   Path card;
 
-  @Option(names = "--layer", description = "target layer (see camkit layers; default: the last conv layer), or auto: the deepest"
-      + " layer the method can read whose map is at least 7×7")
+  @Option(names = "--layer", description = "target layer (see camkit layers), or several comma-separated whose maps are"
+      + " fused (see --fuse); default auto: the deepest layer the method can read whose map is at least 7×7")
   String layer;
+
+  @Option(names = "--fuse", defaultValue = "mean", description = "with several layers: mean or max of their maps, each"
+      + " normalised and resized to the input (default: mean, as Layer-CAM and pytorch-grad-cam)")
+  String fuse;
 
   @Option(names = "--tau", description = "box threshold, a fraction of the map's maximum (default: the method's τ*"
       + " chosen on the validation split at training, in the model's calibration.json; else 0.2, Zhou et al. 2016)")
@@ -46,7 +50,8 @@ final class MapMixin {
 
   /** The request for {@code method} on {@code m}: layer, τ (see {@link #tau}) and TTA from the options. */
   MapRequest request(LayeredModel m, String method, Calibration.TauChoice tau) {
-    MapRequest r = MapRequest.of(method).withLayer(layer).withTau(tau.tau());
+    MapRequest r = MapRequest.of(method).withLayer(layer).withTau(tau.tau())
+        .withFusion(io.camkit.explain.method.LayerFusion.parse(fuse));
     return tta == null ? r : r.withTta(TtaPresets.parse(tta, m.inputSize()));
   }
 }

@@ -49,9 +49,9 @@ class ExplainCommandsTest {
     String out = run(0, "layers", model.toString())[0];
     assertThat(out).contains("input 3×32×32").contains("6 classes");
     assertThat(out).containsPattern("features\\.0\\s+4×16×16");
-    assertThat(out).containsPattern("features\\.6\\s+8×8×8\\s+yes.*\\(default\\)");
-    // its last map is 8×8 (≥ 7×7): auto for gradient methods is the default layer too
-    assertThat(out).containsPattern("features\\.6\\s+8×8×8.*\\(default\\) \\(auto: gradient methods\\)");
+    assertThat(out).containsPattern("features\\.6\\s+8×8×8\\s+yes.*\\(auto: cam\\)");
+    // its last map is 8×8 (≥ 7×7): auto for gradient methods is the last layer too
+    assertThat(out).containsPattern("features\\.6\\s+8×8×8.*\\(auto: cam\\) \\(auto: gradient methods\\)");
   }
 
   @Test

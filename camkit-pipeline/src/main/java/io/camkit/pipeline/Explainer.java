@@ -39,6 +39,7 @@ import java.util.List;
 public final class Explainer {
   private final LayeredModel model;
   private final MapRequest request;
+  private final List<String> layers;
   private final String layer;
   private final TestTimeAugmentation tta;
 
@@ -50,10 +51,14 @@ public final class Explainer {
   public Explainer(LayeredModel model, MapRequest request) {
     this.model = model;
     this.request = request;
-    this.layer = request.layer() == null ? model.defaultLayer()
-        : request.layer().equals(LayeredModel.AUTO) ? model.autoLayer(name -> usable(model, request, name))
-        : model.layer(request.layer()).name();
-    request.method().check(model, layer);
+    List<String> asked = request.layers().isEmpty() ? List.of(LayeredModel.AUTO) : request.layers();
+    this.layers = asked.stream()
+        .map(name -> name.equals(LayeredModel.AUTO) ? model.autoLayer(l -> usable(model, request, l)) : model.layer(name).name())
+        .distinct().toList();
+    for (String l : layers) {
+      request.method().check(model, l);
+    }
+    this.layer = String.join(",", layers);
     this.tta = request.tta().isEmpty() ? null : new TestTimeAugmentation(request.method(), request.tta());
   }
 
@@ -75,9 +80,18 @@ public final class Explainer {
     }
   }
 
-  /** The layer the maps read (the request's, {@code auto}'s choice, or the model's default). */
+  /**
+   * The layer the maps read: the request's, or {@code auto}'s choice when it names none (the
+   * deepest layer the method can read whose map is at least 7×7); with several, their names
+   * joined by commas.
+   */
   public String layer() {
     return layer;
+  }
+
+  /** The layers the maps read, in order (one unless the request fuses several). */
+  public List<String> layers() {
+    return layers;
   }
 
   /** Images per pass: the method's batch size for this model's input ({@code CamMethod#batchSizeFor}). */
@@ -159,9 +173,7 @@ public final class Explainer {
     List<ClassMap> maps;
     try (NDManager scope = NDManager.newBaseManager("PyTorch")) {
       NDArray x = model.input(scope, images);
-      maps = tta == null
-          ? request.method().explain(model, scope, x, layer, capturing)
-          : tta.explain(model, scope, x, layer, capturing);
+      maps = layers.size() == 1 ? maps(scope, x, layers.get(0), capturing) : fused(scope, x, capturing);
     }
     double millis = (System.nanoTime() - t0) / 1e6 / n;
     if (rows.size() != n || maps.size() % n != 0) {
@@ -187,6 +199,27 @@ public final class Explainer {
           millis));
     }
     return out;
+  }
+
+  private List<ClassMap> maps(NDManager scope, NDArray x, String at, TargetSelector targets) {
+    return tta == null
+        ? request.method().explain(model, scope, x, at, targets)
+        : tta.explain(model, scope, x, at, targets);
+  }
+
+  /** The maps of each layer for the targets the first layer's pass chose, fused by the request's fusion. */
+  private List<ClassMap> fused(NDManager scope, NDArray x, TargetSelector targets) {
+    List<List<Target>> chosen = new ArrayList<>(1);
+    List<List<ClassMap>> perLayer = new ArrayList<>(layers.size());
+    perLayer.add(maps(scope, x, layers.get(0), y -> {
+      List<Target> t = targets.select(y);
+      chosen.add(t);
+      return t;
+    }));
+    for (String l : layers.subList(1, layers.size())) {
+      perLayer.add(maps(scope, x, l, y -> chosen.get(0)));
+    }
+    return request.fusion().fuse(perLayer, layer);
   }
 
   private String className(int c) {

@@ -4,6 +4,7 @@ import io.camkit.core.Options;
 import io.camkit.explain.augment.Augmentation;
 import io.camkit.explain.method.CamMethod;
 import io.camkit.explain.method.CamMethods;
+import io.camkit.explain.method.LayerFusion;
 import io.camkit.explain.target.TargetSelector;
 import io.camkit.localize.ThresholdLocalizer;
 import java.util.List;
@@ -18,8 +19,9 @@ import java.util.Objects;
  * it.
  *
  * @param method the CAM method ({@link CamMethods#byName}: cam, gradcam, gradcampp, scorecam…)
- * @param layer the target layer (see {@code LayeredModel#layers()}), or null for the model's
- *     default layer (the last conv layer before global pooling)
+ * @param layer the target layer (see {@code LayeredModel#layers()}); {@code auto} or null for the
+ *     deepest layer the method can read whose map is at least 7×7 ({@code LayeredModel#autoLayer});
+ *     or several, comma-separated, whose maps are fused by {@code fusion}
  * @param targets the classes that get a map, chosen once the scores of each batch are known
  *     (default: the predicted class)
  * @param tta test-time augmentations: empty for none; otherwise each image's map is the average,
@@ -31,10 +33,11 @@ import java.util.Objects;
  *     min-max of the raw map (Zhou et al.'s code, wsolevaluation)
  * @param topK how many of the best classes each result lists in {@link ImageResult#top()} (≥ 1;
  *     cut to the number of classes)
+ * @param fusion how the maps of several layers become one (default: their mean)
  */
 public record MapRequest(
     CamMethod method, String layer, TargetSelector targets, List<Augmentation> tta, double tau, boolean relu,
-    int topK) {
+    int topK, LayerFusion fusion) {
 
   /** Predictions listed per image by default. */
   public static final int DEFAULT_TOP_K = 5;
@@ -42,6 +45,7 @@ public record MapRequest(
   public MapRequest {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(targets, "targets");
+    Objects.requireNonNull(fusion, "fusion");
     tta = List.copyOf(tta);
     Options.check(tau >= 0 && tau <= 1, "tau", tau, "0..1");
     Options.check(topK >= 1, "top-k", topK, ">= 1");
@@ -50,7 +54,7 @@ public record MapRequest(
   /** {@code method} at the default layer, for the predicted class, no TTA, τ = 0.2, ReLU, top 5. */
   public static MapRequest of(CamMethod method) {
     return new MapRequest(method, null, TargetSelector.predicted(), List.of(), ThresholdLocalizer.DEFAULT_TAU, true,
-        DEFAULT_TOP_K);
+        DEFAULT_TOP_K, LayerFusion.MEAN);
   }
 
   /** {@link #of(CamMethod)} with the method named as on the command line ("gradcam", "scorecam"…). */
@@ -59,27 +63,39 @@ public record MapRequest(
   }
 
   public MapRequest withLayer(String layer) {
-    return new MapRequest(method, layer, targets, tta, tau, relu, topK);
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion);
   }
 
   public MapRequest withTargets(TargetSelector targets) {
-    return new MapRequest(method, layer, targets, tta, tau, relu, topK);
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion);
   }
 
   public MapRequest withTta(List<Augmentation> tta) {
-    return new MapRequest(method, layer, targets, tta, tau, relu, topK);
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion);
   }
 
   public MapRequest withTau(double tau) {
-    return new MapRequest(method, layer, targets, tta, tau, relu, topK);
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion);
   }
 
   public MapRequest withRelu(boolean relu) {
-    return new MapRequest(method, layer, targets, tta, tau, relu, topK);
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion);
   }
 
   public MapRequest withTopK(int topK) {
-    return new MapRequest(method, layer, targets, tta, tau, relu, topK);
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion);
+  }
+
+  public MapRequest withFusion(LayerFusion fusion) {
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion);
+  }
+
+  /** The layers asked for: empty for none (auto), else the comma-separated names in order. */
+  public List<String> layers() {
+    if (layer == null || layer.isBlank()) {
+      return List.of();
+    }
+    return java.util.Arrays.stream(layer.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   /** The method's report name: "gradcam", or "tta-gradcam" with test-time augmentation. */

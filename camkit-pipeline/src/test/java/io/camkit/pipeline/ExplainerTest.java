@@ -115,6 +115,51 @@ class ExplainerTest {
     }
   }
 
+  /** No layer asked is auto: on a 16-px camnet whose last map is 4×4, Grad-CAM reads an 8×8 layer. */
+  @Test
+  void noLayerMeansAuto() {
+    try (CamModelLayers small = CamModelLayers.owning(io.camkit.model.CamModel.create(
+        new io.camkit.model.CamNetOptions(16, 6, 4, 8, 0.5f, 0.25f, null), data.classes()))) {
+      assertThat(new Explainer(small, MapRequest.of("gradcam")).layer())
+          .isEqualTo(new Explainer(small, MapRequest.of("gradcam").withLayer("auto")).layer())
+          .isNotEqualTo(small.defaultLayer());
+      assertThat(new Explainer(small, MapRequest.of("cam")).layer()).isEqualTo(small.defaultLayer());
+    }
+  }
+
+  /**
+   * Two layers: the fused map is the mean (or max) of each layer's map normalised and resized to
+   * the input, for the same target; the maps each layer gives alone are the reference.
+   */
+  @Test
+  void severalLayersAreFusedForTheSameTarget() {
+    RgbImage img = images().get(2);
+    Explainer fused = new Explainer(model, MapRequest.of("gradcam").withLayer("features.3, features.6"));
+    assertThat(fused.layer()).isEqualTo("features.3,features.6");
+    assertThat(fused.layers()).containsExactly("features.3", "features.6");
+    ImageResult r = fused.explain(img, "x");
+    ClassMap a = new Explainer(model, MapRequest.of("gradcam").withLayer("features.3")).explain(img, "x").first()
+        .rawMap();
+    ClassMap b = new Explainer(model, MapRequest.of("gradcam").withLayer("features.6")).explain(img, "x").first()
+        .rawMap();
+    float[] va = a.normalized().resize(32, 32).relu().values();
+    float[] vb = b.normalized().resize(32, 32).relu().values();
+    float[] mean = new float[va.length];
+    float[] max = new float[va.length];
+    for (int p = 0; p < va.length; p++) {
+      mean[p] = (va[p] + vb[p]) / 2;
+      max[p] = Math.max(va[p], vb[p]);
+    }
+    assertThat(r.first().classIndex()).isEqualTo(r.predicted().classIndex());
+    assertThat(r.first().rawMap().raw().values()).containsExactly(mean, within(1e-5f));
+    assertThat(r.first().provenance().layer()).isEqualTo("features.3,features.6");
+    ImageResult m = new Explainer(model, MapRequest.of("gradcam").withLayer("features.3,features.6")
+        .withFusion(io.camkit.explain.method.LayerFusion.MAX)).explain(img, "x");
+    assertThat(m.first().rawMap().raw().values()).containsExactly(max, within(1e-5f));
+    assertThatThrownBy(() -> new Explainer(model, MapRequest.of("gradcam").withLayer("features.3,nope")))
+        .isInstanceOf(CamkitException.class).hasMessageContaining("no layer named 'nope'");
+  }
+
   @Test
   void eachResultHoldsTheMethodsMapAtTheImagesResolutionWithItsBoxAndProvenance() {
     RgbImage wide = images().get(0).resize(50, 30); // the model resizes to 32×32; the map comes back at 50×30

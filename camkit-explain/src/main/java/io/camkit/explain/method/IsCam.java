@@ -36,6 +36,11 @@ public final class IsCam extends ScoreCam {
   }
 
   @Override
+  protected String displayName() {
+    return "IS-CAM";
+  }
+
+  @Override
   protected int samples() {
     return samples;
   }

@@ -89,7 +89,7 @@ public class ScoreCam extends CamMethod {
           int to = Math.min(k, from + maskBatch);
           NDArray sum = null;
           for (int sample = 0; sample < samples; sample++) {
-            io.camkit.core.Interruption.check("stopped during " + name() + "'s masked passes");
+            io.camkit.core.Interruption.check("stopped during " + displayName() + "'s masked passes");
             try (NDManager pass = image.newSubManager()) {
               NDArray m = perturb(pass, into(pass, masks.get(from + ":" + to)), sample); // [B, 1, H, W]
               NDArray masked = into(pass, xi.mul(m)); // [B, 3, H, W]
@@ -97,7 +97,7 @@ public class ScoreCam extends CamMethod {
               s.attach(image);
               sum = sum == null ? s : sum.add(s);
             }
-            io.camkit.core.InnerProgress.update(name() + " masked passes",
+            io.camkit.core.InnerProgress.update(displayName().toLowerCase(java.util.Locale.ROOT) + " masked passes",
                 ((long) i * k + from) * samples + (long) (to - from) * (sample + 1), (long) c.batch() * k * samples);
           }
           scores.add(samples == 1 ? sum : sum.div(samples));
@@ -108,6 +108,11 @@ public class ScoreCam extends CamMethod {
       }
     }
     return NDArrays.concat(new NDList(rows)); // [N, K]
+  }
+
+  /** The method's name in messages: "Score-CAM". */
+  protected String displayName() {
+    return "Score-CAM";
   }
 
   /** Masked passes per channel: 1 for Score-CAM; SS-CAM and IS-CAM average the score over several. */

@@ -47,6 +47,11 @@ public final class SsCam extends ScoreCam {
   }
 
   @Override
+  protected String displayName() {
+    return "SS-CAM";
+  }
+
+  @Override
   protected int samples() {
     return samples;
   }
