@@ -61,6 +61,11 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--steps", description = "steps of the deletion/insertion curves (default: ${DEFAULT-VALUE})")
   int steps = DeletionInsertionOptions.DEFAULT_STEPS;
 
+  @Option(names = "--road", defaultValue = "10,20,30,40,50,60,70,80,90", description = "percentiles of ROAD"
+      + " (remove and debias: the most and least relevant pixels removed and filled by noisy linear imputation) on the"
+      + " faithfulness images, comma-separated, or none (default: ${DEFAULT-VALUE}, as pytorch-grad-cam)")
+  String road;
+
   @Option(names = "--strict", description = "stop at the first bad annotation or damaged image (default: report it"
       + " in problems.json and go on)")
   boolean strict;
@@ -87,7 +92,8 @@ final class EvaluateCommand implements Callable<Integer> {
     Workflows.reportProblems(all.size(), problems, out);
     Dataset dataset = images == null ? all : all.head(Math.min(images, all.size()));
     int faith = faithfulnessImages != null ? faithfulnessImages : methods.size() > 1 ? 100 : 0;
-    var settings = new Evaluation.Settings(faith, DeletionInsertionOptions.defaults().withSteps(steps), 0);
+    var settings = new Evaluation.Settings(faith, DeletionInsertionOptions.defaults().withSteps(steps), 0,
+        roadOptions(road));
     boolean multi = multiLabel || dataset.multiLabel() || Models.trainedMultiLabel(map.model);
     try (LayeredModel m = map.open()) {
       checkClasses(m, dataset);
@@ -120,5 +126,21 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new CamkitException("the data's classes " + dataset.classes() + " differ from the model's "
           + (unnamed ? m.classes().size() + " classes" : m.classes()));
     }
+  }
+
+  /** {@code --road}: "none", or comma-separated percentiles. */
+  static io.camkit.evaluate.faithfulness.RoadOptions roadOptions(String text) {
+    var d = io.camkit.evaluate.faithfulness.RoadOptions.defaults();
+    if (text.trim().equalsIgnoreCase("none")) {
+      return io.camkit.evaluate.faithfulness.RoadOptions.none();
+    }
+    int[] ps;
+    try {
+      ps = java.util.Arrays.stream(text.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+    } catch (NumberFormatException e) {
+      throw new io.camkit.core.CamkitException("--road takes comma-separated percentiles (1..99) or none, not '"
+          + text + "'");
+    }
+    return new io.camkit.evaluate.faithfulness.RoadOptions(ps, d.noise(), d.seed(), d.batchSize());
   }
 }

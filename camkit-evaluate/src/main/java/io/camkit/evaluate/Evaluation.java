@@ -14,6 +14,8 @@ import io.camkit.evaluate.faithfulness.DeletionInsertion;
 import io.camkit.evaluate.faithfulness.DeletionInsertionOptions;
 import io.camkit.evaluate.faithfulness.FaithfulnessAccumulator;
 import io.camkit.evaluate.faithfulness.FaithfulnessMetrics;
+import io.camkit.evaluate.faithfulness.Road;
+import io.camkit.evaluate.faithfulness.RoadOptions;
 import io.camkit.explain.target.ClassTarget;
 import io.camkit.explain.target.Target;
 import io.camkit.explain.target.TargetSelector;
@@ -43,11 +45,20 @@ public final class Evaluation {
    *     and the confidence change: 2·(steps + 1) + 2 forward passes each; 0 for none
    * @param curves the deletion/insertion options
    * @param pointingTolerance pixels of tolerance of the pointing game
+   * @param road ROAD on the same images ({@link RoadOptions#none()} for none): 2·|percentiles| + 1
+   *     forward passes and 2·|percentiles| sparse solves each
    */
-  public record Settings(int faithfulnessImages, DeletionInsertionOptions curves, int pointingTolerance) {
+  public record Settings(int faithfulnessImages, DeletionInsertionOptions curves, int pointingTolerance,
+      RoadOptions road) {
     public Settings {
       Options.check(faithfulnessImages >= 0, "faithfulness-images", faithfulnessImages, ">= 0");
       Options.check(pointingTolerance >= 0, "pointing-tolerance", pointingTolerance, ">= 0");
+      java.util.Objects.requireNonNull(road, "road");
+    }
+
+    /** With ROAD at its defaults ({@link RoadOptions#defaults()}). */
+    public Settings(int faithfulnessImages, DeletionInsertionOptions curves, int pointingTolerance) {
+      this(faithfulnessImages, curves, pointingTolerance, RoadOptions.defaults());
     }
 
     /** Localization and the pointing game only: no extra forward pass. */
@@ -119,6 +130,7 @@ public final class Evaluation {
         settings.pointingTolerance());
     LayeredModelScorer classScorer = new LayeredModelScorer(explainer.model());
     DeletionInsertion curves = new DeletionInsertion(classScorer, settings.curves());
+    Road road = new Road(classScorer, settings.road());
     ConfidenceChange confidence = new ConfidenceChange();
     int[] in = explainer.model().inputSize();
     List<ImageOutcome> outcomes = new ArrayList<>(data.size());
@@ -139,6 +151,7 @@ public final class Evaluation {
       List<HeatMap> faithMaps = new ArrayList<>();
       List<Integer> faithClasses = new ArrayList<>();
       List<DeletionInsertion.Result> faithCurves = new ArrayList<>();
+      List<Road.Result> faithRoad = new ArrayList<>();
       try {
         for (int i = 0; i < part.size() && from + i < settings.faithfulnessImages(); i++) {
           Interruption.check("stopped during the faithfulness curves");
@@ -147,6 +160,9 @@ public final class Evaluation {
           ChwImage chw = ChwImage.of(part.get(i).image().resize(in[1], in[0]));
           HeatMap saliency = predicted.rawMap().upsampled(in[1], in[0]);
           faithCurves.add(curves.evaluate(chw, predicted.classIndex(), saliency));
+          if (settings.road().enabled()) {
+            faithRoad.add(road.evaluate(chw, predicted.classIndex(), saliency));
+          }
           faithImages.add(chw);
           faithMaps.add(saliency);
           faithClasses.add(predicted.classIndex());
@@ -172,6 +188,9 @@ public final class Evaluation {
         faith.addPointing(r.classes().get(1).normalized(), boxes);
         if (i < faithCurves.size()) {
           faith.add(faithCurves.get(i));
+        }
+        if (i < faithRoad.size()) {
+          faith.add(faithRoad.get(i));
         }
         listener.image(s, r, o);
       }

@@ -44,23 +44,26 @@ public final class MethodComparison {
   public static String markdownTable(List<Evaluation.Result> rows) {
     StringBuilder sb = new StringBuilder();
     sb.append("| method | layer | top-1 cls | top-5 cls | top-1 loc | GT-known loc | MaxBoxAcc (τ*) | deletion AUC ↓"
-        + " | insertion AUC ↑ | avg drop % ↓ | increase % ↑ | pointing | ms/image |\n");
-    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + " | insertion AUC ↑ | avg drop % ↓ | increase % ↑ | ROAD ↑ | pointing | ms/image |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Evaluation.Result r : rows) {
       LocalizationMetrics l = r.metrics();
       FaithfulnessMetrics f = r.faithfulness();
       sb.append(String.format(java.util.Locale.ROOT,
-          "| %s | %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s |%n",
+          "| %s | %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s | %s |%n",
           r.method(), r.layer(), Reports.pct(l.top1Accuracy()), Reports.pct(r.top5Accuracy()),
           Reports.pct(l.top1Localization()),
           Reports.pct(l.gtKnownLocalization()), Reports.pct(l.maxBoxAcc()), Reports.fmt(l.tauStar()),
           Reports.decimal(f.deletionAuc(), 4), Reports.decimal(f.insertionAuc(), 4),
           Reports.decimal(f.averageDropPercent(), 1), Reports.decimal(f.increaseInConfidencePercent(), 1),
+          Reports.decimal(f.roadCombined(), 4),
           Reports.pct(f.pointingAccuracy()), Reports.decimal(r.msPerImage(), 1)));
     }
     if (rows.stream().anyMatch(r -> Double.isNaN(r.faithfulness().deletionAuc()))) {
       sb.append("\n").append(Reports.NOT_COMPUTED).append(" not computed: the deletion/insertion curves and the"
           + " confidence drop were run on no image (faithfulnessImages = 0, or no image in the data).\n");
+    } else if (rows.stream().anyMatch(r -> Double.isNaN(r.faithfulness().roadCombined()))) {
+      sb.append("\n").append(Reports.NOT_COMPUTED).append(" ROAD not computed: turned off (no percentiles).\n");
     }
     return sb.toString();
   }

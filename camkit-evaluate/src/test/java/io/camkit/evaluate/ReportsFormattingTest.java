@@ -27,7 +27,7 @@ class ReportsFormattingTest {
         new double[LocalizationMetrics.TAU_STEPS], List.of(), none, 1.0, 12.25)));
     assertThat(table).doesNotContain("NaN");
     assertThat(table).contains("| cam | features | 90.0 % | 100.0 % | 50.0 % | 60.0 % | 70.0 % (0.30) | – | – | – | – |"
-        + " 80.0 % | 12.3 |");
+        + " – | 80.0 % | 12.3 |");
     assertThat(table).contains("– not computed: the deletion/insertion curves and the confidence drop were run on no"
         + " image (faithfulnessImages = 0, or no image in the data).");
   }

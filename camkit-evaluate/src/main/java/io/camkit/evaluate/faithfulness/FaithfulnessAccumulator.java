@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Sums one explanation method's faithfulness figures over a dataset: mean deletion and insertion
  * AUC ({@link DeletionInsertion}), average drop and increase in confidence ({@link
- * ConfidenceChange}), and the pointing game ({@link PointingGame}). Each figure keeps its own count,
+ * ConfidenceChange}), ROAD ({@link Road}) and the pointing game ({@link PointingGame}). Each figure keeps its own count,
  * since a dataset may feed them different images (the pointing game counts (image, class) pairs).
  *
  * <p>Mergeable ({@link #merge}), so partial sums from parallel workers or Spark partitions combine
@@ -18,6 +18,9 @@ public final class FaithfulnessAccumulator {
   private long curves;
   private double deletionAucSum;
   private double insertionAucSum;
+  private long roadImages;
+  private double roadMorfSum;
+  private double roadLerfSum;
   private final ConfidenceChange confidence = new ConfidenceChange();
   private final PointingGame pointing;
 
@@ -42,6 +45,14 @@ public final class FaithfulnessAccumulator {
     curves++;
     deletionAucSum += r.deletionAuc();
     insertionAucSum += r.insertionAuc();
+    return this;
+  }
+
+  /** Adds one image's ROAD figures. */
+  public FaithfulnessAccumulator add(Road.Result r) {
+    roadImages++;
+    roadMorfSum += r.morf();
+    roadLerfSum += r.lerf();
     return this;
   }
 
@@ -82,6 +93,9 @@ public final class FaithfulnessAccumulator {
     curves += other.curves;
     deletionAucSum += other.deletionAucSum;
     insertionAucSum += other.insertionAucSum;
+    roadImages += other.roadImages;
+    roadMorfSum += other.roadMorfSum;
+    roadLerfSum += other.roadLerfSum;
     confidence.merge(other.confidence);
     pointing.merge(other.pointing);
     return this;
@@ -94,6 +108,7 @@ public final class FaithfulnessAccumulator {
     return new FaithfulnessMetrics(
         method, curves, deletionAucSum / curves, insertionAucSum / curves, c.images(),
         c.averageDropPercent(), c.increaseInConfidencePercent(), p.tolerance(), p.total(), p.hits(),
-        p.accuracy());
+        p.accuracy(), roadImages, roadMorfSum / roadImages, roadLerfSum / roadImages,
+        (roadLerfSum - roadMorfSum) / 2 / roadImages);
   }
 }

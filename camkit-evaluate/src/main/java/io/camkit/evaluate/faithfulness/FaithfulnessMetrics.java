@@ -21,6 +21,11 @@ import java.util.Map;
  * @param pointingTotal (image, class) pairs of the pointing game
  * @param pointingHits hits among them
  * @param pointingAccuracy hits / total, in [0, 1]; higher is better
+ * @param roadImages images behind the three ROAD figures
+ * @param roadMorf ROAD's mean probability change when the most relevant pixels are removed
+ *     (imputed), over the percentiles; lower is better ({@link Road})
+ * @param roadLerf the same when the least relevant pixels are removed; higher is better
+ * @param roadCombined {@code (roadLerf − roadMorf) / 2}; higher is better
  */
 public record FaithfulnessMetrics(
     String method,
@@ -33,7 +38,20 @@ public record FaithfulnessMetrics(
     int pointingTolerance,
     long pointingTotal,
     long pointingHits,
-    double pointingAccuracy) {
+    double pointingAccuracy,
+    long roadImages,
+    double roadMorf,
+    double roadLerf,
+    double roadCombined) {
+
+  /** Without ROAD (not computed: its figures are NaN). */
+  public FaithfulnessMetrics(String method, long curveImages, double deletionAuc, double insertionAuc,
+      long confidenceImages, double averageDropPercent, double increaseInConfidencePercent, int pointingTolerance,
+      long pointingTotal, long pointingHits, double pointingAccuracy) {
+    this(method, curveImages, deletionAuc, insertionAuc, confidenceImages, averageDropPercent,
+        increaseInConfidencePercent, pointingTolerance, pointingTotal, pointingHits, pointingAccuracy, 0, Double.NaN,
+        Double.NaN, Double.NaN);
+  }
 
   /**
    * The figures by name, in component order, for a JSON report; NaN becomes {@code null} (JSON has
@@ -52,13 +70,17 @@ public record FaithfulnessMetrics(
     m.put("pointingTotal", pointingTotal);
     m.put("pointingHits", pointingHits);
     m.put("pointingAccuracy", orNull(pointingAccuracy));
+    m.put("roadImages", roadImages);
+    m.put("roadMorf", orNull(roadMorf));
+    m.put("roadLerf", orNull(roadLerf));
+    m.put("roadCombined", orNull(roadCombined));
     return m;
   }
 
   /** The header of a Markdown table with one {@link #markdownRow()} per method; arrows say which way is better. */
   public static String markdownHeader() {
     return "| method | deletion AUC ↓ | insertion AUC ↑ | average drop ↓ | increase in confidence ↑ "
-        + "| pointing game ↑ |\n|---|---|---|---|---|---|\n";
+        + "| ROAD ↑ | pointing game ↑ |\n|---|---|---|---|---|---|---|\n";
   }
 
   /**
@@ -68,7 +90,7 @@ public record FaithfulnessMetrics(
   public String markdownRow() {
     return "| " + method + " | " + fixed(deletionAuc, "%.3f") + " | " + fixed(insertionAuc, "%.3f")
         + " | " + fixed(averageDropPercent, "%.1f %%") + " | "
-        + fixed(increaseInConfidencePercent, "%.1f %%") + " | "
+        + fixed(increaseInConfidencePercent, "%.1f %%") + " | " + fixed(roadCombined, "%.3f") + " | "
         + (Double.isNaN(pointingAccuracy)
             ? "n/a"
             : String.format(Locale.ROOT, "%.1f %% (r = %d px)", 100 * pointingAccuracy, pointingTolerance))

@@ -54,15 +54,15 @@ class FaithfulnessAccumulatorTest {
   void markdownRowsUseAFixedLocaleAndSayNa() {
     assertThat(FaithfulnessMetrics.markdownHeader())
         .isEqualTo("| method | deletion AUC ↓ | insertion AUC ↑ | average drop ↓ | increase in confidence ↑ "
-            + "| pointing game ↑ |\n|---|---|---|---|---|---|\n");
+            + "| ROAD ↑ | pointing game ↑ |\n|---|---|---|---|---|---|---|\n");
     assertThat(filled().snapshot().markdownRow())
-        .isEqualTo("| Grad-CAM | 0.150 | 0.600 | 25.0 % | 50.0 % | 50.0 % (r = 0 px) |\n");
+        .isEqualTo("| Grad-CAM | 0.150 | 0.600 | 25.0 % | 50.0 % | n/a | 50.0 % (r = 0 px) |\n");
     assertThat(new FaithfulnessAccumulator("CAM", 15).snapshot().markdownRow())
-        .isEqualTo("| CAM | n/a | n/a | n/a | n/a | n/a |\n");
+        .isEqualTo("| CAM | n/a | n/a | n/a | n/a | n/a | n/a |\n");
     assertThat(FaithfulnessMetrics.markdownTable(List.of(filled().snapshot(), filled().snapshot())))
         .startsWith(FaithfulnessMetrics.markdownHeader())
-        .endsWith("|---|\n| Grad-CAM | 0.150 | 0.600 | 25.0 % | 50.0 % | 50.0 % (r = 0 px) |\n"
-            + "| Grad-CAM | 0.150 | 0.600 | 25.0 % | 50.0 % | 50.0 % (r = 0 px) |\n");
+        .endsWith("|---|\n| Grad-CAM | 0.150 | 0.600 | 25.0 % | 50.0 % | n/a | 50.0 % (r = 0 px) |\n"
+            + "| Grad-CAM | 0.150 | 0.600 | 25.0 % | 50.0 % | n/a | 50.0 % (r = 0 px) |\n");
   }
 
   @Test
@@ -72,8 +72,22 @@ class FaithfulnessAccumulatorTest {
         .containsEntry("pointingTolerance", 15);
     assertThat(m.keySet()).containsExactly(
         "method", "curveImages", "deletionAuc", "insertionAuc", "confidenceImages", "averageDropPercent",
-        "increaseInConfidencePercent", "pointingTolerance", "pointingTotal", "pointingHits", "pointingAccuracy");
+        "increaseInConfidencePercent", "pointingTolerance", "pointingTotal", "pointingHits", "pointingAccuracy",
+        "roadImages", "roadMorf", "roadLerf", "roadCombined");
     assertThat(new ObjectMapper().writeValueAsString(m)).contains("\"pointingAccuracy\":null").doesNotContain("NaN");
+  }
+
+  /** ROAD: means over images, combined = (LeRF − MoRF) / 2 of the means; merged sums equal one pass. */
+  @Test
+  void roadFiguresAreMeansAndMerge() {
+    FaithfulnessAccumulator a = new FaithfulnessAccumulator("CAM", 0).add(new Road.Result(-0.5, 0.1, 0.3));
+    FaithfulnessAccumulator b = new FaithfulnessAccumulator("CAM", 0).add(new Road.Result(-0.1, -0.1, 0));
+    FaithfulnessMetrics m = a.merge(b).snapshot();
+    assertThat(m.roadImages()).isEqualTo(2);
+    assertThat(m.roadMorf()).isCloseTo(-0.3, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(m.roadLerf()).isCloseTo(0.0, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(m.roadCombined()).isCloseTo(0.15, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(m.markdownRow()).contains("| 0.150 |");
   }
 
   @Test
