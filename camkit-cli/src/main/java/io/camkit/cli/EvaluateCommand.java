@@ -40,7 +40,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--method", split = ",", description = "methods to score, side by side (comma-separated: "
       + "cam, gradcam, gradcampp, smoothgradcampp, scorecam, xgradcam, layercam, hirescam, augmentedgradcam,"
-      + " eigencam, eigengradcam, ablationcam;"
+      + " eigencam, eigengradcam, ablationcam, fullgrad, sscam, iscam;"
       + " default: cam): the first gives metrics.json, report.md and the pictures; all give methods.md")
   List<String> methods = List.of("cam");
 

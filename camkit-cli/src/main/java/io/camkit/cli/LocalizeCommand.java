@@ -42,8 +42,17 @@ final class LocalizeCommand implements Callable<Integer> {
   @Option(names = "--top-k", description = "explain the k best classes of each image (default: 1, the predicted)")
   int topK = 1;
 
+  @Option(names = "--region", description = "with --class: explain the class's maps summed over this region (a PNG"
+      + " whose non-black pixels are the region, any size; a segmentation target: needs a class-map head)")
+  Path region;
+
+  @Option(names = "--output", description = "explain raw output K (a regression or single-output model) instead of a"
+      + " class")
+  Integer output;
+
   @Option(names = "--method", description = "cam, gradcam, gradcampp, smoothgradcampp, scorecam, xgradcam, layercam,"
-      + " hirescam, augmentedgradcam, eigencam, eigengradcam, ablationcam (default: ${DEFAULT-VALUE})")
+      + " hirescam, augmentedgradcam, eigencam, eigengradcam, ablationcam, fullgrad, sscam, iscam (default:"
+      + " ${DEFAULT-VALUE})")
   String method = "cam";
 
   @Option(names = "--strict", description = "skip damaged images that decode only in part (default: explain them, with"
@@ -121,6 +130,30 @@ final class LocalizeCommand implements Callable<Integer> {
   }
 
   private TargetSelector targets(LayeredModel m) {
+    if (output != null) {
+      if (className != null || region != null) {
+        throw new CamkitException("--output explains a raw output; it does not go with --class or --region");
+      }
+      return TargetSelector.of(new io.camkit.explain.target.OutputTarget(output));
+    }
+    if (region != null) {
+      if (className == null) {
+        throw new CamkitException("--region needs --class: the class whose maps are summed over the region");
+      }
+      io.camkit.core.RgbImage r = io.camkit.core.ImageFiles.read(region);
+      boolean[] bits = new boolean[r.width() * r.height()];
+      for (int y = 0; y < r.height(); y++) {
+        for (int x = 0; x < r.width(); x++) {
+          bits[y * r.width() + x] = r.get(x, y, 0) + r.get(x, y, 1) + r.get(x, y, 2) > 0;
+        }
+      }
+      int c = m.classes().indexOf(className);
+      if (c < 0) {
+        throw new CamkitException("unknown class '" + className + "'; the model knows " + m.classes());
+      }
+      return TargetSelector.of(new io.camkit.explain.target.SegmentationTarget(c,
+          new io.camkit.core.Mask(r.width(), r.height(), bits)));
+    }
     if (className == null) {
       return TargetSelector.topK(Math.min(topK, m.classes().size()));
     }

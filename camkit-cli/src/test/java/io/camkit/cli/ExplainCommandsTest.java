@@ -124,7 +124,11 @@ class ExplainCommandsTest {
         tmp.resolve("x").toString())[1];
     assertThat(err.strip()).isEqualTo("camkit: unknown method 'magic'; choose one of cam, gradcam, gradcampp,"
         + " smoothgradcampp, scorecam, xgradcam, layercam, hirescam, augmentedgradcam, eigencam, eigengradcam,"
-        + " ablationcam");
+        + " ablationcam, fullgrad, sscam, iscam");
+    // a region needs a class, and maps to sum: this camnet's GAP head has none
+    err = run(2, "localize", "--model", model.toString(), "--region", data.toString(), data.toString(), "--out",
+        tmp.resolve("r").toString())[1];
+    assertThat(err.strip()).isEqualTo("camkit: --region needs --class: the class whose maps are summed over the region");
     err = run(2, "evaluate", "--model", model.toString(), "--data", data.resolve("test").toString(), "--out",
         tmp.resolve("y").toString(), "--method", "gradcam", "--layer", "conv9")[1];
     assertThat(err.strip()).startsWith("camkit: no layer named 'conv9'; valid layers: features.0, features.1")

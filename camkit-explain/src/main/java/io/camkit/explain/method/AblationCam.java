@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.camkit.core.InnerProgress;
 import io.camkit.core.Interruption;
-import io.camkit.explain.target.ClassTarget;
 import io.camkit.explain.target.Target;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +60,7 @@ public final class AblationCam extends CamMethod {
     float[] s = c.scores().toFloatArray();
     List<NDArray> rows = new ArrayList<>(c.batch());
     for (int i = 0; i < c.batch(); i++) {
-      Target t = c.target().classOf(i) >= 0 ? new ClassTarget(c.target().classOf(i)) : c.target();
+      Target t = forImage(c.target(), i);
       float[] weights = new float[k];
       try (NDManager image = c.scope().newSubManager()) {
         NDArray a = c.activations().get(i).duplicate(); // [K, h, w]
@@ -83,7 +82,7 @@ public final class AblationCam extends CamMethod {
               ablated = ablated.add(mask.mul(-1).add(1).mul(value)); // … or min(A) − 10⁷
             }
             ablated.attach(pass);
-            float[] sk = t.score(c.model().head(pass, ablated.reshape(to - from, k, h, w), c.layer())).toFloatArray();
+            float[] sk = score(c.model(), pass, ablated.reshape(to - from, k, h, w), c.layer(), t).toFloatArray();
             for (int j = 0; j < sk.length; j++) {
               weights[from + j] = (s[i] - sk[j]) / s[i];
             }

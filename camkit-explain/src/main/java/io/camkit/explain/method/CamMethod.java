@@ -7,6 +7,8 @@ import ai.djl.training.GradientCollector;
 import io.camkit.core.CamkitException;
 import io.camkit.core.HeatMap;
 import io.camkit.core.RgbImage;
+import io.camkit.explain.target.ClassTarget;
+import io.camkit.explain.target.MapTarget;
 import io.camkit.explain.target.Target;
 import io.camkit.explain.target.TargetSelector;
 import io.camkit.model.layers.LayeredModel;
@@ -171,7 +173,8 @@ public abstract class CamMethod {
   protected LayerCapture capture(
       LayeredModel model, NDManager scope, String layer, NDArray x, NDArray a, NDArray y, Target t) {
     if (!needsCleanGradients()) {
-      return new LayerCapture(model, scope, layer, x, a, null, y, t.score(y), t);
+      NDArray s = t instanceof MapTarget ? score(model, scope, a, layer, t) : t.score(y);
+      return new LayerCapture(model, scope, layer, x, a, null, y, s, t);
     }
     NDArray[] sg = scoreAndGradient(model, layer, a, t);
     return new LayerCapture(model, scope, layer, x, a, sg[1], y, sg[0], t);
@@ -188,12 +191,31 @@ public abstract class CamMethod {
     leaf.setRequiresGradient(true);
     NDArray s;
     try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-      NDArray y = model.head(leaf.getManager(), leaf, layer);
-      s = t.score(y);
+      s = score(model, leaf.getManager(), leaf, layer, t);
       gc.backward(s.sum());
     }
     NDArray g = leaf.getGradient().duplicate();
     return new NDArray[] {s.stopGradient(), g};
+  }
+
+  /**
+   * The target's score {@code [N]} from activations {@code a} of {@code layer}: through the head's
+   * pooled scores {@code y [N, C]}, or, for a {@link MapTarget}, through the spatial class scores
+   * {@link LayeredModel#headMaps} (refused with a clear message when the model has none).
+   */
+  public static NDArray score(LayeredModel model, NDManager scope, NDArray a, String layer, Target t) {
+    if (t instanceof MapTarget mt) {
+      NDArray maps = model.headMaps(scope, a, layer).orElseThrow(() -> new CamkitException(
+          "a segmentation target needs the model's class maps [N, C, h, w] after layer " + layer + "; "
+              + model.description() + " pools its scores without them (a class-map head has them)"));
+      return mt.scoreMaps(maps);
+    }
+    return t.score(model.head(scope, a, layer));
+  }
+
+  /** The target for the copies of image {@code i} alone: its class, or the target itself when it is not one class. */
+  static Target forImage(Target t, int i) {
+    return t.classOf(i) >= 0 && !(t instanceof MapTarget) ? new ClassTarget(t.classOf(i)) : t;
   }
 
   private List<ClassMap> toMaps(LayerCapture c, NDArray maps, int imageWidth, int imageHeight) {

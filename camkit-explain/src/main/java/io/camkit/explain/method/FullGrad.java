@@ -81,7 +81,7 @@ public final class FullGrad extends CamMethod {
       };
       try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
         NDArray a = model.inputDifferentiableFeatures(m, x, c.layer(), tap);
-        NDArray s = c.target().score(model.head(m, a, c.layer()));
+        NDArray s = score(model, m, a, c.layer(), c.target());
         gc.backward(s.sum());
       }
       NDArray total = normalisedPerMap(x.getGradient().mul(c.input()).abs()).sum(new int[] {1}); // [N, H, W]

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.camkit.explain.target.ClassTarget;
 import io.camkit.explain.target.Target;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +80,7 @@ public class ScoreCam extends CamMethod {
         NDArray hi = up.max(new int[] {1}, true);
         NDArray masks = up.sub(lo).div(hi.sub(lo).add(EPS)).reshape(k, 1, hIn, wIn);
         NDArray xi = into(image, c.input().get(i)).expandDims(0); // [1, 3, H, W]
-        Target t = c.target().classOf(i) >= 0 ? new ClassTarget(c.target().classOf(i)) : c.target();
+        Target t = forImage(c.target(), i);
         List<NDArray> scores = new ArrayList<>();
         int samples = samples();
         startImage(image, k, hIn, wIn);
@@ -93,7 +92,9 @@ public class ScoreCam extends CamMethod {
             try (NDManager pass = image.newSubManager()) {
               NDArray m = perturb(pass, into(pass, masks.get(from + ":" + to)), sample); // [B, 1, H, W]
               NDArray masked = into(pass, xi.mul(m)); // [B, 3, H, W]
-              NDArray s = t.score(c.model().logits(pass, masked));
+              NDArray s = t instanceof io.camkit.explain.target.MapTarget
+                  ? score(c.model(), pass, c.model().features(pass, masked, c.layer()), c.layer(), t)
+                  : t.score(c.model().logits(pass, masked));
               s.attach(image);
               sum = sum == null ? s : sum.add(s);
             }

@@ -204,6 +204,20 @@ public final class CamModelLayers implements LayeredModel {
     return Optional.of(model.headClassMaps(scope, a));
   }
 
+  /** A class-map head's maps after the blocks that follow {@code layer}; empty for the GAP + linear head. */
+  @Override
+  public Optional<NDArray> headMaps(NDManager scope, NDArray a, String layer) {
+    if (model.net().classMapHead() == null) {
+      return Optional.empty();
+    }
+    ParameterStore ps = new ParameterStore(scope, false);
+    NDArray f = a;
+    for (int i = index(layer) + 1; i < blocks.size(); i++) {
+      f = blocks.get(i).forward(ps, new NDList(f), false).singletonOrThrow();
+    }
+    return Optional.of(model.headClassMaps(scope, f));
+  }
+
   @Override
   public boolean supportsCam(String layer) {
     return index(layer) == blocks.size() - 1 && (model.net().hasLinearClassifier() || model.net().classMapHead() != null);

@@ -109,6 +109,11 @@ public abstract class ForwardingLayeredModel implements LayeredModel {
   }
 
   @Override
+  public Optional<NDArray> headMaps(NDManager scope, NDArray a, String layer) {
+    return delegate.headMaps(scope, a, layer);
+  }
+
+  @Override
   public boolean supportsCam(String layer) {
     return delegate.supportsCam(layer);
   }

@@ -148,6 +148,16 @@ public interface LayeredModel extends AutoCloseable {
   }
 
   /**
+   * The network's spatial class scores {@code [N, C, h, w]} computed from activations {@code a}
+   * of {@code layer}, before any pooling, recorded for autograd inside a gradient collector: a
+   * segmentation model's output, or a class-map head's maps. Empty for a model that pools without
+   * them (a GAP + linear head), the default. Segmentation targets read these.
+   */
+  default Optional<NDArray> headMaps(NDManager scope, NDArray a, String layer) {
+    return Optional.empty();
+  }
+
+  /**
    * Whether CAM works at {@code layer}: the head after it is GAP + linear ({@link
    * #classifierWeights}) or a class-map head ({@link #classMaps}).
    */
