@@ -126,7 +126,7 @@ class ExplainCommandsTest {
         + " smoothgradcampp, scorecam, xgradcam, layercam, hirescam, augmentedgradcam, eigencam, eigengradcam,"
         + " ablationcam, fullgrad, sscam, iscam");
     // a region needs a class, and maps to sum: this camnet's GAP head has none
-    err = run(2, "localize", "--model", model.toString(), "--region", data.toString(), data.toString(), "--out",
+    err = run(2, "localize", "--model", model.toString(), "--region", data.toString(), data.resolve("test/images").toString(), "--out",
         tmp.resolve("r").toString())[1];
     assertThat(err.strip()).isEqualTo("camkit: --region needs --class: the class whose maps are summed over the region");
     err = run(2, "evaluate", "--model", model.toString(), "--data", data.resolve("test").toString(), "--out",
