@@ -54,7 +54,7 @@ public final class ExplainBenchmark {
         Engine.getEngine("PyTorch").setRandomSeed((int) seed);
         NDArray x = scope.randomUniform(-1, 1, new Shape(batch, 3, in[0], in[1]));
         for (CamMethod m : methods) {
-          boolean score = m instanceof ScoreCam;
+          boolean score = m instanceof ScoreCam; // and SS-CAM, IS-CAM: n passes per channel
           if (score && batch > 1) {
             continue; // K masked forwards per image: measured at batch 1 only
           }
@@ -79,7 +79,7 @@ public final class ExplainBenchmark {
             int mb = ((ScoreCam) m).maskBatch();
             double fb = medianForward(model, scope, in, mb, r); // one forward of a mask batch
             double passes = mm / fb;
-            double limit = (double) k / mb * 1.2;
+            double limit = (double) k / mb * ((ScoreCam) m).passesPerChannel() * 1.2;
             target = String.format(Locale.ROOT, "≤ %.0f passes of %d (measured %.1f)", limit, mb, passes);
             ok = passes <= limit;
           } else {

@@ -121,6 +121,11 @@ public class ScoreCam extends CamMethod {
     return 1;
   }
 
+  /** {@link #samples()}, for benchmarks: each channel costs this many masked inputs. */
+  public final int passesPerChannel() {
+    return samples();
+  }
+
   /**
    * Called once per image before its masked passes, with the image's own manager (for per-image
    * state such as a noise generator).
