@@ -21,15 +21,16 @@ import java.util.List;
  * <p>Conventions, as pytorch-grad-cam's {@code ScoreCAM} (its maps are matched to 1e-4 in
  * ReferenceAgreementTest): the raw target score (not a probability), a softmax over the K
  * channels, and the upsampling of {@code UpsamplingBilinear2d}, which aligns corners ({@link
- * #alignCorners}; false gives {@code F.interpolate}'s half-pixel centres). torch-cam differs in two
- * ways (it normalises at the map's resolution before upsampling without aligned corners, and
- * scores with the class probability); with {@code alignCorners(false)} camkit's raw map is within 10⁻³ of its
- * raw output on the reference ResNet-18 (whose maps peak at 1.37).
+ * #alignCorners}; false gives {@code F.interpolate}'s half-pixel centres). torch-cam normalises each
+ * channel at the layer's resolution before upsampling with half-pixel centres ({@link
+ * #torchCamMasks()}; its raw and normalised maps are matched to 1e-4 too); its softmax of logit
+ * differences is camkit's softmax of logits (a constant per image cancels).
  */
 public class ScoreCam extends CamMethod {
   static final float EPS = 1e-8f;
   private int maskBatch = 32;
   private boolean alignCorners = true;
+  private boolean normaliseFirst;
 
   @Override
   public String name() {
@@ -54,6 +55,18 @@ public class ScoreCam extends CamMethod {
     return maskBatch;
   }
 
+  /**
+   * torch-cam's arrangement: each channel min-max normalised at the layer's resolution, {@code (A −
+   * min) / (max(A − min) + 1e-8)}, then upsampled with half-pixel centres (sets {@link
+   * #alignCorners} false). Default: pytorch-grad-cam's (upsample with aligned corners, then
+   * normalise).
+   */
+  public ScoreCam torchCamMasks() {
+    this.normaliseFirst = true;
+    this.alignCorners = false;
+    return this;
+  }
+
   /** Whether the channels are upsampled with aligned corners (default: true, pytorch-grad-cam's). */
   public ScoreCam alignCorners(boolean align) {
     this.alignCorners = align;
@@ -75,10 +88,18 @@ public class ScoreCam extends CamMethod {
     for (int i = 0; i < c.batch(); i++) {
       try (NDManager image = c.scope().newSubManager()) {
         NDArray a = into(image, c.activations().get(i)).expandDims(0); // [1, K, h, w]
-        NDArray up = upsample(image, a, hIn, wIn).reshape(k, hIn * wIn);
-        NDArray lo = up.min(new int[] {1}, true);
-        NDArray hi = up.max(new int[] {1}, true);
-        NDArray masks = up.sub(lo).div(hi.sub(lo).add(EPS)).reshape(k, 1, hIn, wIn);
+        NDArray masks;
+        if (normaliseFirst) { // torch-cam: ψ at h × w, then up
+          NDArray flat = a.reshape(k, -1);
+          NDArray shifted = flat.sub(flat.min(new int[] {1}, true));
+          NDArray norm = shifted.div(shifted.max(new int[] {1}, true).add(EPS)).reshape(a.getShape());
+          masks = upsample(image, norm, hIn, wIn).reshape(k, 1, hIn, wIn);
+        } else { // pytorch-grad-cam: up, then ψ at H × W
+          NDArray up = upsample(image, a, hIn, wIn).reshape(k, hIn * wIn);
+          NDArray lo = up.min(new int[] {1}, true);
+          NDArray hi = up.max(new int[] {1}, true);
+          masks = up.sub(lo).div(hi.sub(lo).add(EPS)).reshape(k, 1, hIn, wIn);
+        }
         NDArray xi = into(image, c.input().get(i)).expandDims(0); // [1, 3, H, W]
         Target t = forImage(c.target(), i);
         List<NDArray> scores = new ArrayList<>();

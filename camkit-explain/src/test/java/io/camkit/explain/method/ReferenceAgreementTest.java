@@ -120,6 +120,17 @@ class ReferenceAgreementTest {
   }
 
   /**
+   * torch-cam's Score-CAM: channels normalised at 7×7 then upsampled with half-pixel centres
+   * ({@link ScoreCam#torchCamMasks()}); its raw map is after ReLU.
+   */
+  @org.junit.jupiter.api.Test
+  void scoreCamMatchesTorchCam() {
+    List<ClassMap> maps = new ScoreCam().torchCamMasks().explain(model, scope, x, "layer4", TargetSelector.predicted());
+    assertClose(maps.get(0).raw().relu().values(), "tc_scorecam_raw7.npy");
+    assertClose(maps.get(0).normalized().values(), "tc_scorecam_norm7.npy");
+  }
+
+  /**
    * FullGrad's public output at 224 px. The reference ResNet-18's batch norms have their initial
    * statistics (β = 0, μ = 0) and its convolutions no bias, so every bias-gradient term is zero
    * there and this checks the input-gradient term, the per-channel normalisation and the final
