@@ -1,0 +1,202 @@
+package io.camkit.experiments;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.camkit.core.HeatMap;
+import io.camkit.dataset.Dataset;
+import io.camkit.dataset.Sample;
+import io.camkit.dataset.Split;
+import io.camkit.dataset.shapes.ShapesGenerator;
+import io.camkit.dataset.shapes.ShapesOptions;
+import io.camkit.evaluate.Evaluation;
+import io.camkit.evaluate.ImageOutcome;
+import io.camkit.evaluate.LocalizationAccumulator;
+import io.camkit.evaluate.LocalizationMetrics;
+import io.camkit.evaluate.MaskIouAccumulator;
+import io.camkit.evaluate.Scorer;
+import io.camkit.evaluate.TauCalibration;
+import io.camkit.model.CamModel;
+import io.camkit.model.CamNetOptions;
+import io.camkit.model.layers.CamModelLayers;
+import io.camkit.model.seg.Segmenter;
+import io.camkit.model.seg.SegmenterOptions;
+import io.camkit.model.train.CamNetTrainer;
+import io.camkit.model.train.SegmentationTrainer;
+import io.camkit.model.train.TrainOptions;
+import io.camkit.model.train.TrainingListener;
+import io.camkit.pipeline.Explainer;
+import io.camkit.pipeline.MapRequest;
+import io.camkit.render.BarChart;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * How much of full supervision image labels recover: on the same built-in benchmark, CAM from a
+ * camnet trained on image labels (τ* chosen on the validation split) against a U-Net and an
+ * FCN-style segmenter trained on the objects' masks ({@link Segmenter}), each scored by the same
+ * accumulators: top-1 classification, GT-known localization, MaxBoxAccV2, PxAP and mask mIoU,
+ * with the annotation used and the training time.
+ *
+ * <p>A segmenter's map of class c is its softmax probability of c per pixel; its class is the one
+ * with the largest probability mass; its box and mask are taken at τ = 0.5 of that map's maximum
+ * (a probability map whose maximum is near 1: about the pixels where c is more likely than not).
+ * The supervised box head (issue 17, item 1) is not in this table yet.
+ */
+public final class SupervisionExperiment {
+  private SupervisionExperiment() {}
+
+  /** τ of a segmenter's probability maps. */
+  public static final double SEGMENTER_TAU = 0.5;
+
+  /**
+   * @param data the benchmark
+   * @param training the CAM network's recipe
+   * @param segmentation the segmenters' recipe
+   * @param width the segmenters' first-level channels
+   * @param depth the segmenters' number of poolings
+   */
+  public record Settings(ShapesOptions data, TrainOptions training, SegmentationTrainer.Options segmentation,
+      int width, int depth) {
+    /** {@code camkit demo}'s benchmark and recipe; 10 segmenter epochs. */
+    public static Settings defaults() {
+      return new Settings(ShapesOptions.defaults(), TrainOptions.defaults(), SegmentationTrainer.Options.defaults(),
+          16, 3);
+    }
+
+    /** {@code demo --quick}'s benchmark and recipe (48×48, 2400 training images, 12 epochs); 6 segmenter epochs. */
+    public static Settings quick() {
+      WsolExperiment.Settings w = WsolExperiment.Settings.quick();
+      SegmentationTrainer.Options d = SegmentationTrainer.Options.defaults();
+      return new Settings(w.data(), w.training(),
+          new SegmentationTrainer.Options(6, d.batchSize(), d.learningRate(), null, d.seed()), 16, 3);
+    }
+  }
+
+  /**
+   * @param method cam, unet or fcn
+   * @param annotation what the training used
+   * @param tau τ of the boxes and masks (CAM: validation τ*)
+   * @param trainSeconds training time
+   */
+  public record Row(String method, String annotation, double top1, double tau, double gtKnown, double maxBoxAccV2,
+      double pxap, double maskMIoU, double trainSeconds) {}
+
+  public static List<Row> run(Settings s, Path out, Function<String, TrainingListener> listeners,
+      Consumer<String> log) throws IOException {
+    ShapesGenerator gen = new ShapesGenerator(s.data());
+    Dataset train = gen.generate(Split.TRAIN);
+    Dataset val = gen.generate(Split.VAL);
+    Dataset test = gen.generate(Split.TEST);
+    List<Row> rows = new ArrayList<>();
+    CamNetOptions net = CamNetOptions.defaults(s.data().imageSize(), train.classes().size());
+    try (CamModel model = CamNetTrainer.newModel(net, train.classes(), s.training().seed())) {
+      long t0 = System.nanoTime();
+      new CamNetTrainer(s.training(), listeners.apply("cam")).fit(model, train, val, Optional.empty());
+      double secs = (System.nanoTime() - t0) / 1e9;
+      try (CamModelLayers layers = new CamModelLayers(model)) {
+        double tauStar = TauCalibration.onValidation(List.of(new Explainer(layers, MapRequest.of("cam"))), val)
+            .methods().get("cam").tau();
+        Evaluation.Result r = Evaluation.run(new Explainer(layers, MapRequest.of("cam").withTau(tauStar)), test);
+        LocalizationMetrics m = r.metrics();
+        rows.add(new Row("cam", "image labels", m.top1Accuracy(), tauStar, m.gtKnownLocalization(),
+            m.maxBoxAccV2().mean(), m.pxap(), r.masks().mIoU(), secs));
+      }
+    }
+    for (String variant : SegmenterOptions.VARIANTS) {
+      SegmenterOptions o = new SegmenterOptions(variant, s.data().imageSize(), train.classes().size(), s.width(),
+          s.depth(), net.mean(), net.std());
+      try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+        Segmenter seg = SegmentationTrainer.newSegmenter(o, manager, s.segmentation().seed());
+        long t0 = System.nanoTime();
+        new SegmentationTrainer(s.segmentation(), line -> log.accept(variant + ": " + line)).fit(seg, manager, train);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        rows.add(scoreSegmenter(variant, seg, manager, test, secs));
+      }
+    }
+    write(rows, s, out);
+    return rows;
+  }
+
+  /** The segmenter's probability maps scored as CAM maps are, at τ = {@value #SEGMENTER_TAU}. */
+  static Row scoreSegmenter(String variant, Segmenter seg, NDManager manager, Dataset test, double secs) {
+    int classes = test.classes().size();
+    Scorer scorer = new Scorer(SEGMENTER_TAU);
+    LocalizationAccumulator acc = new LocalizationAccumulator(SEGMENTER_TAU);
+    MaskIouAccumulator masks = new MaskIouAccumulator(classes, SEGMENTER_TAU);
+    int side = seg.options().imageSize();
+    for (int from = 0; from < test.size(); from += 64) {
+      List<Sample> part = test.samples().subList(from, Math.min(test.size(), from + 64));
+      try (NDManager scope = manager.newSubManager()) {
+        NDArray p = SegmentationTrainer.probabilities(seg, scope, part.stream().map(Sample::image).toList());
+        float[] all = p.toFloatArray(); // [N, C + 1, S, S]
+        float[] mass = p.sum(new int[] {2, 3}).toFloatArray(); // [N, C + 1]
+        for (int i = 0; i < part.size(); i++) {
+          Sample s = part.get(i);
+          int pred = 0;
+          for (int c = 1; c < classes; c++) {
+            pred = mass[i * (classes + 1) + c + 1] > mass[i * (classes + 1) + pred + 1] ? c : pred;
+          }
+          double total = 0;
+          for (int c = 0; c < classes; c++) {
+            total += mass[i * (classes + 1) + c + 1];
+          }
+          HeatMap tmap = map(all, (i * (classes + 1) + s.label() + 1), side, s);
+          HeatMap pmap = pred == s.label() ? tmap : map(all, i * (classes + 1) + pred + 1, side, s);
+          ImageOutcome o = scorer.score(s, pred, total == 0 ? 0 : mass[i * (classes + 1) + pred + 1] / total, pmap,
+              tmap);
+          acc.add(o, s.image().width(), s.image().height());
+          Scorer.truthMask(tmap.width(), tmap.height(), s.objectsOf(s.label()))
+              .ifPresent(t -> masks.add(s.label(), tmap, t));
+        }
+      }
+    }
+    LocalizationMetrics m = acc.snapshot();
+    return new Row(variant, "masks", m.top1Accuracy(), SEGMENTER_TAU, m.gtKnownLocalization(), m.maxBoxAccV2().mean(),
+        m.pxap(), masks.snapshot().mIoU(), secs);
+  }
+
+  /** Plane {@code k} of {@code [N·K, S, S]} at the image's size (bilinear when it differs). */
+  private static HeatMap map(float[] all, int k, int side, Sample s) {
+    HeatMap m = new HeatMap(side, side, Arrays.copyOfRange(all, k * side * side, (k + 1) * side * side));
+    return m.width() == s.image().width() && m.height() == s.image().height() ? m
+        : m.resize(s.image().width(), s.image().height());
+  }
+
+  private static void write(List<Row> rows, Settings s, Path out) throws IOException {
+    StringBuilder md = new StringBuilder("# Weak vs full supervision on the built-in benchmark\n\n");
+    md.append(String.format(Locale.ROOT,
+        "%d×%d images, one object of %d–%d px, %d / %d / %d train / validation / test images (seed %d). CAM: camnet"
+            + " with the GAP head, %d epochs, τ* = its validation MaxBoxAcc τ. Segmenters: %d-channel first level,"
+            + " %d poolings, %d epochs, batch %d, Adam %.0e, seed %d, trained on the objects' masks; τ = %.1f of their"
+            + " class probability map's maximum. The same accumulators score every row on the test split.%n%n",
+        s.data().imageSize(), s.data().imageSize(), s.data().minObjectSize(), s.data().maxObjectSize(),
+        s.data().trainSize(), s.data().valSize(), s.data().testSize(), s.data().seed(), s.training().epochs(),
+        s.width(), s.depth(), s.segmentation().epochs(), s.segmentation().batchSize(),
+        s.segmentation().learningRate(), s.segmentation().seed(), SEGMENTER_TAU));
+    md.append("| method | annotation | top-1 | τ | GT-known (τ) | MaxBoxAccV2 | PxAP | mask mIoU (τ) | training time |\n"
+        + "|---|---|---|---|---|---|---|---|---|\n");
+    for (Row r : rows) {
+      md.append(String.format(Locale.ROOT, "| %s | %s | %.1f %% | %.2f | %.1f %% | %.1f %% | %.1f %% | %.1f %% | %.0f s |%n",
+          r.method(), r.annotation(), 100 * r.top1(), r.tau(), 100 * r.gtKnown(), 100 * r.maxBoxAccV2(),
+          100 * r.pxap(), 100 * r.maskMIoU(), r.trainSeconds()));
+    }
+    md.append("\nThe supervised box head (issue 17, item 1) is not in this table yet.\n");
+    Map<String, List<Double>> series = new LinkedHashMap<>();
+    series.put("GT-known", rows.stream().map(Row::gtKnown).toList());
+    series.put("MaxBoxAccV2", rows.stream().map(Row::maxBoxAccV2).toList());
+    series.put("PxAP", rows.stream().map(Row::pxap).toList());
+    series.put("mask mIoU", rows.stream().map(Row::maskMIoU).toList());
+    ExperimentOutput.write(out, "supervision", md.toString(), s, rows,
+        BarChart.render("Weak (CAM) vs full supervision (U-Net, FCN)", "score", rows.stream().map(Row::method).toList(),
+            series));
+  }
+}
