@@ -102,16 +102,22 @@ public class ScoreCam extends CamMethod {
         }
         NDArray xi = into(image, c.input().get(i)).expandDims(0); // [1, 3, H, W]
         Target t = forImage(c.target(), i);
-        List<NDArray> scores = new ArrayList<>();
         int samples = samples();
         startImage(image, k, hIn, wIn);
-        for (int from = 0; from < k; from += maskBatch) {
-          int to = Math.min(k, from + maskBatch);
+        // A channel that is 0 everywhere (a dead ReLU) masks the input to 0 whatever its index: one
+        // of them is run and the others share its score (exact: their masks are exactly 0).
+        boolean[] dead = sharesZeroMasks() ? deadChannels(a, k) : new boolean[k];
+        int[] run = channelsToRun(dead);
+        float[] row = new float[k];
+        for (int from = 0; from < run.length; from += maskBatch) {
+          int to = Math.min(run.length, from + maskBatch);
           NDArray sum = null;
           for (int sample = 0; sample < samples; sample++) {
             io.camkit.core.Interruption.check("stopped during " + displayName() + "'s masked passes");
             try (NDManager pass = image.newSubManager()) {
-              NDArray m = perturb(pass, into(pass, masks.get(from + ":" + to)), sample); // [B, 1, H, W]
+              NDArray chosen = masks.get(new ai.djl.ndarray.index.NDIndex("{}",
+                  pass.create(java.util.Arrays.copyOfRange(run, from, to))));
+              NDArray m = perturb(pass, into(pass, chosen), sample); // [B, 1, H, W]
               NDArray masked = into(pass, xi.mul(m)); // [B, 3, H, W]
               NDArray s = t instanceof io.camkit.explain.target.MapTarget
                   ? score(c.model(), pass, c.model().features(pass, masked, c.layer()), c.layer(), t)
@@ -119,17 +125,61 @@ public class ScoreCam extends CamMethod {
               s.attach(image);
               sum = sum == null ? s : sum.add(s);
             }
+            // in units of the image's K channels × samples, the shared dead channels counted as done with their pass
+            long units = (long) from * samples + (long) (to - from) * (sample + 1);
             io.camkit.core.InnerProgress.update(displayName().toLowerCase(java.util.Locale.ROOT) + " masked passes",
-                ((long) i * k + from) * samples + (long) (to - from) * (sample + 1), (long) c.batch() * k * samples);
+                (long) i * k * samples + units * k / run.length, (long) c.batch() * k * samples);
           }
-          scores.add(samples == 1 ? sum : sum.div(samples));
+          float[] v = (samples == 1 ? sum : sum.div(samples)).toFloatArray();
+          for (int j = from; j < to; j++) {
+            row[run[j]] = v[j - from];
+          }
         }
-        NDArray row = NDArrays.concat(new NDList(scores)).softmax(0).reshape(new Shape(1, k));
-        row.attach(c.scope());
-        rows.add(row);
+        int shared = -1;
+        for (int r : run) {
+          shared = dead[r] ? r : shared;
+        }
+        for (int ch = 0; ch < k; ch++) {
+          if (dead[ch]) {
+            row[ch] = row[shared];
+          }
+        }
+        rows.add(c.scope().create(row).softmax(0).reshape(new Shape(1, k)));
       }
     }
     return NDArrays.concat(new NDList(rows)); // [N, K]
+  }
+
+  /** Channels of {@code a [1, K, h, w]} that are exactly 0 everywhere. */
+  static boolean[] deadChannels(NDArray a, int k) {
+    float[] absMax = a.abs().reshape(k, -1).max(new int[] {1}).toFloatArray();
+    boolean[] dead = new boolean[k];
+    for (int ch = 0; ch < k; ch++) {
+      dead[ch] = absMax[ch] == 0f;
+    }
+    return dead;
+  }
+
+  /** The channels that get masked passes, in order: every live one and the first dead one. */
+  static int[] channelsToRun(boolean[] dead) {
+    int[] run = new int[dead.length];
+    int n = 0;
+    boolean deadSeen = false;
+    for (int ch = 0; ch < dead.length; ch++) {
+      if (!dead[ch] || !deadSeen) {
+        run[n++] = ch;
+      }
+      deadSeen |= dead[ch];
+    }
+    return java.util.Arrays.copyOf(run, n);
+  }
+
+  /**
+   * Whether a zero mask stays the same input whatever its channel, so dead channels can share one
+   * pass: true unless {@link #perturb} adds something to the masks (SS-CAM's noise).
+   */
+  protected boolean sharesZeroMasks() {
+    return true;
   }
 
   /** The method's name in messages: "Score-CAM". */

@@ -51,6 +51,12 @@ public final class SsCam extends ScoreCam {
     return "SS-CAM";
   }
 
+  /** Noise makes every mask differ, dead channels' too. */
+  @Override
+  protected boolean sharesZeroMasks() {
+    return false;
+  }
+
   @Override
   protected int samples() {
     return samples;

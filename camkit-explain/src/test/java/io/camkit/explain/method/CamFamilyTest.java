@@ -168,6 +168,55 @@ class CamFamilyTest {
   }
 
   /**
+   * A channel that is 0 everywhere masks the input to 0 whatever its index: dead channels share one
+   * pass, and the weights equal those of running every channel. Here channel 1 is made dead; the
+   * masked scores are then s_0, s(0) = 0.5 (the bias alone) for channel 1, and s_2.
+   */
+  @Test
+  void deadChannelsShareOnePassAndKeepTheirWeight() {
+    assertThat(ScoreCam.channelsToRun(new boolean[] {false, true, false, true, true})).containsExactly(0, 1, 2);
+    assertThat(ScoreCam.channelsToRun(new boolean[] {true, true})).containsExactly(0);
+    float[] v = X.clone();
+    for (int i = 0; i < v.length; i++) {
+      v[i] = i >= 4 && i < 8 ? 0 : v[i] / 4f;
+    }
+    NDArray dead = scope.create(v, new Shape(1, 3, 2, 2));
+    assertThat(ScoreCam.deadChannels(dead, 3)).containsExactly(false, true, false);
+    List<ClassMap> maps = new ScoreCam().maskBatch(1).explain(model, scope, dead, "input", TargetSelector.classIndex(1));
+    // by hand: masked scores of channels 0 and 2 as maskedScoresByHand computes them, with x_1 = 0
+    double[] s = new double[3];
+    for (int k = 0; k < 3; k++) {
+      if (k == 1) {
+        s[k] = 0.5;
+        continue;
+      }
+      float lo = Float.MAX_VALUE;
+      float hi = -Float.MAX_VALUE;
+      for (int p = 0; p < 4; p++) {
+        lo = Math.min(lo, v[k * 4 + p]);
+        hi = Math.max(hi, v[k * 4 + p]);
+      }
+      double y = 0.5;
+      for (int j = 0; j < 3; j++) {
+        double mean = 0;
+        for (int p = 0; p < 4; p++) {
+          mean += v[j * 4 + p] * ((v[k * 4 + p] - lo) / (hi - lo + 1e-8)) / 4;
+        }
+        y += W[1][j] * mean;
+      }
+      s[k] = y;
+    }
+    double z = Math.exp(s[0]) + Math.exp(s[1]) + Math.exp(s[2]);
+    float[] expected = new float[4];
+    for (int k = 0; k < 3; k++) {
+      for (int p = 0; p < 4; p++) {
+        expected[p] += (float) (Math.exp(s[k]) / z * v[k * 4 + p]);
+      }
+    }
+    assertThat(maps.get(0).raw().values()).containsExactly(expected, within(1e-6f));
+  }
+
+  /**
    * IS-CAM on a linear model: {@code s(c · x ⊙ M_k) = c · (s_k − 0.5) + 0.5}, so the mean over the
    * path is {@code mean(c) · (s_k − 0.5) + 0.5}, with {@code c = 1/4, 3/4, 6/4, 10/4} for n = 4
    * (mean 1.25 = (n + 1)(n + 2) / 6n); the constant cancels in the softmax.
