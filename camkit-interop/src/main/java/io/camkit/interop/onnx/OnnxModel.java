@@ -322,7 +322,9 @@ public final class OnnxModel extends ImportedModel {
 
   /**
    * Tokens {@code [1, T, D]} as a layer seen as a map {@code [D, h, w]}; empty when their count
-   * does not fit the grid, unless {@code required} (the default layer: then the grid's error).
+   * does not fit the grid or leaves fewer than 2×2 patches, unless {@code required} (the default
+   * layer: then the grid's error). A channels-first flattening {@code [1, C, h·w]} looks the same
+   * and is listed too when C fits a grid.
    */
   private Optional<LayerInfo> tokenLayer(String name, Shape s, boolean required) {
     TokenLayer t;
@@ -333,6 +335,9 @@ public final class OnnxModel extends ImportedModel {
         throw e;
       }
       return Optional.empty();
+    }
+    if (!required && t.grid().height() * t.grid().width() < 4) {
+      return Optional.empty(); // a lone token (a class token being built) is no map
     }
     tokenLayers.put(name, t);
     return Optional.of(new LayerInfo(name, kind(name) + ", " + t.describe(), t.mapShape(s.get(2))));
