@@ -14,13 +14,21 @@ import java.util.Locale;
  *
  * <p>A grid may be left partly open ({@link #AUTO}, or a known class-token count with the side
  * inferred) and is made concrete for a layer by {@link #resolve}: with {@code T} tokens and no
- * grid given, {@code T} a square means no class token, else {@code T − 1} a square means one.
+ * grid given, {@code T} a square means no class token, else {@code T − 1} a square means one; with
+ * only the grid given, the {@code T − h·w} (at most {@value #MAX_INFERRED_CLASS_TOKENS}) leading
+ * tokens are class tokens.
  *
  * @param classTokens leading tokens that are not patches, or −1 to infer
  * @param height rows of patches, or 0 to infer (with {@code width})
  * @param width columns of patches, or 0 to infer (with {@code height})
  */
 public record TokenGrid(int classTokens, int height, int width) {
+  /**
+   * The most leading tokens inferred when only the grid is given: a class and a distillation token
+   * (DeiT); more must be given explicitly, as they more likely mean a wrong grid.
+   */
+  public static final int MAX_INFERRED_CLASS_TOKENS = 2;
+
   /** Everything inferred from the token count. */
   public static final TokenGrid AUTO = new TokenGrid(-1, 0, 0);
 
@@ -88,12 +96,14 @@ public record TokenGrid(int classTokens, int height, int width) {
   public TokenGrid resolve(long tokens, String layer) {
     if (height > 0) {
       long patches = (long) height * width;
-      int c = classTokens >= 0 ? classTokens : (int) (tokens - patches);
-      if (c < 0 || c + patches != tokens) {
+      long c = classTokens >= 0 ? classTokens : tokens - patches;
+      if (c < 0 || c + patches != tokens || (classTokens < 0 && c > MAX_INFERRED_CLASS_TOKENS)) {
         throw new CamkitException("layer '" + layer + "' has " + tokens + " tokens, not " + (classTokens >= 0
-            ? classTokens + " class tokens + " : "") + height + "×" + width + " patches");
+            ? classTokens + " class tokens + " + height + "×" + width + " patches"
+            : height + "×" + width + " patches and up to " + MAX_INFERRED_CLASS_TOKENS
+                + " class tokens (give --class-tokens C for more)"));
       }
-      return new TokenGrid(c, height, width);
+      return new TokenGrid((int) c, height, width);
     }
     if (classTokens >= 0) {
       long side = side(tokens - classTokens);

@@ -41,6 +41,9 @@ class TokenGridTest {
             + " --tokens HxW (and --class-tokens C)");
     assertThatThrownBy(() -> TokenGrid.parse("7x7", 0).resolve(50, "b"))
         .hasMessage("layer 'b' has 50 tokens, not 0 class tokens + 7×7 patches");
+    assertThatThrownBy(() -> TokenGrid.parse("7x7", null).resolve(64, "b"))
+        .hasMessage("layer 'b' has 64 tokens, not 7×7 patches and up to 2 class tokens (give --class-tokens C for more)");
+    assertThat(TokenGrid.parse("7x7", 15).resolve(64, "b")).isEqualTo(new TokenGrid(15, 7, 7));
     assertThatThrownBy(() -> TokenGrid.parse("7by7", null)).hasMessage("--tokens 7by7 is not a grid (expected HxW,"
         + " e.g. 14x14)");
   }
