@@ -1,8 +1,11 @@
 package io.camkit.model.layers;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.camkit.core.CamkitException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,19 +22,36 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The class tokens are not part of {@code A}; {@link #toTokens} puts back those of the pass
  * that produced {@code A}, unchanged, so the gradient of {@code y} flows to the patch tokens only,
  * as with pytorch-grad-cam's {@code reshape_transform}. The pass is found by the array (the one
- * {@link #toMap} returned, or an equal copy of it, as a gradient leaf is); when every open pass is
- * of one image with the same class tokens (one image explained), those are used for any map, such
- * as Ablation-CAM's ablated copies. The class tokens are kept as long as the scope of the map.
+ * {@link #toMap} returned, or an equal copy of it, as a gradient leaf is), else row by row: a row
+ * equal to a pass's row in every channel but at most one (Ablation-CAM's ablated copies) takes
+ * that row's class tokens. Any other map is refused. The class tokens are kept as long as the
+ * scope of the map.
  */
 public final class TokenLayer {
   private final String layer;
   private final TokenGrid grid;
   private final Map<String, Pass> passes = new ConcurrentHashMap<>();
 
-  /** One features pass: the map returned and its class tokens {@code [N, c, D]}. */
-  private record Pass(NDArray map, NDArray leading) {
+  /** One features pass: the map returned, its class tokens {@code [N, c, D]}, the map's values once read. */
+  private static final class Pass {
+    final NDArray map;
+    final NDArray leading;
+    private float[] values;
+
+    Pass(NDArray map, NDArray leading) {
+      this.map = map;
+      this.leading = leading;
+    }
+
     boolean open() {
       return !map.isReleased() && !leading.isReleased();
+    }
+
+    synchronized float[] values() {
+      if (values == null) {
+        values = map.toFloatArray();
+      }
+      return values;
     }
   }
 
@@ -113,23 +133,81 @@ public final class TokenLayer {
   private NDArray leadingFor(NDArray map) {
     Pass same = passes.get(map.getUid());
     if (same != null && same.open()) {
-      return same.leading();
+      return same.leading;
     }
     List<Pass> open = passes.values().stream().filter(Pass::open).toList();
     for (Pass p : open) {
-      if (p.map().getShape().equals(map.getShape()) && p.map().contentEquals(map)) {
-        return p.leading();
+      if (p.map.getShape().equals(map.getShape()) && p.map.contentEquals(map)) {
+        return p.leading;
       }
     }
-    if (!open.isEmpty() && open.stream().allMatch(p -> p.leading().getShape().get(0) == 1
-        && p.leading().contentEquals(open.get(0).leading()))) {
-      NDArray one = open.get(0).leading();
-      NDArray all = one.broadcast(map.getShape().get(0), one.getShape().get(1), one.getShape().get(2));
-      all.attach(map.getManager());
-      return all;
+    NDArray rows = rowWise(map, open);
+    if (rows != null) {
+      return rows;
     }
     throw new CamkitException("layer '" + layer + "' has " + grid.classTokens() + " class token(s), which the map"
-        + " leaves out: its head runs on maps from features() (or on any map while one image is explained), not on"
-        + " this " + map.getShape() + " map");
+        + " leaves out, so its head takes only maps that features() returned (or copies with one channel changed),"
+        + " not this " + map.getShape() + " map");
+  }
+
+  /**
+   * The class tokens of each row of {@code map}: those of the open pass row it equals in every
+   * channel but at most one (an Ablation-CAM copy), or null if a row has none. Rows are compared
+   * exactly, the last match first (a batch of copies of one image).
+   */
+  private static NDArray rowWise(NDArray map, List<Pass> open) {
+    long[] s = map.getShape().getShape();
+    int k = (int) s[1];
+    int hw = (int) (s[2] * s[3]);
+    float[] m = map.toFloatArray();
+    List<NDArray> rows = new ArrayList<>();
+    Pass lastPass = null;
+    int lastRow = -1;
+    for (int r = 0; r < s[0]; r++) {
+      if (lastPass == null || !allButOneChannel(m, r, lastPass.values(), lastRow, k, hw)) {
+        lastPass = null;
+        search:
+        for (Pass p : open) {
+          long[] ps = p.map.getShape().getShape();
+          if (ps[1] != k || ps[2] * ps[3] != hw) {
+            continue;
+          }
+          for (int n = 0; n < ps[0]; n++) {
+            if (allButOneChannel(m, r, p.values(), n, k, hw)) {
+              lastPass = p;
+              lastRow = n;
+              break search;
+            }
+          }
+        }
+        if (lastPass == null) {
+          return null;
+        }
+      }
+      NDArray row = lastPass.leading.get(lastRow + ":" + (lastRow + 1));
+      row.attach(map.getManager()); // freed with the map, not kept until the pass closes
+      rows.add(row);
+    }
+    NDArray all = NDArrays.concat(new NDList(rows));
+    all.attach(map.getManager());
+    return all;
+  }
+
+  /** Whether row {@code r} of {@code a} equals row {@code n} of {@code b} in all of its k channels but one. */
+  private static boolean allButOneChannel(float[] a, int r, float[] b, int n, int k, int hw) {
+    int differing = 0;
+    for (int c = 0; c < k; c++) {
+      int i = (r * k + c) * hw;
+      int j = (n * k + c) * hw;
+      for (int x = 0; x < hw; x++) {
+        if (a[i + x] != b[j + x]) {
+          if (++differing > 1) {
+            return false;
+          }
+          break;
+        }
+      }
+    }
+    return true;
   }
 }

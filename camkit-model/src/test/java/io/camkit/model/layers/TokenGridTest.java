@@ -97,21 +97,22 @@ class TokenGridTest {
   }
 
   @Test
-  void aMapFromNoPassHasNoClassToken() {
+  void aMapFromNoPassHasNoClassTokenButAnAblatedCopyHasItsImages() {
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
       TokenLayer layer = TokenLayer.of("tokens", new long[] {1, 5, 3}, TokenGrid.AUTO);
-      NDArray two = m.create(tokens(), new Shape(1, 5, 3)).repeat(0, 2);
-      layer.toMap(m, two);
+      NDArray t = m.create(tokens(), new Shape(1, 5, 3));
+      NDArray two = t.concat(t.add(100), 0); // image 1: every value + 100, class token 100, 101, 102
+      NDArray a = layer.toMap(m, two);
       assertThatThrownBy(() -> layer.toTokens(m.zeros(new Shape(2, 3, 2, 2))))
           .isInstanceOf(CamkitException.class)
-          .hasMessageStartingWith("layer 'tokens' has 1 class token(s), which the map leaves out");
-    }
-    try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-      // one image explained: its class token serves any map (Ablation-CAM's ablated copies)
-      TokenLayer layer = TokenLayer.of("tokens", new long[] {1, 5, 3}, TokenGrid.AUTO);
-      layer.toMap(m, m.create(tokens(), new Shape(1, 5, 3)));
-      NDArray back = layer.toTokens(m.zeros(new Shape(2, 3, 2, 2)));
-      assertThat(back.get(":, 0, :").toFloatArray()).containsExactly(0, 1, 2, 0, 1, 2);
+          .hasMessage("layer 'tokens' has 1 class token(s), which the map leaves out, so its head takes only maps"
+              + " that features() returned (or copies with one channel changed), not this (2, 3, 2, 2) map");
+      // Ablation-CAM's copies of image 1, channel 0 then channel 2 zeroed: image 1's class token each
+      NDArray one = a.get("1:2");
+      NDArray ablated = one.concat(one, 0).mul(m.create(new float[] {0, 1, 1, 1, 1, 0}, new Shape(2, 3, 1, 1)));
+      NDArray back = layer.toTokens(ablated);
+      assertThat(back.get(":, 0, :").toFloatArray()).containsExactly(100, 101, 102, 100, 101, 102);
+      assertThat(back.get("0, 1:, 0").toFloatArray()).containsExactly(0, 0, 0, 0);
     }
   }
 }
