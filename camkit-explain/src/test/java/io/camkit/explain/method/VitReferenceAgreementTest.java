@@ -56,4 +56,30 @@ class VitReferenceAgreementTest {
       ReferenceAgreementTest.assertClose(method.weights(c).toFloatArray(), ref + "weights.npy");
     }
   }
+
+  /**
+   * Methods that build their own maps get the class token of their image: Ablation-CAM on a batch
+   * of two images (the reference input and its mirror image) gives, for the first, the map it gives
+   * on that image alone; every method runs at the token layer without NaN.
+   */
+  @ParameterizedTest(name = "{1} on {0} as ONNX: per-image class tokens in a batch")
+  @CsvSource({"vit_cls,ablationcam", "vit_cls,scorecam", "vit_cls,eigencam", "vit_cls,gradcampp",
+      "vit_gap,ablationcam"})
+  void methodsInABatch(String name, String method) {
+    try (LayeredModel model = open(name, "onnx"); NDManager scope = NDManager.newBaseManager("PyTorch")) {
+      Npy in = SharedData.npy("vit/input_1x3x64x64.npy");
+      NDArray x = scope.create(in.data(), new Shape(in.shape()));
+      NDArray two = x.concat(x.flip(3), 0);
+      CamMethod cm = ReferenceAgreementTest.method(method);
+      float[] alone = cm.explain(model, scope, x, "tokens", TargetSelector.predicted()).get(0).raw().values();
+      List<ClassMap> maps = cm.explain(model, scope, two, "tokens", TargetSelector.predicted());
+      assertThat(maps).hasSize(2);
+      ReferenceAgreementTest.assertClose(maps.get(0).raw().values(), alone, method + " in a batch");
+      for (ClassMap m : maps) {
+        for (float v : m.upsampled().values()) {
+          assertThat(v).isBetween(0f, 1f);
+        }
+      }
+    }
+  }
 }
