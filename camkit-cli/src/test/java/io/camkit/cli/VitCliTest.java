@@ -36,12 +36,12 @@ class VitCliTest {
     String cls = ExplainCommandsTest.run(0, "layers", tmp.resolve("vit_cls.onnx").toString())[0];
     assertThat(cls).contains("vit_cls.onnx: input 3×64×64, 10 classes");
     assertThat(cls).containsPattern("tokens\\s+32×8×8\\s+-\\s+yes\\s+ONNX Add, tokens 65 → 1 class token \\+ 8×8 patch"
-        + " tokens \\(default\\)");
+        + " tokens .*\\(auto: gradient methods\\)");
     // the int64 shape tensors are not layers (ONNX Runtime refused them declared as float)
     assertThat(cls).doesNotContain("Shape_output");
     String gap = ExplainCommandsTest.run(0, "layers", tmp.resolve("vit_gap.pt").toString())[0];
     assertThat(gap).containsPattern("tokens\\s+32×8×8\\s+-\\s+yes\\s+TorchScript features/head, tokens 64 → 8×8"
-        + " patch tokens \\(default\\)");
+        + " patch tokens .*\\(auto: gradient methods\\)");
   }
 
   @Test
