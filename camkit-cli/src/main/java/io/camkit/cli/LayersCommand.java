@@ -6,6 +6,7 @@ import io.camkit.model.layers.LayeredModel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,9 +21,11 @@ final class LayersCommand implements Callable<Integer> {
   @Option(names = "--card", description = "the model card of a TorchScript or ONNX model (default: beside the model)")
   Path card;
 
+  @Mixin TokensMixin tokens;
+
   @Override
   public Integer call() {
-    try (LayeredModel m = Models.open(model, card)) {
+    try (LayeredModel m = Models.open(model, card, tokens.grid())) {
       int[] in = m.inputSize();
       System.out.println(m.description() + ": input 3×" + in[0] + "×" + in[1] + ", " + m.classes().size() + " classes");
       int width = m.layers().stream().mapToInt(l -> l.name().length()).max().orElse(5);

@@ -8,11 +8,12 @@ import io.camkit.pipeline.MapRequest;
 import io.camkit.pipeline.TtaPresets;
 import java.nio.file.Path;
 import java.util.OptionalDouble;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * The options of every command that maps images ({@code localize}, {@code evaluate}): the model
- * and its card, the layer, τ and test-time augmentation; turned into a {@link MapRequest}.
+ * and its card (and token grid, for vision transformers), the layer, τ and test-time augmentation; turned into a {@link MapRequest}.
  */
 final class MapMixin {
   @Option(names = "--model", required = true, description = "camkit model or transfer folder, or a TorchScript .pt /"
@@ -38,8 +39,10 @@ final class MapMixin {
       + " map is the average of the augmented copies' maps, each mapped back")
   String tta;
 
+  @Mixin TokensMixin tokens;
+
   LayeredModel open() {
-    return Models.open(model, card);
+    return Models.open(model, card, tokens.grid());
   }
 
   /** τ for {@code method}: --tau, else the model's calibrated τ*, else 0.2; with where it came from. */

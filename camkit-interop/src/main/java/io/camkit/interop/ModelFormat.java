@@ -1,6 +1,8 @@
 package io.camkit.interop;
 
+import io.camkit.core.CamkitException;
 import io.camkit.model.layers.LayeredModel;
+import io.camkit.model.layers.TokenGrid;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -36,6 +38,19 @@ public interface ModelFormat {
    * @return the model, cut at its layers
    */
   LayeredModel open(Path path, Path card);
+
+  /**
+   * As {@link #open(Path, Path)}, with the token grid of transformer layers set over the card's
+   * ({@link TokenGrid}: {@code --tokens HxW}, {@code --class-tokens C}). Formats without token
+   * layers accept only {@link TokenGrid#AUTO}.
+   */
+  default LayeredModel open(Path path, Path card, TokenGrid tokens) {
+    if (!tokens.isAuto()) {
+      throw new CamkitException("a token grid (--tokens, --class-tokens) applies to TorchScript and ONNX"
+          + " transformers, not to " + describe());
+    }
+    return open(path, card);
+  }
 
   /**
    * What a path of this format looks like, for error messages, e.g. {@code "an ONNX .onnx file

@@ -3,6 +3,7 @@ package io.camkit.interop;
 import io.camkit.core.CamkitException;
 import io.camkit.model.ModelCard;
 import io.camkit.model.layers.LayeredModel;
+import io.camkit.model.layers.TokenGrid;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -26,6 +27,14 @@ public final class Models {
   /** As {@link #open(Path)}, with the model card at {@code card} (null: beside the model). */
   public static LayeredModel open(Path path, Path cardFile) {
     return ModelFormats.find(path).orElseThrow(() -> unknown(path)).open(path, cardFile);
+  }
+
+  /**
+   * As {@link #open(Path, Path)}, with the token grid of a vision transformer's token layers set
+   * over its card ({@link TokenGrid#AUTO}: the card's, else inferred).
+   */
+  public static LayeredModel open(Path path, Path cardFile, TokenGrid tokens) {
+    return ModelFormats.find(path).orElseThrow(() -> unknown(path)).open(path, cardFile, tokens);
   }
 
   private static CamkitException unknown(Path path) {

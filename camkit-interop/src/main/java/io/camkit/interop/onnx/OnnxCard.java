@@ -6,6 +6,7 @@ import io.camkit.core.CamkitException;
 import io.camkit.interop.CardFiles;
 import io.camkit.interop.InputScaling;
 import io.camkit.interop.LabelsFile;
+import io.camkit.model.layers.TokenGrid;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.Locale;
  * <pre>{@code
  * {"height": 224, "width": 224, "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5], "channels": "RGB",
  *  "input": "input", "logits": "logits", "layer": "features",
- *  "labels": "labels.txt", "classOrder": [ ... ]}
+ *  "labels": "labels.txt", "classOrder": [ ... ], "tokens": "14x14", "classTokens": 1}
  * }</pre>
  *
  * @param height input height
@@ -35,10 +36,13 @@ import java.util.Locale;
  * @param labels a text file, relative to the card, with one class name per line
  * @param classOrder optional: entry i = the index (into the classes) of output i, for models whose
  *     outputs are in another order than the labels
+ * @param tokens for a vision transformer: the patch grid {@code "HxW"} of its token layers {@code
+ *     [N, T, D]} (default: inferred from T, see {@link TokenGrid#resolve})
+ * @param classTokens for such a model: the leading tokens that are not patches (default: inferred)
  */
 public record OnnxCard(
     int height, int width, float[] mean, float[] std, String channels, String input, String logits, String layer,
-    List<String> classes, String labels, int[] classOrder) {
+    List<String> classes, String labels, int[] classOrder, String tokens, Integer classTokens) {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -53,6 +57,13 @@ public record OnnxCard(
     scaling(height, width, mean, std, channels); // validates
     mean = mean == null ? null : mean.clone();
     std = std == null ? null : std.clone();
+    TokenGrid.parse(tokens, classTokens); // validates
+  }
+
+  /** A card without token options (a CNN, or a transformer whose grid is inferred). */
+  public OnnxCard(int height, int width, float[] mean, float[] std, String channels, String input, String logits,
+      String layer, List<String> classes, String labels, int[] classOrder) {
+    this(height, width, mean, std, channels, input, logits, layer, classes, labels, classOrder, null, null);
   }
 
   /** A card giving only the input size and scaling. */
@@ -86,12 +97,26 @@ public record OnnxCard(
 
   /** This card with {@code classOrder} set. */
   public OnnxCard withClassOrder(int[] order) {
-    return new OnnxCard(height, width, mean, std, channels, input, logits, layer, classes, labels, order);
+    return new OnnxCard(height, width, mean, std, channels, input, logits, layer, classes, labels, order, tokens,
+        classTokens);
   }
 
   /** This card with the default target layer set. */
   public OnnxCard withLayer(String name) {
-    return new OnnxCard(height, width, mean, std, channels, input, logits, name, classes, labels, classOrder);
+    return new OnnxCard(height, width, mean, std, channels, input, logits, name, classes, labels, classOrder, tokens,
+        classTokens);
+  }
+
+  /** How token layers are seen as maps ({@link #tokens}, {@link #classTokens}). */
+  public TokenGrid tokenGrid() {
+    return TokenGrid.parse(tokens, classTokens);
+  }
+
+  /** This card with the token options that {@code grid} fixes (the CLI's {@code --tokens}, {@code --class-tokens}). */
+  public OnnxCard withTokens(TokenGrid grid) {
+    String t = grid.height() > 0 ? grid.height() + "x" + grid.width() : tokens;
+    Integer c = grid.classTokens() >= 0 ? Integer.valueOf(grid.classTokens()) : classTokens;
+    return new OnnxCard(height, width, mean, std, channels, input, logits, layer, classes, labels, classOrder, t, c);
   }
 
   /** The card beside {@code model}: {@code model.onnx.json}, else {@code <stem>.json}. */
@@ -112,6 +137,6 @@ public record OnnxCard(
     }
     List<String> names = LabelsFile.read(file, c.labels());
     return new OnnxCard(c.height(), c.width(), c.mean, c.std, c.channels(), c.input(), c.logits(), c.layer(),
-        names, c.labels(), c.classOrder);
+        names, c.labels(), c.classOrder, c.tokens(), c.classTokens());
   }
 }

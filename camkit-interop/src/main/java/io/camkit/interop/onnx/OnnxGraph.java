@@ -34,6 +34,7 @@ public final class OnnxGraph {
   private final Map<String, NodeProto> producers = new HashMap<>();
   private final Map<String, List<NodeProto>> consumers = new HashMap<>();
   private final List<String> inputs = new ArrayList<>();
+  private Map<String, Integer> types;
 
   private OnnxGraph(ModelProto model, String description) {
     this.model = model;
@@ -57,6 +58,9 @@ public final class OnnxGraph {
       }
       if (n.getOpType().equals("Constant") && n.getOutputCount() == 1) {
         attribute(n, "value").filter(AttributeProto::hasT).ifPresent(a -> constants.put(n.getOutput(0), a.getT()));
+      }
+      if (n.getOpType().equals("Identity") && constants.containsKey(n.getInput(0))) {
+        constants.put(n.getOutput(0), constants.get(n.getInput(0))); // a shared weight under a second name
       }
     }
     for (ValueInfoProto v : g.getInputList()) {
@@ -125,7 +129,10 @@ public final class OnnxGraph {
     return consumers.getOrDefault(tensor, List.of());
   }
 
-  /** Whether {@code tensor} is a constant (an initializer or the output of a Constant node). */
+  /**
+   * Whether {@code tensor} is a constant: an initializer, the output of a Constant node, or an
+   * Identity of a constant (how PyTorch's exporter names a weight shared by several modules).
+   */
   public boolean isConstant(String tensor) {
     return constants.containsKey(tensor);
   }
@@ -213,19 +220,91 @@ public final class OnnxGraph {
   }
 
   /**
-   * The model with {@code extra} added to the graph's outputs (as float tensors of unknown shape),
-   * serialized: what an ONNX Runtime session needs to return intermediate tensors.
+   * The model with {@code extra} added to the graph's outputs (each with its own element type,
+   * {@link #elementType}, float when unknown, and an unknown shape), serialized: what an ONNX Runtime session needs to
+   * return intermediate tensors.
    */
   public byte[] withOutputs(Collection<String> extra) {
     Set<String> have = new HashSet<>(outputs());
     GraphProto.Builder g = model.getGraph().toBuilder();
     for (String name : extra) {
       if (have.add(name)) {
+        int type = elementType(name);
+        type = type == TensorProto.DataType.UNDEFINED_VALUE ? TensorProto.DataType.FLOAT_VALUE : type;
         g.addOutput(ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-            .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
+            .setTensorType(TypeProto.Tensor.newBuilder().setElemType(type))));
       }
     }
     return model.toBuilder().setGraph(g).build().toByteArray();
+  }
+
+  /** Whether {@code tensor} holds 32-bit floats, or may ({@link #elementType} unknown): what a layer can be. */
+  public boolean isFloat(String tensor) {
+    int type = elementType(tensor);
+    return type == TensorProto.DataType.FLOAT_VALUE || type == TensorProto.DataType.UNDEFINED_VALUE;
+  }
+
+  /**
+   * The element type of {@code tensor} ({@code TensorProto.DataType} number; 0 when unknown): as
+   * the file declares it (inputs, outputs, {@code value_info}, constants), else inferred from its
+   * producer as the ONNX operators define it: {@code Shape}/{@code Size}/{@code ArgMax}… give
+   * int64, comparisons and logic give bool, {@code Cast} its {@code to}, {@code
+   * ConstantOfShape} its value's type, {@code Where} its second input's, every other op its first
+   * typed input's.
+   */
+  public synchronized int elementType(String tensor) {
+    if (types == null) {
+      types = inferTypes();
+    }
+    return types.getOrDefault(tensor, TensorProto.DataType.UNDEFINED_VALUE);
+  }
+
+  private static final Set<String> INT64_OPS = Set.of("Shape", "Size", "ArgMax", "ArgMin", "NonZero",
+      "NonMaxSuppression");
+  private static final Set<String> BOOL_OPS = Set.of("Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual",
+      "Not", "And", "Or", "Xor", "IsNaN", "IsInf");
+
+  private Map<String, Integer> inferTypes() {
+    Map<String, Integer> t = new HashMap<>();
+    GraphProto g = model.getGraph();
+    for (List<ValueInfoProto> l : List.of(g.getInputList(), g.getOutputList(), g.getValueInfoList())) {
+      for (ValueInfoProto v : l) {
+        if (v.getType().hasTensorType() && v.getType().getTensorType().getElemType() != 0) {
+          t.put(v.getName(), v.getType().getTensorType().getElemType());
+        }
+      }
+    }
+    constants.forEach((name, c) -> t.putIfAbsent(name, c.getDataType()));
+    for (NodeProto n : g.getNodeList()) {
+      int first = n.getInputList().stream().filter(i -> !i.isEmpty()).mapToInt(i -> t.getOrDefault(i, 0))
+          .filter(x -> x != 0).findFirst().orElse(0);
+      for (int k = 0; k < n.getOutputCount(); k++) {
+        String out = n.getOutput(k);
+        if (out.isEmpty() || t.containsKey(out)) {
+          continue;
+        }
+        String op = n.getOpType();
+        int type;
+        if (INT64_OPS.contains(op) || (op.equals("TopK") && k == 1) || (op.equals("MaxPool") && k == 1)) {
+          type = TensorProto.DataType.INT64_VALUE;
+        } else if (BOOL_OPS.contains(op)) {
+          type = TensorProto.DataType.BOOL_VALUE;
+        } else if (op.equals("Cast")) {
+          type = (int) intAttribute(n, "to", 0);
+        } else if (op.equals("ConstantOfShape")) {
+          type = attribute(n, "value").filter(AttributeProto::hasT).map(a -> a.getT().getDataType())
+              .orElse(TensorProto.DataType.FLOAT_VALUE);
+        } else if (op.equals("Where") && n.getInputCount() > 1) {
+          type = t.getOrDefault(n.getInput(1), 0);
+        } else {
+          type = first;
+        }
+        if (type != 0) {
+          t.put(out, type);
+        }
+      }
+    }
+    return t;
   }
 
   /** The serialized model as read. */

@@ -2,6 +2,7 @@ package io.camkit.interop.onnx;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
@@ -20,6 +21,13 @@ import java.util.TreeSet;
  * itself on DJL arrays, so that autograd can differentiate the scores with respect to {@code A}
  * (ONNX Runtime has no autograd). Only the nodes the output needs are run, in the file's order.
  *
+ * <p>Besides float tensors, a head may compute integer shapes at run time, as PyTorch's exporter
+ * writes transformers ({@code Shape → Gather → Unsqueeze → Concat → Reshape}): integer tensors are
+ * int64 arrays, their arithmetic is done exactly (ONNX integer {@code Div} truncates), and {@code
+ * Reshape}, {@code Slice}, {@code Expand} and axes inputs read them at run time. A LayerNorm
+ * exported as its decomposition ({@code ReduceMean, Sub, Pow, Sqrt, Div, Mul, Add}) and GELU
+ * ({@code Erf}) run as written.
+ *
  * <p>The ops below follow the ONNX operator specification (opset 7–21 semantics for the
  * attributes read); a head with any other op is refused at construction with the op's name, so a
  * user learns at once that gradient methods cannot run at that layer (CAM and Score-CAM still can).
@@ -27,10 +35,10 @@ import java.util.TreeSet;
 public final class OnnxHead {
   /** The ops a head may contain. */
   public static final Set<String> SUPPORTED = new TreeSet<>(List.of(
-      "Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Conv", "Div", "Dropout", "Flatten", "Gemm",
-      "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish", "Identity", "LeakyRelu", "MatMul", "MaxPool",
-      "Mul", "ReduceMean", "Relu", "Reshape", "Sigmoid", "Softmax", "Squeeze", "Sub", "Tanh", "Transpose",
-      "Unsqueeze"));
+      "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Conv", "Div", "Dropout", "Erf", "Expand",
+      "Flatten", "Gather", "Gemm", "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish", "Identity",
+      "LeakyRelu", "MatMul", "MaxPool", "Mul", "Pow", "ReduceMean", "Relu", "Reshape", "Shape", "Sigmoid", "Slice",
+      "Softmax", "Sqrt", "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze"));
 
   private final OnnxGraph graph;
   private final NDManager params;
@@ -111,8 +119,14 @@ public final class OnnxHead {
     return values.get(output);
   }
 
+  /** A constant as an array: int64 for integer tensors (shapes, indices), else float32. */
   private NDArray constant(String name) {
-    return constants.computeIfAbsent(name, k -> params.create(graph.floats(k), new Shape(graph.dims(k))));
+    return constants.computeIfAbsent(name, k -> {
+      Shape shape = new Shape(graph.dims(k));
+      int type = graph.elementType(k);
+      boolean integer = type == 6 || type == 7 || type == 5 || type == 3 || type == 2 || type == 4;
+      return integer ? params.create(graph.longs(k), shape) : params.create(graph.floats(k), shape);
+    });
   }
 
   private NDArray run(NodeProto n, NDArray[] in) {
@@ -127,10 +141,15 @@ public final class OnnxHead {
           OnnxGraph.floatAttribute(n, "beta", 0.5f));
       case "HardSwish" -> x.mul(hardSigmoid(x, 1f / 6, 0.5f));
       case "Clip" -> clip(n, in);
-      case "Add" -> x.add(in[1]);
-      case "Sub" -> x.sub(in[1]);
-      case "Mul" -> x.mul(in[1]);
-      case "Div" -> x.div(in[1]);
+      case "Add", "Sub", "Mul", "Div" -> arithmetic(n.getOpType(), x, in[1]);
+      case "Pow" -> x.pow(in[1]);
+      case "Sqrt" -> x.sqrt();
+      case "Erf" -> x.erf();
+      case "Cast" -> cast(n, x);
+      case "Shape" -> shape(n, x);
+      case "Gather" -> gather(n, in);
+      case "Slice" -> slice(n, in);
+      case "Expand" -> expand(x, longs(n, in, 1));
       case "Conv" -> conv(n, in);
       case "BatchNormalization" -> batchNorm(n, in);
       case "MaxPool" -> maxPool(n, x);
@@ -151,13 +170,153 @@ public final class OnnxHead {
     };
   }
 
+  /** Input {@code i} as integers: a constant's values, or an integer tensor computed at run time. */
   private long[] longs(NodeProto n, NDArray[] in, int i) {
     String name = n.getInput(i);
-    if (!graph.isConstant(name)) {
-      throw new CamkitException(OnnxGraph.describe(n) + " reads '" + name + "' computed at run time; camkit needs"
-          + " it to be a constant");
+    if (graph.isConstant(name)) {
+      return graph.longs(name);
     }
-    return graph.longs(name);
+    if (i < in.length && in[i] != null && in[i].getDataType().isInteger()) {
+      return in[i].toLongArray();
+    }
+    throw new CamkitException(OnnxGraph.describe(n) + " reads '" + name + "', which is not an integer tensor");
+  }
+
+  /**
+   * {@code Add}, {@code Sub}, {@code Mul}, {@code Div}: on floats with broadcasting (autograd
+   * records it); on integer shapes exactly, {@code Div} truncating as ONNX does.
+   */
+  private static NDArray arithmetic(String op, NDArray a, NDArray b) {
+    if (!a.getDataType().isInteger() || !b.getDataType().isInteger()) {
+      return switch (op) {
+        case "Add" -> a.add(b);
+        case "Sub" -> a.sub(b);
+        case "Mul" -> a.mul(b);
+        default -> a.div(b);
+      };
+    }
+    long[] x = a.toLongArray();
+    long[] y = b.toLongArray();
+    if (x.length != y.length && x.length != 1 && y.length != 1) {
+      throw new CamkitException("integer " + op + " of shapes " + a.getShape() + " and " + b.getShape()
+          + " is not supported");
+    }
+    int size = Math.max(x.length, y.length);
+    long[] r = new long[size];
+    for (int i = 0; i < size; i++) {
+      long u = x[x.length == 1 ? 0 : i];
+      long v = y[y.length == 1 ? 0 : i];
+      r[i] = switch (op) {
+        case "Add" -> u + v;
+        case "Sub" -> u - v;
+        case "Mul" -> u * v;
+        default -> u / v;
+      };
+    }
+    Shape shape = a.getShape().dimension() >= b.getShape().dimension() && x.length >= y.length ? a.getShape()
+        : b.getShape();
+    return a.getManager().create(r, shape);
+  }
+
+  private static NDArray cast(NodeProto n, NDArray x) {
+    int to = (int) OnnxGraph.intAttribute(n, "to", 1);
+    DataType type = switch (to) {
+      case 1 -> DataType.FLOAT32;
+      case 6 -> DataType.INT32;
+      case 7 -> DataType.INT64;
+      case 11 -> DataType.FLOAT64;
+      default -> throw new CamkitException(OnnxGraph.describe(n) + " casts to ONNX type " + to
+          + ", which camkit does not run");
+    };
+    return x.getDataType() == type ? x : x.toType(type, false);
+  }
+
+  /** The shape as an int64 vector, {@code start}/{@code end} attributes (opset 15) applied. */
+  private static NDArray shape(NodeProto n, NDArray x) {
+    long[] s = x.getShape().getShape();
+    int rank = s.length;
+    int start = (int) OnnxGraph.intAttribute(n, "start", 0);
+    int end = (int) OnnxGraph.intAttribute(n, "end", rank);
+    start = Math.max(0, Math.min(rank, start < 0 ? start + rank : start));
+    end = Math.max(start, Math.min(rank, end < 0 ? end + rank : end));
+    return x.getManager().create(Arrays.copyOfRange(s, start, end));
+  }
+
+  /**
+   * {@code Gather}: the entries {@code indices} of {@code data} along {@code axis}; the result's
+   * shape is {@code data.shape[:axis] + indices.shape + data.shape[axis+1:]} (a scalar index drops
+   * the axis: the class token {@code tokens[:, 0]}).
+   */
+  private NDArray gather(NodeProto n, NDArray[] in) {
+    NDArray data = in[0];
+    int axis = (int) axis(OnnxGraph.intAttribute(n, "axis", 0), data);
+    long dim = data.getShape().get(axis);
+    long[] idx = longs(n, in, 1);
+    String before = ":, ".repeat(axis);
+    if (in[1].getShape().dimension() == 0) {
+      return data.get(before + (idx[0] < 0 ? idx[0] + dim : idx[0]));
+    }
+    NDArray r = null;
+    for (long i : idx) {
+      long j = i < 0 ? i + dim : i;
+      NDArray part = data.get(before + j + ":" + (j + 1));
+      r = r == null ? part : r.concat(part, axis);
+    }
+    long[] ds = data.getShape().getShape();
+    long[] shape = new long[ds.length - 1 + in[1].getShape().dimension()];
+    int k = 0;
+    for (int d = 0; d < axis; d++) {
+      shape[k++] = ds[d];
+    }
+    for (long d : in[1].getShape().getShape()) {
+      shape[k++] = d;
+    }
+    for (int d = axis + 1; d < ds.length; d++) {
+      shape[k++] = ds[d];
+    }
+    return r.reshape(new Shape(shape));
+  }
+
+  /** {@code Slice} (opset 10+): starts, ends, axes and positive steps, constants or computed. */
+  private NDArray slice(NodeProto n, NDArray[] in) {
+    NDArray x = in[0];
+    long[] dims = x.getShape().getShape();
+    long[] starts = longs(n, in, 1);
+    long[] ends = longs(n, in, 2);
+    long[] axes = in.length > 3 && in[3] != null ? longs(n, in, 3) : null;
+    long[] steps = in.length > 4 && in[4] != null ? longs(n, in, 4) : null;
+    String[] index = new String[dims.length];
+    Arrays.fill(index, ":");
+    for (int i = 0; i < starts.length; i++) {
+      int a = (int) (axes == null ? i : axes[i] < 0 ? axes[i] + dims.length : axes[i]);
+      long step = steps == null ? 1 : steps[i];
+      if (step < 1) {
+        throw new CamkitException(OnnxGraph.describe(n) + " has step " + step + "; camkit runs positive steps only");
+      }
+      long b = clamp(starts[i], dims[a]);
+      long e = clamp(ends[i], dims[a]);
+      index[a] = b + ":" + Math.max(b, e) + (step == 1 ? "" : ":" + step);
+    }
+    return x.get(String.join(", ", index));
+  }
+
+  /** An ONNX slice bound for a dimension of size {@code dim}: negative from the end, clamped to [0, dim]. */
+  private static long clamp(long v, long dim) {
+    long r = v < 0 ? v + dim : v;
+    return Math.max(0, Math.min(dim, r));
+  }
+
+  /** {@code Expand}: broadcast {@code x} and {@code shape} together (numpy rules, ones kept from either). */
+  private static NDArray expand(NDArray x, long[] shape) {
+    long[] s = x.getShape().getShape();
+    int rank = Math.max(s.length, shape.length);
+    long[] out = new long[rank];
+    for (int i = 0; i < rank; i++) {
+      long a = i - (rank - s.length) >= 0 ? s[i - (rank - s.length)] : 1;
+      long b = i - (rank - shape.length) >= 0 ? shape[i - (rank - shape.length)] : 1;
+      out[i] = a == 1 ? b : a;
+    }
+    return x.broadcast(new Shape(out));
   }
 
   private static long axis(long a, NDArray x) {

@@ -13,6 +13,7 @@ import io.camkit.interop.ClassOrder;
 import io.camkit.interop.ImportedModel;
 import io.camkit.interop.onnx.proto.Onnx.NodeProto;
 import io.camkit.model.layers.LayerInfo;
+import io.camkit.model.layers.TokenLayer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,8 +42,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       refused with the op's name.
  *   <li><b>CAM</b>: the classifier weights are read from the graph when the head is GAP + linear
  *       (Gemm / MatMul / 1×1 Conv, either order: {@link OnnxClassifier}).
- *   <li><b>Layers</b>: every 4-D tensor computed before global pooling, with its shape measured by
- *       one probe run on a blank image.
+ *   <li><b>Layers</b>: every 4-D float tensor computed before global pooling, and every float
+ *       tensor of transformer tokens {@code [N, T, D]} (seen as a map {@code [N, D, h, w]}, {@link
+ *       TokenLayer}, grid from the card or inferred), with its shape measured by one probe run on a
+ *       blank image.
  * </ul>
  */
 public final class OnnxModel extends ImportedModel {
@@ -66,6 +69,7 @@ public final class OnnxModel extends ImportedModel {
   private final String defaultLayer;
   private final ClassOrder order;
   private final Map<String, FeatureRun> runs = new ConcurrentHashMap<>();
+  private final Map<String, TokenLayer> tokenLayers = new ConcurrentHashMap<>();
   private List<LayerInfo> layers;
 
   private OnnxModel(OnnxGraph graph, OnnxCard card) {
@@ -159,8 +163,17 @@ public final class OnnxModel extends ImportedModel {
     return out.get(0);
   }
 
-  /** Walks back from the logits through classifier-like ops: the first tensor before them. */
+  /**
+   * An extra graph output the logits are computed from (an exported {@code features} or {@code
+   * tokens}), if there is exactly one; else, walking back from the logits through classifier-like
+   * ops, the first tensor before them.
+   */
   private String findDefaultLayer() {
+    List<String> exported = graph.outputs().stream()
+        .filter(o -> !o.equals(logitsName) && graph.isFloat(o) && computesLogits(resolve(o))).toList();
+    if (exported.size() == 1) {
+      return exported.get(0);
+    }
     String t = logitsName;
     while (true) {
       Optional<NodeProto> p = graph.producer(t);
@@ -184,6 +197,14 @@ public final class OnnxModel extends ImportedModel {
       }
     }
     return t;
+  }
+
+  private boolean computesLogits(String tensor) {
+    try {
+      return !graph.between(tensor, logitsName).isEmpty();
+    } catch (CamkitException e) {
+      return false; // does not separate the net
+    }
   }
 
   /** The tensor a layer name stands for, through Identity renamings. */
@@ -242,7 +263,11 @@ public final class OnnxModel extends ImportedModel {
     return layers;
   }
 
-  /** One run with every candidate tensor exposed, on a blank image: their shapes. */
+  /**
+   * One run with every candidate tensor exposed, on a blank image: their shapes. Candidates are
+   * the float tensors nodes compute; a layer is one of rank 4 before global pooling, or transformer
+   * tokens {@code [1, T, D]} ({@code D ≥ 2}) whose count fits the card's {@link TokenGrid}.
+   */
   private List<LayerInfo> probeLayers() {
     Set<String> afterPooling = new HashSet<>();
     List<String> candidates = new ArrayList<>();
@@ -252,7 +277,8 @@ public final class OnnxModel extends ImportedModel {
       for (String o : n.getOutputList()) {
         if (after) {
           afterPooling.add(o);
-        } else if (!n.getOpType().equals("Constant") && !o.isEmpty()) {
+        }
+        if (!n.getOpType().equals("Constant") && !o.isEmpty() && !graph.isConstant(o) && graph.isFloat(o)) {
           candidates.add(o);
         }
       }
@@ -266,22 +292,55 @@ public final class OnnxModel extends ImportedModel {
       Map<String, NDArray> shapes = run(probe, scope, x, candidates);
       for (String name : candidates) {
         Shape s = shapes.get(name).getShape();
-        if (s.dimension() == 4 && !name.equals(defaultLayer)) {
-          String op = graph.producer(name).map(NodeProto::getOpType).orElse("?");
-          out.add(new LayerInfo(name, "ONNX " + op, new long[] {s.get(1), s.get(2), s.get(3)}));
+        if (name.equals(defaultLayer)) {
+          continue;
+        }
+        if (s.dimension() == 4 && !afterPooling.contains(name)) {
+          out.add(new LayerInfo(name, kind(name), new long[] {s.get(1), s.get(2), s.get(3)}));
+        } else if (s.dimension() == 3 && s.get(0) == 1 && s.get(2) >= 2) {
+          tokenLayer(name, s, false).ifPresent(out::add);
         }
       }
       Shape d = shapes.get(defaultLayer).getShape();
-      if (d.dimension() != 4) {
+      if (d.dimension() == 3) {
+        out.add(tokenLayer(defaultLayer, d, true).orElseThrow());
+      } else if (d.dimension() == 4) {
+        out.add(new LayerInfo(defaultLayer, kind(defaultLayer), new long[] {d.get(1), d.get(2), d.get(3)}));
+      } else {
         throw new CamkitException(description() + ": layer '" + defaultLayer + "' has shape " + d
-            + ", not activations [N, K, h, w]");
+            + ", neither activations [N, K, h, w] nor transformer tokens [N, T, D]");
       }
-      String op = graph.producer(defaultLayer).map(NodeProto::getOpType).orElse("?");
-      out.add(new LayerInfo(defaultLayer, "ONNX " + op, new long[] {d.get(1), d.get(2), d.get(3)}));
     } catch (OrtException e) {
       throw new CamkitException("ONNX Runtime failed on " + description() + ": " + e.getMessage(), e);
     }
     return List.copyOf(out);
+  }
+
+  private String kind(String tensor) {
+    return "ONNX " + graph.producer(tensor).map(NodeProto::getOpType).orElse("?");
+  }
+
+  /**
+   * Tokens {@code [1, T, D]} as a layer seen as a map {@code [D, h, w]}; empty when their count
+   * does not fit the grid or leaves fewer than 2×2 patches, unless {@code required} (the default
+   * layer: then the grid's error). A channels-first flattening {@code [1, C, h·w]} looks the same
+   * and is listed too when C fits a grid.
+   */
+  private Optional<LayerInfo> tokenLayer(String name, Shape s, boolean required) {
+    TokenLayer t;
+    try {
+      t = TokenLayer.of(name, s.getShape(), card.tokenGrid());
+    } catch (CamkitException e) {
+      if (required) {
+        throw e;
+      }
+      return Optional.empty();
+    }
+    if (!required && t.grid().height() * t.grid().width() < 4) {
+      return Optional.empty(); // a lone token (a class token being built) is no map
+    }
+    tokenLayers.put(name, t);
+    return Optional.of(new LayerInfo(name, kind(name) + ", " + t.describe(), t.mapShape(s.get(2))));
   }
 
   @Override
@@ -306,7 +365,9 @@ public final class OnnxModel extends ImportedModel {
   public synchronized NDArray features(NDManager scope, NDArray x, String layer) {
     layer(layer);
     Map<String, NDArray> out = run(sessionFor(layer), scope, x, List.of(layer, logitsName));
-    FeatureRun r = new FeatureRun(out.get(layer), order.apply(out.get(logitsName)));
+    TokenLayer t = tokenLayers.get(layer);
+    NDArray a = t == null ? out.get(layer) : t.toMap(scope, out.get(layer));
+    FeatureRun r = new FeatureRun(a, order.apply(out.get(logitsName)));
     String key = r.features().getUid();
     runs.put(key, r);
     scope.attachInternal("camkit-onnx-run-" + UUID.randomUUID(), () -> runs.remove(key, r));
@@ -351,7 +412,8 @@ public final class OnnxModel extends ImportedModel {
       }
       throw new CamkitException(headErrors.get(layer));
     }
-    NDArray y = order.apply(h.get().apply(scope, a));
+    TokenLayer t = tokenLayers.get(layer);
+    NDArray y = order.apply(h.get().apply(scope, t == null ? a : t.toTokens(a)));
     if (checkedHeads.add(layer) && run.isPresent()) {
       check(layer, y, run.get().logits());
     }
@@ -389,6 +451,9 @@ public final class OnnxModel extends ImportedModel {
   @Override
   public synchronized Optional<NDArray> classifierWeights(String layer) {
     layer(layer);
+    if (tokenLayers.containsKey(layer)) {
+      return Optional.empty(); // the classifier search reads channels on axis 1: not tokens [N, T, D]
+    }
     return weights.computeIfAbsent(layer, l -> {
       List<NodeProto> head;
       try {

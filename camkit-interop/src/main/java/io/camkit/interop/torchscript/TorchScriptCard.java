@@ -6,6 +6,7 @@ import io.camkit.core.CamkitException;
 import io.camkit.core.Options;
 import io.camkit.interop.CardFiles;
 import io.camkit.interop.InputScaling;
+import io.camkit.model.layers.TokenGrid;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,10 +38,14 @@ import java.util.List;
  *     model's logits at load), which gives gradient methods at that layer
  * @param classOrder optional: entry i = the class index (into {@code classes}) of output i, for
  *     models whose outputs are in another order than the labels
+ * @param tokens for a vision transformer whose {@code features} return tokens {@code [N, T, D]}:
+ *     the patch grid {@code "HxW"} (default: inferred from T, see {@link TokenGrid#resolve})
+ * @param classTokens for such a model: the leading tokens that are not patches, e.g. 1 for a class
+ *     token (default: inferred)
  */
 public record TorchScriptCard(
     int height, int width, float[] mean, float[] std, List<String> classes, List<Split> splits,
-    List<String> forward, String classifier, int[] classOrder) {
+    List<String> forward, String classifier, int[] classOrder, String tokens, Integer classTokens) {
 
   /**
    * One cut of the net.
@@ -79,11 +84,30 @@ public record TorchScriptCard(
       throw new IllegalArgumentException("the card's forward outputs must be [\"features\", \"logits\"] in some order, not "
           + forward);
     }
+    TokenGrid.parse(tokens, classTokens); // validates
+  }
+
+  /** A card without token options (a CNN, or a transformer whose grid is inferred). */
+  public TorchScriptCard(int height, int width, float[] mean, float[] std, List<String> classes, List<Split> splits,
+      List<String> forward, String classifier, int[] classOrder) {
+    this(height, width, mean, std, classes, splits, forward, classifier, classOrder, null, null);
   }
 
   /** A card for a model exporting {@code features}/{@code head} method pairs. */
   public TorchScriptCard(int height, int width, float[] mean, float[] std, List<String> classes, List<Split> splits) {
     this(height, width, mean, std, classes, splits, null, null, null);
+  }
+
+  /** How token layers are seen as maps ({@link #tokens}, {@link #classTokens}). */
+  public TokenGrid tokenGrid() {
+    return TokenGrid.parse(tokens, classTokens);
+  }
+
+  /** This card with the token options that {@code grid} fixes (the CLI's {@code --tokens}, {@code --class-tokens}). */
+  public TorchScriptCard withTokens(TokenGrid grid) {
+    String t = grid.height() > 0 ? grid.height() + "x" + grid.width() : tokens;
+    Integer c = grid.classTokens() >= 0 ? Integer.valueOf(grid.classTokens()) : classTokens;
+    return new TorchScriptCard(height, width, mean, std, classes, splits, forward, classifier, classOrder, t, c);
   }
 
   @Override

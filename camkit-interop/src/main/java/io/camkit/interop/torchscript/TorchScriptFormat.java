@@ -3,6 +3,7 @@ package io.camkit.interop.torchscript;
 import io.camkit.interop.ModelFormat;
 import io.camkit.interop.SimpleModelFormat;
 import io.camkit.model.layers.LayeredModel;
+import io.camkit.model.layers.TokenGrid;
 import java.nio.file.Path;
 
 /**
@@ -18,7 +19,17 @@ public final class TorchScriptFormat extends SimpleModelFormat {
   }
 
   private static LayeredModel load(Path path, Path cardFile) {
-    TorchScriptCard card = cardFile != null ? TorchScriptCard.read(cardFile) : TorchScriptCard.besides(path);
+    return load(path, cardFile, TokenGrid.AUTO);
+  }
+
+  @Override
+  public LayeredModel open(Path path, Path card, TokenGrid tokens) {
+    return load(path, card, tokens);
+  }
+
+  private static LayeredModel load(Path path, Path cardFile, TokenGrid tokens) {
+    TorchScriptCard card = (cardFile != null ? TorchScriptCard.read(cardFile) : TorchScriptCard.besides(path))
+        .withTokens(tokens);
     return card.splits().isEmpty() ? TorchScriptForwardModel.load(path, card) : TorchScriptModel.load(path, card);
   }
 }

@@ -14,6 +14,7 @@ import io.camkit.interop.ClassOrder;
 import io.camkit.interop.ImportedModel;
 import io.camkit.model.layers.BiasTap;
 import io.camkit.model.layers.LayerInfo;
+import io.camkit.model.layers.TokenLayer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,6 +38,10 @@ import java.util.Optional;
  * autograd inside a gradient collector while batch norm keeps its running statistics; features
  * and logits run with grad mode off.
  *
+ * <p>A {@code features} method may also return transformer tokens {@code [N, T, D]}: the layer is
+ * then seen as the map {@code [N, D, h, w]} of its patch tokens ({@link TokenLayer}, with the grid
+ * of the card's {@code tokens}/{@code classTokens}, else inferred), and {@code head} takes that map.
+ *
  * <p>CAM needs the classifier weights {@code w [C, K]}; a frozen export has none to read, so they
  * are <em>measured</em>: if {@code head(A) = w · GAP(A) + b} then {@code head} of a constant map
  * equal to 1 on channel k and 0 elsewhere is {@code w[:, k] + b}. K + 1 such probes give {@code
@@ -51,6 +56,7 @@ public final class TorchScriptModel extends ImportedModel {
   private final TorchScriptCard card;
   private final List<LayerInfo> layers = new ArrayList<>();
   private final Map<String, Optional<NDArray>> weights = new HashMap<>();
+  private final Map<String, TokenLayer> tokenLayers = new HashMap<>();
 
   private TorchScriptModel(Model model, TorchScriptCard card, String description) {
     super(description, card.scaling());
@@ -64,15 +70,21 @@ public final class TorchScriptModel extends ImportedModel {
       NDArray x = scope.zeros(new Shape(1, 3, card.height(), card.width()));
       for (TorchScriptCard.Split s : card.splits()) {
         NDArray a = TorchScriptFiles.withoutGrad(() -> run(scope, s.features(), x));
-        if (a.getShape().dimension() != 4) {
-          throw new CamkitException("method " + s.features() + " of " + description() + " returns " + a.getShape()
-              + ", not a [N, K, h, w] feature map");
+        Shape sh = a.getShape();
+        if (sh.dimension() != 4 && sh.dimension() != 3) {
+          throw new CamkitException("method " + s.features() + " of " + description() + " returns " + sh
+              + ", neither a [N, K, h, w] feature map nor transformer tokens [N, T, D]");
         }
         NDArray y = TorchScriptFiles.withoutGrad(() -> run(scope, s.head(), a));
         classCount = (int) y.getShape().get(1);
-        Shape sh = a.getShape();
-        layers.add(new LayerInfo(s.layer(), "TorchScript " + s.features() + "/" + s.head(),
-            new long[] {sh.get(1), sh.get(2), sh.get(3)}));
+        String kind = "TorchScript " + s.features() + "/" + s.head();
+        if (sh.dimension() == 3) {
+          TokenLayer t = TokenLayer.of(s.layer(), sh.getShape(), card.tokenGrid());
+          tokenLayers.put(s.layer(), t);
+          layers.add(new LayerInfo(s.layer(), kind + ", " + t.describe(), t.mapShape(sh.get(2))));
+        } else {
+          layers.add(new LayerInfo(s.layer(), kind, new long[] {sh.get(1), sh.get(2), sh.get(3)}));
+        }
       }
     }
     setClasses(ClassOrder.names(card.classes(), classCount, description));
@@ -129,14 +141,24 @@ public final class TorchScriptModel extends ImportedModel {
     return TorchScriptFiles.withoutGrad(() -> run(scope, last.head(), run(scope, last.features(), x)));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>At a transformer layer (a {@code features} method returning tokens {@code [N, T, D]}) the
+   * tokens are returned as the map {@code [N, D, h, w]} of their {@link TokenLayer}.
+   */
   @Override
   public NDArray features(NDManager scope, NDArray x, String layer) {
-    return TorchScriptFiles.withoutGrad(() -> run(scope, split(layer).features(), x));
+    NDArray a = TorchScriptFiles.withoutGrad(() -> run(scope, split(layer).features(), x));
+    TokenLayer t = tokenLayers.get(layer);
+    return t == null ? a : t.toMap(scope, a);
   }
 
+  /** {@inheritDoc} At a transformer layer the map is turned back into tokens first ({@link TokenLayer#toTokens}). */
   @Override
   public NDArray head(NDManager scope, NDArray a, String layer) {
-    return run(scope, split(layer).head(), a);
+    TokenLayer t = tokenLayers.get(split(layer).layer());
+    return run(scope, split(layer).head(), t == null ? a : t.toTokens(a));
   }
 
   /**
@@ -166,6 +188,10 @@ public final class TorchScriptModel extends ImportedModel {
   @Override
   public synchronized Optional<NDArray> classifierWeights(String layer) {
     LayerInfo info = layer(layer);
+    TokenLayer t = tokenLayers.get(layer);
+    if (t != null && t.grid().classTokens() > 0) {
+      return Optional.empty(); // the head reads class tokens, which are not part of the map
+    }
     return weights.computeIfAbsent(layer, l -> probe(l, info));
   }
 

@@ -67,6 +67,12 @@ final class GraphBuilder {
     return this;
   }
 
+  /** A rank-0 int64 constant (a Gather index that drops its axis). */
+  GraphBuilder scalar(String name, long v) {
+    g.addInitializer(OnnxTensors.longTensor(name, new long[] {v}));
+    return this;
+  }
+
   GraphBuilder node(String op, String[] in, String out, AttributeProto... attrs) {
     NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(op + "_" + out).addOutput(out);
     for (String i : in) {
