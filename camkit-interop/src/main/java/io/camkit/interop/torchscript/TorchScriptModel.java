@@ -167,7 +167,9 @@ public final class TorchScriptModel extends ImportedModel {
    */
   @Override
   public NDArray inputDifferentiableFeatures(NDManager scope, NDArray x, String layer, BiasTap biases) {
-    return run(scope, split(layer).features(), x);
+    NDArray a = run(scope, split(layer).features(), x);
+    TokenLayer t = tokenLayers.get(layer);
+    return t == null ? a : t.toMap(scope, a);
   }
 
   @Override
