@@ -158,6 +158,18 @@ public final class CubFormat {
   }
 
   /**
+   * The image files of one part, in {@code images.txt} order, without decoding them (for {@code
+   * camkit localize}).
+   */
+  public static List<Path> imageFiles(Path dir, Split part, Selection selection) {
+    Map<Integer, String> classNames = readClasses(dir);
+    List<Integer> chosen = classNames.keySet().stream()
+        .filter(id -> selection.classIds().isEmpty() || selection.classIds().contains(id)).toList();
+    return partOf(entries(dir), chosen, part, selection).stream().map(e -> dir.resolve("images").resolve(e.path()))
+        .toList();
+  }
+
+  /**
    * The entries of one part, in {@code images.txt} order: TEST the official test images; VAL and
    * TRAIN the official training images split per class by a seeded shuffle (VAL the first {@code
    * min(valPerClass, n − 1)} of each class's shuffled ids, sorted; TRAIN the rest).
