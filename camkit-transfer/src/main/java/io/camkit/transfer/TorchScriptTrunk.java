@@ -52,7 +52,7 @@ import java.util.Map;
  * <p>The module's weights are updated in place; {@link #save} writes the whole module as a new
  * TorchScript file. The imported file is only read.
  */
-final class TorchScriptTrunk extends AbstractBlock implements AutoCloseable {
+final class TorchScriptTrunk extends AbstractBlock implements ImportedTrunk {
   private static final String METHOD = "module_method:";
 
   private final Model model;
@@ -176,9 +176,14 @@ final class TorchScriptTrunk extends AbstractBlock implements AutoCloseable {
     return a;
   }
 
-  /** The parameter groups that train, in order. */
-  List<String> trainedGroups() {
+  @Override
+  public List<String> trainedGroups() {
     return trainedGroups;
+  }
+
+  @Override
+  public String batchNorm() {
+    return "running statistics (eval mode)";
   }
 
   /** {@code x [N, 3, H, W] → A [N, K, h, w]}; {@code training} is ignored: batch norm always uses running statistics. */
@@ -211,7 +216,8 @@ final class TorchScriptTrunk extends AbstractBlock implements AutoCloseable {
   }
 
   /** Writes the whole module, with its current weights, as a TorchScript file (through a temporary file). */
-  void save(Path file) throws IOException {
+  @Override
+  public void save(Path file) throws IOException {
     AtomicFiles.write(file, out -> JniUtils.writeModule(module, out, false));
   }
 

@@ -16,6 +16,7 @@ import io.camkit.core.Version;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.Sample;
 import io.camkit.interop.Models;
+import io.camkit.interop.onnx.OnnxModel;
 import io.camkit.interop.torchscript.TorchScriptCard;
 import io.camkit.interop.torchscript.TorchScriptForwardModel;
 import io.camkit.interop.torchscript.TorchScriptModel;
@@ -25,6 +26,7 @@ import io.camkit.model.layers.CamModelLayers;
 import io.camkit.model.layers.LayeredModel;
 import io.camkit.model.train.ArrayTrainer;
 import io.camkit.model.train.EpochStats;
+import io.camkit.model.train.TrainOptions;
 import io.camkit.model.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,8 +54,9 @@ import java.util.function.Function;
  *       through a second copy of its file ({@link TorchScriptTrunk}) kept in inference mode, so
  *       its batch norm uses and keeps its running statistics while its weights get gradients; the
  *       fine-tuned module is written into the model folder ({@code backbone.pt}, with the card
- *       beside it) and the imported file is only read. ONNX backbones run forward-only in ONNX
- *       Runtime (no gradients) and are refused.
+ *       beside it) and the imported file is only read. An ONNX backbone (ONNX Runtime has no
+ *       gradients) trains as camkit's DJL run of its nodes, checked against ONNX Runtime first
+ *       ({@link OnnxTrunk}); the copy with the trained initializers is {@code backbone.onnx}.
  * </ol>
  *
  * <p>The result is a folder {@link TransferModel#load} (and so {@code Models.open}) reopens.
@@ -114,13 +117,15 @@ public final class TransferTrainer {
     try (LayeredModel backbone = Models.open(backbonePath, card)) {
       String layer = options.layer() == null ? backbone.defaultLayer() : backbone.layer(options.layer()).name();
       boolean torchScript = backbone instanceof TorchScriptForwardModel || backbone instanceof TorchScriptModel;
-      if (options.fineTuneEpochs() > 0 && !(backbone instanceof CamModelLayers) && !torchScript) {
-        throw new CamkitException("--fine-tune-epochs needs a backbone camkit can train (a camkit model folder or a"
-            + " TorchScript file); " + backbone.description() + " runs forward-only (ONNX Runtime has no gradients)."
-            + " Train the head alone (--freeze without --fine-tune-epochs).");
+      boolean onnx = backbone instanceof OnnxModel;
+      if (options.fineTuneEpochs() > 0 && !(backbone instanceof CamModelLayers) && !torchScript && !onnx) {
+        throw new CamkitException("--fine-tune-epochs needs a backbone camkit can train (a camkit model folder, a"
+            + " TorchScript or an ONNX file); " + backbone.description() + " is not one. Train the head alone (--freeze"
+            + " without --fine-tune-epochs).");
       }
-      Path tsCard = !torchScript ? card : card != null ? card
-          : io.camkit.interop.CardFiles.besides(backbonePath, "input size, mean/std, classes, splits");
+      boolean imported = options.fineTuneEpochs() > 0 && (torchScript || onnx);
+      Path tsCard = !imported ? card : card != null ? card
+          : io.camkit.interop.CardFiles.besides(backbonePath, "the backbone's card");
       long[] shape = backbone.layer(layer).shape();
       FeatureCache.checkLimit((long) train.size() * (options.flipViews() ? 2 : 1) + val.size(), shape,
           options.cacheLimitBytes());
@@ -152,19 +157,19 @@ public final class TransferTrainer {
         TransferCard.Backbone saved = from;
         TransferCard.FineTune fine = null;
         double fineSeconds = 0;
-        if (options.fineTuneEpochs() > 0 && torchScript) {
+        if (imported) {
           long t2 = System.nanoTime();
-          Path copy = dir.resolve(FINE_TUNED_TORCHSCRIPT);
-          try (TorchScriptTrunk trunk = TorchScriptTrunk.open(backbonePath, TorchScriptCard.read(tsCard), layer,
-              options.unfreezeLast());
+          Path copy = dir.resolve(onnx ? FINE_TUNED_ONNX : FINE_TUNED_TORCHSCRIPT);
+          try (ImportedTrunk trunk = onnx ? new OnnxTrunk((OnnxModel) backbone, layer, options.unfreezeLast())
+              : TorchScriptTrunk.open(backbonePath, TorchScriptCard.read(tsCard), layer, options.unfreezeLast());
               NDManager adam = NDManager.newBaseManager()) {
             List<EpochStats> ft = fineTune(trunk, adam, backbone, model, train, val, options, listener);
             trunk.save(copy);
             fine = new TransferCard.FineTune(options.fineTuneEpochs(), options.backboneLrFactor(), ft,
-                options.unfreezeLast(), trunk.trainedGroups(), "running statistics (eval mode)");
+                options.unfreezeLast(), trunk.trainedGroups(), trunk.batchNorm());
           }
           fineSeconds = (System.nanoTime() - t2) / 1e9;
-          saved = new TransferCard.Backbone(FINE_TUNED_TORCHSCRIPT, copy.toAbsolutePath().normalize().toString(),
+          saved = new TransferCard.Backbone(copy.getFileName().toString(), copy.toAbsolutePath().normalize().toString(),
               TransferCard.sha256(copy), from.card());
         } else if (options.fineTuneEpochs() > 0) {
           long t2 = System.nanoTime();
@@ -184,7 +189,7 @@ public final class TransferTrainer {
             layer, shape, options.head(), train.classes(), options.training(), options.flipViews(), fine,
             DataDescription.of(train, java.util.Map.of("views", views)), history);
         tc.write(dir); // last: a folder with a card is whole
-        if (options.fineTuneEpochs() > 0 && torchScript) {
+        if (imported) {
           try (TransferModel reopened = TransferModel.load(dir)) { // the fine-tuned weights live in the file
             inspect.accept(reopened);
           }
@@ -234,6 +239,9 @@ public final class TransferTrainer {
   /** The fine-tuned model's TorchScript file inside the model folder. */
   static final String FINE_TUNED_TORCHSCRIPT = "backbone.pt";
 
+  /** The fine-tuned model's ONNX file inside the model folder. */
+  static final String FINE_TUNED_ONNX = "backbone.onnx";
+
   /**
    * A camkit model's layers {@code features.0 … layer} as one block; with {@code unfreezeLast = k
    * > 0} the parameters of all but the last k of them are frozen.
@@ -282,9 +290,22 @@ public final class TransferTrainer {
     ArrayTrainer.Data v = new ArrayTrainer.Data(new Shape(item), scaledImages(backbone, val, false), labels(val, 1));
     String trunkName = net.getChildren().get(0).getKey();
     double factor = options.backboneLrFactor();
-    return ArrayTrainer.fitInitialized(net, manager, t, v,
-        options.training().withEpochs(options.fineTuneEpochs()), listener.training("fine-tune"),
-        name -> name.startsWith(trunkName) ? factor : 1.0);
+    return ArrayTrainer.fitInitialized(net, manager, t, v, fineTuneSchedule(options, t.size()),
+        listener.training("fine-tune"), name -> name.startsWith(trunkName) ? factor : 1.0);
+  }
+
+  /**
+   * The head's training options for {@code fineTuneEpochs} over {@code items} training views, with
+   * the warm-up cut to at most a tenth of the fine-tuning steps (at least 1): the head's warm-up
+   * (100 steps by default) would otherwise outlast a short fine-tuning run, whose learning rate
+   * would then only rise and never decay.
+   */
+  static TrainOptions fineTuneSchedule(TransferOptions options, int items) {
+    TrainOptions o = options.training().withEpochs(options.fineTuneEpochs());
+    long steps = (long) (items / Math.max(1, Math.min(o.batchSize(), items))) * o.epochs();
+    int warmup = (int) Math.min(o.warmupSteps(), Math.max(1, steps / 10));
+    return new TrainOptions(o.epochs(), o.batchSize(), o.learningRate(), o.weightDecay(), warmup, o.flip(),
+        o.maxShift(), o.seed(), o.multiLabel());
   }
 
   /** Each image resized and scaled as {@code backbone} expects, {@code [3, H, W]} flat (and its mirror). */

@@ -304,4 +304,18 @@ class TransferTrainerTest {
     assertThatThrownBy(() -> TorchScriptTrunk.lastGroups(groups, 5)).isInstanceOf(CamkitException.class)
         .hasMessage("--unfreeze-last 5 asks for more parameter groups than the 4 that feed the layer");
   }
+
+  @Test
+  void fineTuningWarmsUpOverATenthOfItsSteps() {
+    TrainOptions head = new TrainOptions(40, 32, 1e-3f, 1e-4f, 100, false, 0, 7L);
+    // 250 images, batch 32: 7 steps per epoch, 5 epochs = 35 steps → warm-up 3 (not the head's 100)
+    TrainOptions ft = TransferTrainer.fineTuneSchedule(new TransferOptions(null, HeadOptions.gap(), head, false, 5, 0.1,
+        64), 250);
+    assertThat(ft.epochs()).isEqualTo(5);
+    assertThat(ft.warmupSteps()).isEqualTo(3);
+    assertThat(ft.learningRateAt(34, 35)).isLessThan(ft.learningRateAt(3, 35)); // it decays by the end
+    // a long run keeps the head's warm-up
+    assertThat(TransferTrainer.fineTuneSchedule(new TransferOptions(null, HeadOptions.gap(), head, false, 500, 0.1,
+        64), 250).warmupSteps()).isEqualTo(100);
+  }
 }

@@ -90,7 +90,10 @@ public final class OnnxHead {
           // A copy in the caller's scope: an op whose first operand is a constant (Gemm's transposed
           // weight, BatchNormalization's scale) attaches its result to that operand's manager, which
           // would otherwise keep a few arrays per call for as long as the model is open.
-          v = constant(name).duplicate();
+          // A trainable constant (fine-tuning, camkit-transfer's OnnxTrunk) is read through a
+          // differentiable op: duplicate() copies without autograd history and would cut its gradient.
+          NDArray c = constant(name);
+          v = c.hasGradient() ? c.mul(1f) : c.duplicate();
           v.attach(scope);
           values.put(name, v);
         }
@@ -111,7 +114,12 @@ public final class OnnxHead {
     return values.get(output);
   }
 
-  private NDArray constant(String name) {
+  /**
+   * The array this head runs for the constant {@code name} (an initializer), created once in the
+   * head's parameter manager. Every call reads this array (through a differentiable copy), so
+   * setting it to require gradients and updating it in place trains it.
+   */
+  public NDArray constant(String name) {
     return constants.computeIfAbsent(name, k -> params.create(graph.floats(k), new Shape(graph.dims(k))));
   }
 

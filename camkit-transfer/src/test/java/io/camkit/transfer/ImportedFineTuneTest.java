@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Fine-tuning the TorchScript MobileNet v1 0.75 of {@code ../shared/data/weights_mobilenet_v1_0.75_224}
- * on 8 photos of two CUB-200 species: one step of the head, one fine-tuning epoch (2 steps) with
- * the last two parameter groups unfrozen.
+ * Fine-tuning the TorchScript and the ONNX MobileNet v1 0.75 of {@code
+ * ../shared/data/weights_mobilenet_v1_0.75_224} on 8 photos of two CUB-200 species: one epoch of
+ * the head, one fine-tuning epoch (2 steps of 4 images) with the last groups unfrozen.
  *
  * <p>The saved module is compared with the imported one tensor storage by tensor storage (a
  * TorchScript file is a zip whose {@code data/N} entries are the raw storages): exactly the trained
@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * batch norm run in train mode, the running statistics of all 27 batch norms would have moved.
  */
 @Tag("shared-data")
-class TorchScriptFineTuneTest {
+class ImportedFineTuneTest {
   @TempDir Path tmp;
 
   @Test
@@ -52,14 +52,18 @@ class TorchScriptFineTuneTest {
     Path pt = data.resolve("weights_mobilenet_v1_0.75_224/converted/mobilenet_v1_0.75_224.torchscript.pt");
     Path card = Path.of("..", "docs", "cards", "mobilenet_v1_0.75_224.json");
     String shaBefore = TransferCard.sha256(pt);
-    Dataset birds = CubFormat.read(data.resolve("cub200_dev10"), Split.TRAIN,
-        new CubFormat.Selection(Set.of(2, 29), 0, 0), false).dataset();
-    List<Sample> eight = new ArrayList<>();
-    for (int c = 0; c < 2; c++) {
-      int cls = c;
-      eight.addAll(birds.samples().stream().filter(s -> s.label() == cls).limit(4).toList());
+    Dataset train = eightBirds(data);
+    // before any training, the trainable copy computes exactly the features camkit explains with
+    try (LayeredModel imported = Models.open(pt, card);
+        TorchScriptTrunk trunk = TorchScriptTrunk.open(pt, io.camkit.interop.torchscript.TorchScriptCard.read(card),
+            "features", 2);
+        NDManager scope = NDManager.newBaseManager()) {
+      NDArray x = imported.input(scope, List.of(train.get(0).image(), train.get(5).image()));
+      float[] want = imported.features(scope, x, "features").toFloatArray();
+      float[] got = trunk.forward(new ai.djl.training.ParameterStore(scope, false), new ai.djl.ndarray.NDList(x), false)
+          .singletonOrThrow().toFloatArray();
+      assertThat(got).containsExactly(want);
     }
-    Dataset train = new Dataset("birds", birds.classes(), eight);
     TrainOptions t = new TrainOptions(1, 4, 1e-2f, 0f, 0, false, 0, 3L);
     TransferOptions o = new TransferOptions(null, HeadOptions.gap(), t, false, 1, 0.5, 2, 256);
     TransferTrainer.Result r = TransferTrainer.train(pt, card, train, new Dataset("none", train.classes(), List.of()),
@@ -122,5 +126,50 @@ class TorchScriptFineTuneTest {
       }
     }
     return out;
+  }
+
+  @Test
+  void onnxFineTuningTrainsTheLastConvOnlyAndWritesACopy() throws Exception {
+    Path data = SharedData.root().resolve("data");
+    Path onnx = data.resolve("weights_mobilenet_v1_0.75_224/converted/mobilenet_v1_0.75_224.onnx");
+    Path card = tmp.resolve("mobilenet.json");
+    Files.writeString(card, "{\"height\": 224, \"width\": 224, \"mean\": [0.5, 0.5, 0.5], \"std\": [0.5, 0.5, 0.5]}");
+    String shaBefore = TransferCard.sha256(onnx);
+    Dataset train = eightBirds(data);
+    TrainOptions t = new TrainOptions(1, 4, 1e-2f, 0f, 0, false, 0, 3L);
+    TransferOptions o = new TransferOptions(null, HeadOptions.gap(), t, false, 1, 0.5, 1, 256);
+    TransferTrainer.Result r = TransferTrainer.train(onnx, card, train, new Dataset("none", train.classes(), List.of()),
+        o, tmp.resolve("onnx"), TransferTrainer.Listener.NONE);
+
+    assertThat(TransferCard.sha256(onnx)).as("the imported file is only read").isEqualTo(shaBefore);
+    assertThat(r.card().backbone().path()).isEqualTo(TransferTrainer.FINE_TUNED_ONNX);
+    assertThat(r.card().fineTune().trainedGroups()).containsExactly("conv_pw_13");
+    io.camkit.interop.onnx.OnnxGraph before = io.camkit.interop.onnx.OnnxGraph.read(onnx);
+    io.camkit.interop.onnx.OnnxGraph after = io.camkit.interop.onnx.OnnxGraph.read(
+        r.modelDir().resolve(TransferTrainer.FINE_TUNED_ONNX));
+    List<String> changed = new ArrayList<>();
+    for (var init : before.model().getGraph().getInitializerList()) {
+      if (init.getDataType() == 1 && !java.util.Arrays.equals(before.floats(init.getName()),
+          after.floats(init.getName()))) {
+        changed.add(init.getName());
+      }
+    }
+    assertThat(changed).containsExactlyInAnyOrder("conv_pw_13.weight", "conv_pw_13.bias");
+    // reopened in ONNX Runtime from the folder alone; its features moved from the imported model's
+    try (LayeredModel m = Models.open(r.modelDir());
+        LayeredModel imported = Models.open(onnx, card)) {
+      assertThat(features(m, train)).isNotEqualTo(features(imported, train));
+    }
+  }
+
+  static Dataset eightBirds(Path data) {
+    Dataset birds = CubFormat.read(data.resolve("cub200_dev10"), Split.TRAIN,
+        new CubFormat.Selection(Set.of(2, 29), 0, 0), false).dataset();
+    List<Sample> eight = new ArrayList<>();
+    for (int c = 0; c < 2; c++) {
+      int cls = c;
+      eight.addAll(birds.samples().stream().filter(s -> s.label() == cls).limit(4).toList());
+    }
+    return new Dataset("birds", birds.classes(), eight);
   }
 }
