@@ -95,6 +95,7 @@ class ImportedFineTuneTest {
     // the folder reopens self-contained: its backbone is the fine-tuned copy, whose features moved
     try (LayeredModel m = Models.open(r.modelDir()); LayeredModel imported = Models.open(pt, card)) {
       assertThat(((TransferModel) m).backbone().description()).isEqualTo(TransferTrainer.FINE_TUNED_TORCHSCRIPT);
+      assertThat(m.layers().get(0).kind()).contains("fine-tuned backbone");
       float[] a = features(m, train);
       float[] b = features(imported, train);
       assertThat(a).hasSameSizeAs(b).isNotEqualTo(b);
