@@ -25,14 +25,17 @@ import picocli.CommandLine.Option;
 /** {@code camkit evaluate}: classification and localization scores of any model and method on annotated data. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Score a model on an annotated folder: top-1, top-5, top-1 loc, GT-known loc, MaxBoxAcc, the"
-        + " centred-box baseline, faithfulness; on multi-label data (or for a multi-label model) per-class AP, mAP,"
+        + " baselines (centred box of half the area, whole image), faithfulness; on multi-label data (or for a multi-label model) per-class AP, mAP,"
         + " per-class GT-known loc, pointing game. Several --method side by side in methods.md.")
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin MapMixin map;
 
+  @Mixin CubMixin cub;
+
   @Option(names = "--data", required = true, arity = "1..*", description = "annotated folder(s), scored as one set"
       + " (repeat the option or list several; same classes): COCO (annotations.json), image list"
-      + " (dataset.txt + boxes.csv) or one subfolder per class (VOC XML beside the images)")
+      + " (dataset.txt + boxes.csv), CUB-200-2011 (images.txt, train_test_split.txt; --cub-part) or one subfolder per"
+      + " class (VOC XML beside the images)")
   List<Path> data;
 
   @Option(names = "--out", required = true, description = "output folder for metrics.json, report.md, pictures")
@@ -82,7 +85,7 @@ final class EvaluateCommand implements Callable<Integer> {
     List<io.camkit.core.DataProblem> problems = new java.util.ArrayList<>();
     for (Path d : data) {
       CocoFormat.Loaded loaded = synsets != null ? ImageListFormat.read(d, synsets, strict)
-          : DatasetFolders.read(d, strict);
+          : DatasetFolders.read(d, cub.part(), cub.selection(), strict);
       parts.add(data.size() == 1 ? loaded.dataset()
           : new Dataset(d.toString(), loaded.dataset().classes(), loaded.dataset().samples()));
       problems.addAll(loaded.problems());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camkit.core.CamkitException;
 import io.camkit.core.DataProblem;
 import io.camkit.core.Interruption;
+import io.camkit.dataset.io.CubFormat;
 import io.camkit.dataset.io.DataProblems;
 import io.camkit.explain.target.TargetSelector;
 import io.camkit.model.layers.LayeredModel;
@@ -30,7 +31,10 @@ import picocli.CommandLine.Parameters;
 final class LocalizeCommand implements Callable<Integer> {
   @Mixin MapMixin map;
 
-  @Parameters(arity = "1..*", paramLabel = "INPUT", description = "image files or folders of images")
+  @Mixin CubMixin cub;
+
+  @Parameters(arity = "1..*", paramLabel = "INPUT", description = "image files or folders of images, or a"
+      + " CUB-200-2011 folder (the images of --cub-part)")
   List<Path> inputs;
 
   @Option(names = "--out", required = true, description = "output folder")
@@ -73,7 +77,12 @@ final class LocalizeCommand implements Callable<Integer> {
     }
     ResultFiles.MaskKind maskKind = mask && !maskLargest ? ResultFiles.MaskKind.ALL : ResultFiles.MaskKind.LARGEST;
     Calibration.TauChoice choice = map.tau(method); // an unknown method fails first
-    List<Path> files = ImageInputs.list(inputs);
+    List<Path> paths = new ArrayList<>();
+    for (Path in : inputs) { // a CUB-200-2011 folder: the images of its chosen part
+      paths.addAll(Files.isDirectory(in) && CubFormat.isCub(in) ? CubFormat.imageFiles(in, cub.part(), cub.selection())
+          : List.of(in));
+    }
+    List<Path> files = ImageInputs.list(paths);
     if (className != null && topK != 1) {
       throw new CamkitException("--class and --top-k exclude each other");
     }

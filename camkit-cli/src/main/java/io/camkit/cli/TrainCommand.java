@@ -4,6 +4,7 @@ import io.camkit.core.DataProblem;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.Split;
 import io.camkit.dataset.io.CocoFormat;
+import io.camkit.dataset.io.CubFormat;
 import io.camkit.dataset.io.DatasetFolders;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
         + " or, with --backbone MODEL --freeze, a new pooling head on a pretrained backbone's activations.")
 final class TrainCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, description = "dataset folder with train/ (and val/) subfolders, or one training folder; each COCO,"
-      + " image list or one subfolder per class")
+      + " image list or one subfolder per class; or a CUB-200-2011 folder (its training split, validation drawn from it)")
   Path data;
 
   @Option(names = "--out", required = true, description = "output folder: model/, checkpoints/, training-curves.png,"
@@ -29,18 +30,28 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin TrainMixin training;
 
+  @Mixin CubMixin cub;
+
   @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nTransfer learning (a new head on a pretrained backbone):%n")
   TransferMixin transfer;
 
   @Override
   public Integer call() throws Exception {
-    // data/train (and data/val) in any layout (COCO, image list, one subfolder per class), else data itself
-    Path trainDir = java.nio.file.Files.isDirectory(data.resolve(Split.TRAIN.label())) ? data.resolve(Split.TRAIN.label())
-        : data;
-    CocoFormat.Loaded train = DatasetFolders.read(trainDir, training.strict);
-    CocoFormat.Loaded val = java.nio.file.Files.isDirectory(data.resolve(Split.VAL.label()))
-        ? DatasetFolders.read(data.resolve(Split.VAL.label()), training.strict)
-        : new CocoFormat.Loaded(new Dataset("none", train.dataset().classes(), List.of()), List.of());
+    CocoFormat.Loaded train;
+    CocoFormat.Loaded val;
+    if (java.nio.file.Files.isDirectory(data) && CubFormat.isCub(data)) {
+      // CUB-200-2011: the official training split, less the validation part drawn from it
+      train = CubFormat.read(data, Split.TRAIN, cub.selection(), training.strict);
+      val = CubFormat.read(data, Split.VAL, cub.selection(), training.strict);
+    } else {
+      // data/train (and data/val) in any layout (COCO, image list, one subfolder per class), else data itself
+      Path trainDir = java.nio.file.Files.isDirectory(data.resolve(Split.TRAIN.label()))
+          ? data.resolve(Split.TRAIN.label()) : data;
+      train = DatasetFolders.read(trainDir, training.strict);
+      val = java.nio.file.Files.isDirectory(data.resolve(Split.VAL.label()))
+          ? DatasetFolders.read(data.resolve(Split.VAL.label()), training.strict)
+          : new CocoFormat.Loaded(new Dataset("none", train.dataset().classes(), List.of()), List.of());
+    }
     List<DataProblem> problems = new ArrayList<>(train.problems());
     problems.addAll(val.problems());
     Workflows.reportProblems(train.dataset().size() + val.dataset().size(), problems, out);

@@ -26,12 +26,18 @@ final class TransferMixin {
   boolean flipViews;
 
   @Option(names = "--fine-tune-epochs", description = "then train backbone and head together for N epochs (camkit model"
-      + " backbones only) (default: ${DEFAULT-VALUE})")
+      + " folders, and TorchScript files with batch norm kept on its running statistics; the fine-tuned backbone is"
+      + " saved in the model folder, the imported file is only read) (default: ${DEFAULT-VALUE})")
   int fineTuneEpochs;
 
   @Option(names = "--backbone-lr-factor", description = "backbone learning rate ÷ head learning rate while fine-tuning"
       + " (default: ${DEFAULT-VALUE})")
   double backboneLrFactor = 0.1;
+
+  @Option(names = "--unfreeze-last", description = "while fine-tuning, train only the backbone's last K blocks (camkit"
+      + " models: layers up to --layer; TorchScript: parameter groups such as one conv or one batch norm); 0: all"
+      + " (default: ${DEFAULT-VALUE})")
+  int unfreezeLast;
 
   @Option(names = "--cache-limit-mb", description = "most memory the cached features may take (default: ${DEFAULT-VALUE})")
   long cacheLimitMb = TransferOptions.DEFAULT_CACHE_LIMIT_MB;
@@ -52,6 +58,6 @@ final class TransferMixin {
     var head = new io.camkit.model.train.TrainOptions(t.epochs(), t.batchSize(), t.learningRate(), t.weightDecay(),
         t.warmupSteps(), false, 0, t.seed());
     return new TransferOptions(layer, training.head(), head, flipViews, fineTuneEpochs,
-        backboneLrFactor, cacheLimitMb);
+        backboneLrFactor, unfreezeLast, cacheLimitMb);
   }
 }

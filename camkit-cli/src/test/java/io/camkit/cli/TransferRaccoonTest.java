@@ -30,10 +30,10 @@ class TransferRaccoonTest {
     assertThat(Camkit.execute("raccoon-data", "--raccoon", shared.resolve("raccoon").toString(), "--imagenet",
         shared.resolve("imagenet_val_1300").toString(), "--out", data.toString(), "--raccoons", "60", "--others", "60",
         "--test-fraction", "0.333", "--seed", "7")).isZero();
-    // fine-tuning a TorchScript backbone is refused in one line, before any work
+    // --unfreeze-last only chooses what fine-tuning trains: alone, it is a one-line error before any work
     ArchAndMultiLabelCliTest.assertOneLineError(new String[] {"train", "--backbone", weights.toString(), "--card",
-        card.toString(), "--freeze", "--fine-tune-epochs", "1", "--data", data.toString(), "--out",
-        tmp.resolve("refused").toString()}, "batch norm");
+        card.toString(), "--freeze", "--unfreeze-last", "2", "--data", data.toString(), "--out",
+        tmp.resolve("refused").toString()}, "--unfreeze-last = 2 is out of range");
     assertThat(Camkit.execute("train", "--backbone", weights.toString(), "--card", card.toString(), "--freeze",
         "--data", data.toString(), "--out", run.toString(), "--epochs", "40")).isZero();
     Path model = run.resolve("model");

@@ -1,11 +1,10 @@
 package io.camkit.evaluate;
 
-import io.camkit.core.Box;
-
 /**
  * Sums image outcomes into {@link LocalizationMetrics}: the figures at τ, MaxBoxAcc, MaxBoxAccV2
  * (any component and largest component, {@link BoxAccuracyAccumulator}) and PxAP / PIoU over the
- * images whose objects have masks ({@link PxapAccumulator}). Mergeable ({@link #merge}), so partial
+ * images whose objects have masks ({@link PxapAccumulator}), and the fixed baseline boxes on the same
+ * images ({@link BaselineBoxAccumulator}). Mergeable ({@link #merge}), so partial
  * sums from parallel workers or Spark partitions combine exactly; not thread-safe on its own.
  */
 public final class LocalizationAccumulator {
@@ -15,7 +14,7 @@ public final class LocalizationAccumulator {
   private long top1Loc;
   private long gtKnown;
   private double iouSum;
-  private long baselineHits;
+  private final BaselineBoxAccumulator baselines = new BaselineBoxAccumulator();
   private final long[] hitsPerTau = new long[LocalizationMetrics.TAU_STEPS];
   private final BoxAccuracyAccumulator anyComponent = new BoxAccuracyAccumulator(LocalizationMetrics.tauGrid());
   private final BoxAccuracyAccumulator largestComponent = new BoxAccuracyAccumulator(LocalizationMetrics.tauGrid());
@@ -25,7 +24,7 @@ public final class LocalizationAccumulator {
     this.tau = tau;
   }
 
-  /** Adds one image; {@code width, height} size the centred-box baseline. */
+  /** Adds one image; {@code width, height} size the fixed baseline boxes ({@link BaselineBox}). */
   public LocalizationAccumulator add(ImageOutcome o, int width, int height) {
     images++;
     if (o.correct()) {
@@ -51,10 +50,7 @@ public final class LocalizationAccumulator {
       anyComponent.add(o.anyComponentIouPerTau());
     }
     o.pixelCurve().ifPresent(pixels::add);
-    Box centred = Box.centred(width, height, 0.5);
-    if (o.groundTruth().stream().anyMatch(b -> b.iou(centred) >= LocalizationMetrics.IOU_THRESHOLD)) {
-      baselineHits++;
-    }
+    baselines.add(o.groundTruth(), width, height);
     return this;
   }
 
@@ -68,7 +64,7 @@ public final class LocalizationAccumulator {
     top1Loc += other.top1Loc;
     gtKnown += other.gtKnown;
     iouSum += other.iouSum;
-    baselineHits += other.baselineHits;
+    baselines.merge(other.baselines);
     for (int i = 0; i < hitsPerTau.length; i++) {
       hitsPerTau[i] += other.hitsPerTau[i];
     }
@@ -97,7 +93,10 @@ public final class LocalizationAccumulator {
         hitsPerTau[best] / n,
         LocalizationMetrics.tauAt(best),
         iouSum / n,
-        baselineHits / n,
+        baselines.gtKnown(BaselineBox.CENTRED_HALF_AREA),
+        baselines.maxBoxAccV2(BaselineBox.CENTRED_HALF_AREA),
+        baselines.gtKnown(BaselineBox.WHOLE_IMAGE),
+        baselines.maxBoxAccV2(BaselineBox.WHOLE_IMAGE),
         anyComponent.snapshot(),
         largestComponent.snapshot(),
         px.images(),

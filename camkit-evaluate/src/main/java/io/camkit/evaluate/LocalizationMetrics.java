@@ -13,8 +13,14 @@ package io.camkit.evaluate;
  * @param maxBoxAcc the best GT-known localization over τ ∈ {0, 0.01, …, 1}
  * @param tauStar the τ reaching {@code maxBoxAcc} (the smallest on a tie)
  * @param meanIou mean GT-known IoU at {@code tau}
- * @param centredBaseline GT-known localization of a fixed centred box covering half the image's
- *     width and height: what a map that knows nothing would score
+ * @param centredBaseline GT-known localization (IoU ≥ 0.5) of the fixed centred box of half the
+ *     image's area ({@link BaselineBox#CENTRED_HALF_AREA}) on the same images: what a map that
+ *     knows nothing would score
+ * @param centredBaselineV2 the same box's MaxBoxAccV2: its accuracy at IoU 0.3, 0.5 and 0.7,
+ *     averaged (a fixed box does not depend on τ)
+ * @param wholeImageBaseline GT-known localization of the whole-image box ({@link
+ *     BaselineBox#WHOLE_IMAGE})
+ * @param wholeImageBaselineV2 the whole-image box's MaxBoxAccV2
  * @param maxBoxAccV2 MaxBoxAcc at IoU 0.3, 0.5 and 0.7 over the same τ grid where an image counts
  *     when the box of <em>any</em> connected component of the true class's map reaches the IoU, and
  *     the mean: the paper's MaxBoxAccV2 (camkit's conventions; docs/WSOL_PROTOCOL.md)
@@ -36,6 +42,9 @@ public record LocalizationMetrics(
     double tauStar,
     double meanIou,
     double centredBaseline,
+    double centredBaselineV2,
+    double wholeImageBaseline,
+    double wholeImageBaselineV2,
     MaxBoxAccV2 maxBoxAccV2,
     MaxBoxAccV2 maxBoxAccLargest,
     long maskedImages,
@@ -43,11 +52,14 @@ public record LocalizationMetrics(
     double piou,
     double piouThreshold) {
 
-  /** Metrics without MaxBoxAccV2 and pixel figures (they are NaN). */
+  /**
+   * Metrics without MaxBoxAccV2, pixel figures and the whole-image baseline (they are NaN; {@code
+   * centredBaseline} is GT-known only).
+   */
   public LocalizationMetrics(long images, double tau, double top1Accuracy, double top1Localization,
       double gtKnownLocalization, double maxBoxAcc, double tauStar, double meanIou, double centredBaseline) {
     this(images, tau, top1Accuracy, top1Localization, gtKnownLocalization, maxBoxAcc, tauStar, meanIou,
-        centredBaseline, NAN_V2, NAN_V2, 0, Double.NaN, Double.NaN, Double.NaN);
+        centredBaseline, Double.NaN, Double.NaN, Double.NaN, NAN_V2, NAN_V2, 0, Double.NaN, Double.NaN, Double.NaN);
   }
 
   private static final MaxBoxAccV2 NAN_V2 = MaxBoxAccV2.of(

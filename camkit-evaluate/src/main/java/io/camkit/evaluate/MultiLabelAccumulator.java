@@ -13,7 +13,8 @@ import java.util.function.IntFunction;
  * Sums multi-label images into {@link MultiLabelMetrics}: the class scores of every image (for
  * per-class AP) and, for each class present in an image, the box of that class's own map at τ and
  * at every τ of the MaxBoxAcc grid, scored against that class's boxes, and whether the map's
- * maximum lies in one of them (the pointing game, Zhang et al. 2016). Mergeable in image order
+ * maximum lies in one of them (the pointing game, Zhang et al. 2016), and the fixed baseline boxes
+ * on the same pairs ({@link BaselineBoxAccumulator}). Mergeable in image order
  * ({@link #merge}); not thread-safe on its own.
  */
 public final class MultiLabelAccumulator {
@@ -25,6 +26,7 @@ public final class MultiLabelAccumulator {
   private final long[] hits;
   private final long[] points;
   private final long[] hitsPerTau = new long[LocalizationMetrics.TAU_STEPS];
+  private final BaselineBoxAccumulator baselines = new BaselineBoxAccumulator();
 
   public MultiLabelAccumulator(int classes, double tau) {
     this.classes = classes;
@@ -51,6 +53,7 @@ public final class MultiLabelAccumulator {
       HeatMap m = map.apply(c);
       List<Box> truth = sample.objectsOf(c).stream().map(ObjectAnnotation::box).toList();
       pairs[c]++;
+      baselines.add(truth, sample.image().width(), sample.image().height());
       if (Scorer.bestIou(localizer.localizeNormalised(m).box(), truth) >= LocalizationMetrics.IOU_THRESHOLD) {
         hits[c]++;
       }
@@ -92,6 +95,7 @@ public final class MultiLabelAccumulator {
     for (int t = 0; t < hitsPerTau.length; t++) {
       hitsPerTau[t] += other.hitsPerTau[t];
     }
+    baselines.merge(other.baselines);
     return this;
   }
 
@@ -148,7 +152,9 @@ public final class MultiLabelAccumulator {
     }
     double total = totalPairs();
     return new MultiLabelMetrics(n, (long) total, localizer.tau(), apCount == 0 ? Double.NaN : apSum / apCount,
-        hitSum / total, hitsPerTau[best] / total, LocalizationMetrics.tauAt(best), pointSum / total, ap, pairs,
+        hitSum / total, hitsPerTau[best] / total, LocalizationMetrics.tauAt(best), pointSum / total,
+        baselines.gtKnown(BaselineBox.CENTRED_HALF_AREA), baselines.maxBoxAccV2(BaselineBox.CENTRED_HALF_AREA),
+        baselines.gtKnown(BaselineBox.WHOLE_IMAGE), baselines.maxBoxAccV2(BaselineBox.WHOLE_IMAGE), ap, pairs,
         gtKnown, pointing);
   }
 }

@@ -13,6 +13,11 @@ package io.camkit.evaluate;
  * @param maxBoxAcc the best such fraction over τ ∈ {0, 0.01, …, 1}
  * @param tauStar the τ reaching {@code maxBoxAcc} (the smallest on a tie)
  * @param pointingGame fraction of pairs whose map maximum lies inside a box of the class
+ * @param centredBaseline GT-known localization of the pairs by the centred box of half the image
+ *     area ({@link BaselineBox#CENTRED_HALF_AREA}), against each pair's class's boxes
+ * @param centredBaselineV2 that box's MaxBoxAccV2 (mean accuracy at IoU 0.3 / 0.5 / 0.7)
+ * @param wholeImageBaseline GT-known localization of the pairs by the whole-image box
+ * @param wholeImageBaselineV2 the whole-image box's MaxBoxAccV2
  * @param averagePrecision AP of each class, NaN for a class never present
  * @param classPairs pairs of each class
  * @param classGtKnown GT-known localization of each class at τ, NaN for a class never present
@@ -27,6 +32,10 @@ public record MultiLabelMetrics(
     double maxBoxAcc,
     double tauStar,
     double pointingGame,
+    double centredBaseline,
+    double centredBaselineV2,
+    double wholeImageBaseline,
+    double wholeImageBaselineV2,
     double[] averagePrecision,
     long[] classPairs,
     double[] classGtKnown,

@@ -59,7 +59,9 @@ public final class Reports {
     ObjectNode metrics = root.putObject("metrics");
     metrics.put("images", m.images()).put("pairs", m.pairs()).put("tau", m.tau()).put("mAP", m.mAP())
         .put("gtKnownLocalization", m.gtKnownLocalization()).put("maxBoxAcc", m.maxBoxAcc())
-        .put("tauStar", m.tauStar()).put("pointingGame", m.pointingGame());
+        .put("tauStar", m.tauStar()).put("pointingGame", m.pointingGame())
+        .put("centredBaseline", m.centredBaseline()).put("centredBaselineV2", m.centredBaselineV2())
+        .put("wholeImageBaseline", m.wholeImageBaseline()).put("wholeImageBaselineV2", m.wholeImageBaselineV2());
     ArrayNode perClass = root.putArray("perClass");
     for (int c = 0; c < classes.size(); c++) {
       perClass.addObject().put("class", classes.get(c)).put("averagePrecision", m.averagePrecision()[c])
@@ -85,6 +87,7 @@ public final class Reports {
     row(sb, "MaxBoxAcc (best over τ ∈ {0, 0.01, …, 1})", pct(m.maxBoxAcc()));
     row(sb, "τ* (best τ)", fmt(m.tauStar()));
     row(sb, "pointing game", pct(m.pointingGame()));
+    baselineRows(sb, m.centredBaseline(), m.centredBaselineV2(), m.wholeImageBaseline(), m.wholeImageBaselineV2());
     sb.append("\n| class | AP | pairs | GT-known loc | pointing game |\n|---|---|---|---|---|\n");
     for (int c = 0; c < classes.size(); c++) {
       sb.append("| ").append(classes.get(c)).append(" | ").append(pct(m.averagePrecision()[c])).append(" | ")
@@ -171,7 +174,7 @@ public final class Reports {
     row(sb, "MaxBoxAcc (best over τ ∈ {0, 0.01, …, 1})", pct(m.maxBoxAcc()));
     row(sb, "τ* (best τ)", fmt(m.tauStar()));
     row(sb, "mean GT-known IoU", fmt(m.meanIou()));
-    row(sb, "centred-box baseline, GT-known loc", pct(m.centredBaseline()));
+    baselineRows(sb, m.centredBaseline(), m.centredBaselineV2(), m.wholeImageBaseline(), m.wholeImageBaselineV2());
     if (!Double.isNaN(m.maxBoxAccV2().mean())) {
       row(sb, "MaxBoxAccV2 (any component, mean over IoU 0.3 / 0.5 / 0.7)", pct(m.maxBoxAccV2().mean()));
       row(sb, "MaxBoxAcc at IoU 0.3 / 0.5 / 0.7, any component", perIou(m.maxBoxAccV2()));
@@ -186,6 +189,34 @@ public final class Reports {
 
   public static void writeMarkdown(String title, LocalizationMetrics m, List<String> notes, Path file) throws IOException {
     writeMarkdown(title, markdownTable(m), notes, file);
+  }
+
+  /** The two rows of the fixed baseline boxes ({@link BaselineBox}): GT-known loc / MaxBoxAccV2. */
+  private static void baselineRows(StringBuilder sb, double centred, double centredV2, double whole, double wholeV2) {
+    row(sb, "baseline: " + BaselineBox.CENTRED_HALF_AREA.description() + ", GT-known loc / MaxBoxAccV2",
+        pct(centred) + " / " + pct(centredV2));
+    row(sb, "baseline: " + BaselineBox.WHOLE_IMAGE.description() + ", GT-known loc / MaxBoxAccV2",
+        pct(whole) + " / " + pct(wholeV2));
+  }
+
+  /**
+   * One line giving the baselines on the images of a run, for under a table of methods (the
+   * baselines do not depend on the method).
+   */
+  public static String baselineLine(double centred, double centredV2, double whole, double wholeV2) {
+    return "Baselines on the same images (GT-known loc / MaxBoxAccV2): " + BaselineBox.CENTRED_HALF_AREA.description()
+        + " " + pct(centred) + " / " + pct(centredV2) + "; " + BaselineBox.WHOLE_IMAGE.description() + " "
+        + pct(whole) + " / " + pct(wholeV2) + ".";
+  }
+
+  /** {@link #baselineLine(double, double, double, double)} of single-label metrics. */
+  public static String baselineLine(LocalizationMetrics m) {
+    return baselineLine(m.centredBaseline(), m.centredBaselineV2(), m.wholeImageBaseline(), m.wholeImageBaselineV2());
+  }
+
+  /** {@link #baselineLine(double, double, double, double)} of multi-label metrics. */
+  public static String baselineLine(MultiLabelMetrics m) {
+    return baselineLine(m.centredBaseline(), m.centredBaselineV2(), m.wholeImageBaseline(), m.wholeImageBaselineV2());
   }
 
   /** "a / b / c (τ* = x / y / z)". */

@@ -152,7 +152,9 @@ public final class EvaluationReport {
     Reports.writeMarkdown(context.title() + ": " + data.name() + (partial == null ? "" : " (partial)"), table, notes, out.resolve("report.md"));
     files.add(out.resolve("metrics.json"));
     files.add(out.resolve("report.md"));
-    String methods = multiLabel ? multiLabelMethods(multi) : MethodComparison.markdownTable(single);
+    String methods = (multiLabel ? multiLabelMethods(multi) : MethodComparison.markdownTable(single)) + "\n"
+        + (multiLabel ? Reports.baselineLine(multi.get(0).metrics()) : Reports.baselineLine(single.get(0).metrics()))
+        + "\n";
     Map<String, Object> json = new LinkedHashMap<>(prov);
     json.remove("method");
     json.put("settings", settings);

@@ -282,6 +282,12 @@ class ServeBrowserTest {
       assertThat(v).as(key).isPositive();
       assertThat(table).contains(key + " " + String.format(java.util.Locale.ROOT, "%.3f", v));
     }
+    // the fixed-box baselines stand beside the figures (they may be 0 on small shapes)
+    for (String key : List.of("centredBaseline", "centredBaselineV2", "wholeImageBaseline", "wholeImageBaselineV2")) {
+      assertThat(metrics.path("metrics").path(key).isNumber()).as(key).isTrue();
+      assertThat(table).contains(key + " ");
+    }
+    assertThat(driver.findElement(By.id("methods-table")).getText()).contains("centred ½-area box GT-known");
     wait.until(d -> Boolean.TRUE.equals(driver.executeScript("const i = document.querySelector('.sheets img');"
         + " return i !== null && i.complete && i.naturalWidth > 0;")));
     Browser.screenshot(driver, "07-evaluation");

@@ -72,10 +72,18 @@ public record TransferCard(
    * @param epochs epochs of whole-net training after the head's
    * @param backboneLrFactor the backbone's learning rate ÷ the head's
    * @param history the learning curve of those epochs
+   * @param unfreezeLast how many of the last parameter groups (blocks) of the backbone trained; 0:
+   *     all that feed the layer
+   * @param trainedGroups the backbone's parameter groups that trained, in order (empty in cards
+   *     written before it was recorded)
+   * @param batchNorm how the backbone's batch norm ran: {@code "running statistics (eval mode)"}
+   *     for a TorchScript backbone, {@code "batch statistics (train mode)"} for a camkit model
    */
-  public record FineTune(int epochs, double backboneLrFactor, List<EpochStats> history) {
+  public record FineTune(int epochs, double backboneLrFactor, List<EpochStats> history, int unfreezeLast,
+      List<String> trainedGroups, String batchNorm) {
     public FineTune {
       history = history == null ? List.of() : List.copyOf(history);
+      trainedGroups = trainedGroups == null ? List.of() : List.copyOf(trainedGroups);
     }
   }
 

@@ -54,12 +54,18 @@ public final class TransferModel extends ImportedModel {
    */
   TransferModel(LayeredModel backbone, String layer, TransferHead head, NDManager manager, List<String> classes,
       String description) {
+    this(backbone, layer, head, manager, classes, description, false);
+  }
+
+  /** As above; {@code fineTuned}: the backbone is a fine-tuned copy (its layer's kind says so). */
+  TransferModel(LayeredModel backbone, String layer, TransferHead head, NDManager manager, List<String> classes,
+      String description, boolean fineTuned) {
     super(description, Inputs.of(backbone));
     this.backbone = backbone;
     this.layer = layer;
     LayerInfo b = backbone.layer(layer);
-    this.info = new LayerInfo(layer, b.kind() + ", frozen backbone → new " + head.options().pooling() + " head",
-        b.shape());
+    this.info = new LayerInfo(layer, b.kind() + (fineTuned ? ", fine-tuned backbone" : ", frozen backbone") + " → new "
+        + head.options().pooling() + " head", b.shape());
     this.head = head;
     this.manager = manager;
     setClasses(classes);
@@ -112,7 +118,8 @@ public final class TransferModel extends ImportedModel {
             + e.getMessage(), e);
       }
       return new TransferModel(backbone, card.layer(), head, manager, card.classes(),
-          "transfer: " + card.head().pooling() + " head on " + backbone.description() + " @ " + card.layer());
+          "transfer: " + card.head().pooling() + " head on " + backbone.description() + " @ " + card.layer(),
+          card.fineTune() != null);
     } catch (RuntimeException e) {
       manager.close();
       backbone.close();

@@ -16,12 +16,17 @@ import io.camkit.core.Version;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.Sample;
 import io.camkit.interop.Models;
+import io.camkit.interop.onnx.OnnxModel;
+import io.camkit.interop.torchscript.TorchScriptCard;
+import io.camkit.interop.torchscript.TorchScriptForwardModel;
+import io.camkit.interop.torchscript.TorchScriptModel;
 import io.camkit.model.DataDescription;
 import io.camkit.model.ModelCard;
 import io.camkit.model.layers.CamModelLayers;
 import io.camkit.model.layers.LayeredModel;
 import io.camkit.model.train.ArrayTrainer;
 import io.camkit.model.train.EpochStats;
+import io.camkit.model.train.TrainOptions;
 import io.camkit.model.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,11 +48,15 @@ import java.util.function.Function;
  *       warm-up + cosine schedule and softmax cross-entropy ({@link ArrayTrainer}); the backbone is
  *       never run in training mode and its weights are not touched.
  *   <li>Optionally ({@code fineTuneEpochs > 0}) the backbone up to the layer and the head are
- *       trained together, the backbone at {@code backboneLrFactor} × the head's learning rate.
- *       Only camkit's own models can be fine-tuned: TorchScript exports are loaded frozen, and
- *       running them in training mode would switch their batch norm to batch statistics and
- *       overwrite the running statistics (see {@code ../shared/STACK.md}); forward-only
- *       backends have no gradients at all.
+ *       trained together, the backbone at {@code backboneLrFactor} × the head's learning rate
+ *       (only its last {@code unfreezeLast} blocks when that is set). A camkit model trains as in
+ *       camkit's own training (batch norm on batch statistics). A TorchScript backbone trains
+ *       through a second copy of its file ({@link TorchScriptTrunk}) kept in inference mode, so
+ *       its batch norm uses and keeps its running statistics while its weights get gradients; the
+ *       fine-tuned module is written into the model folder ({@code backbone.pt}, with the card
+ *       beside it) and the imported file is only read. An ONNX backbone (ONNX Runtime has no
+ *       gradients) trains as camkit's DJL run of its nodes, checked against ONNX Runtime first
+ *       ({@link OnnxTrunk}); the copy with the trained initializers is {@code backbone.onnx}.
  * </ol>
  *
  * <p>The result is a folder {@link TransferModel#load} (and so {@code Models.open}) reopens.
@@ -107,12 +116,16 @@ public final class TransferTrainer {
     String sha = TransferCard.sha256(backbonePath);
     try (LayeredModel backbone = Models.open(backbonePath, card)) {
       String layer = options.layer() == null ? backbone.defaultLayer() : backbone.layer(options.layer()).name();
-      if (options.fineTuneEpochs() > 0 && !(backbone instanceof CamModelLayers)) {
-        throw new CamkitException("--fine-tune-epochs needs a backbone camkit can train (a camkit model folder); "
-            + backbone.description() + " is loaded frozen: a TorchScript export run in training mode switches its"
-            + " batch norm to batch statistics and overwrites the running statistics, and forward-only backends"
-            + " have no gradients. Train the head alone (--freeze without --fine-tune-epochs).");
+      boolean torchScript = backbone instanceof TorchScriptForwardModel || backbone instanceof TorchScriptModel;
+      boolean onnx = backbone instanceof OnnxModel;
+      if (options.fineTuneEpochs() > 0 && !(backbone instanceof CamModelLayers) && !torchScript && !onnx) {
+        throw new CamkitException("--fine-tune-epochs needs a backbone camkit can train (a camkit model folder, a"
+            + " TorchScript or an ONNX file); " + backbone.description() + " is not one. Train the head alone (--freeze"
+            + " without --fine-tune-epochs).");
       }
+      boolean imported = options.fineTuneEpochs() > 0 && (torchScript || onnx);
+      Path tsCard = !imported ? card : card != null ? card
+          : io.camkit.interop.CardFiles.besides(backbonePath, "the backbone's card");
       long[] shape = backbone.layer(layer).shape();
       FeatureCache.checkLimit((long) train.size() * (options.flipViews() ? 2 : 1) + val.size(), shape,
           options.cacheLimitBytes());
@@ -140,27 +153,49 @@ public final class TransferTrainer {
         double headSeconds = (System.nanoTime() - t1) / 1e9;
         Path dir = out.resolve("model");
         Files.createDirectories(dir);
-        TransferCard.Backbone from = backboneRecord(dir, backbonePath, sha, card);
+        TransferCard.Backbone from = backboneRecord(dir, backbonePath, sha, tsCard);
         TransferCard.Backbone saved = from;
         TransferCard.FineTune fine = null;
         double fineSeconds = 0;
-        if (options.fineTuneEpochs() > 0) {
+        if (imported) {
           long t2 = System.nanoTime();
-          List<EpochStats> ft = fineTune((CamModelLayers) backbone, layer, model, train, val, options, listener);
+          Path copy = dir.resolve(onnx ? FINE_TUNED_ONNX : FINE_TUNED_TORCHSCRIPT);
+          try (ImportedTrunk trunk = onnx ? new OnnxTrunk((OnnxModel) backbone, layer, options.unfreezeLast())
+              : TorchScriptTrunk.open(backbonePath, TorchScriptCard.read(tsCard), layer, options.unfreezeLast());
+              NDManager adam = NDManager.newBaseManager()) {
+            List<EpochStats> ft = fineTune(trunk, adam, backbone, model, train, val, options, listener);
+            trunk.save(copy);
+            fine = new TransferCard.FineTune(options.fineTuneEpochs(), options.backboneLrFactor(), ft,
+                options.unfreezeLast(), trunk.trainedGroups(), trunk.batchNorm());
+          }
+          fineSeconds = (System.nanoTime() - t2) / 1e9;
+          saved = new TransferCard.Backbone(copy.getFileName().toString(), copy.toAbsolutePath().normalize().toString(),
+              TransferCard.sha256(copy), from.card());
+        } else if (options.fineTuneEpochs() > 0) {
+          long t2 = System.nanoTime();
+          CamModelLayers c = (CamModelLayers) backbone;
+          SequentialBlock trunk = camkitTrunk(c, layer, options.unfreezeLast());
+          List<EpochStats> ft = fineTune(trunk, c.model().manager(), backbone, model, train, val, options, listener);
           fineSeconds = (System.nanoTime() - t2) / 1e9;
           Path copy = dir.resolve("backbone");
-          CamModelLayers c = (CamModelLayers) backbone;
           c.model().save(copy, ModelCard.read(backbonePath));
           saved = new TransferCard.Backbone("backbone", copy.toAbsolutePath().normalize().toString(),
               TransferCard.sha256(copy), null);
-          fine = new TransferCard.FineTune(options.fineTuneEpochs(), options.backboneLrFactor(), ft);
+          fine = new TransferCard.FineTune(options.fineTuneEpochs(), options.backboneLrFactor(), ft,
+              options.unfreezeLast(), trainedLayers(trunk, options.unfreezeLast()), "batch statistics (train mode)");
         }
         model.saveHead(dir);
         TransferCard tc = new TransferCard(Version.get(), Instant.now().toString(), saved, fine == null ? null : from,
             layer, shape, options.head(), train.classes(), options.training(), options.flipViews(), fine,
             DataDescription.of(train, java.util.Map.of("views", views)), history);
         tc.write(dir); // last: a folder with a card is whole
-        inspect.accept(model);
+        if (imported) {
+          try (TransferModel reopened = TransferModel.load(dir)) { // the fine-tuned weights live in the file
+            inspect.accept(reopened);
+          }
+        } else {
+          inspect.accept(model);
+        }
         return new Result(dir, tc, featureSeconds, headSeconds, fineSeconds);
       } finally {
         model.manager().close();
@@ -201,19 +236,50 @@ public final class TransferTrainer {
     return out;
   }
 
+  /** The fine-tuned model's TorchScript file inside the model folder. */
+  static final String FINE_TUNED_TORCHSCRIPT = "backbone.pt";
+
+  /** The fine-tuned model's ONNX file inside the model folder. */
+  static final String FINE_TUNED_ONNX = "backbone.onnx";
+
   /**
-   * Trains the backbone's first layers (up to {@code layer}) and the head together on the scaled
-   * images, the backbone's parameters at {@code backboneLrFactor} × the learning rate. Batch norm
-   * of the backbone runs in training mode, as in camkit's own training.
+   * A camkit model's layers {@code features.0 … layer} as one block; with {@code unfreezeLast = k
+   * > 0} the parameters of all but the last k of them are frozen.
    */
-  private static List<EpochStats> fineTune(CamModelLayers backbone, String layer, TransferModel model, Dataset train,
-      Dataset val, TransferOptions options, Listener listener) {
+  private static SequentialBlock camkitTrunk(CamModelLayers backbone, String layer, int unfreezeLast) {
     SequentialBlock trunk = new SequentialBlock();
     int last = Integer.parseInt(layer.substring("features.".length()));
     List<Block> children = backbone.model().net().features().getChildren().values();
+    if (unfreezeLast > last + 1) {
+      throw new CamkitException("--unfreeze-last " + unfreezeLast + " asks for more blocks than the " + (last + 1)
+          + " up to " + layer);
+    }
     for (int i = 0; i <= last; i++) {
       trunk.add(children.get(i));
+      if (unfreezeLast > 0 && i <= last - unfreezeLast) {
+        children.get(i).freezeParameters(true);
+      }
     }
+    return trunk;
+  }
+
+  /** The names {@code features.i} of the trunk's layers that train. */
+  private static List<String> trainedLayers(SequentialBlock trunk, int unfreezeLast) {
+    int n = trunk.getChildren().size();
+    List<String> out = new ArrayList<>();
+    for (int i = unfreezeLast == 0 ? 0 : n - unfreezeLast; i < n; i++) {
+      out.add("features." + i);
+    }
+    return out;
+  }
+
+  /**
+   * Trains {@code trunk} (the backbone up to {@code layer}) and the head together on the scaled
+   * images, the trunk's parameters at {@code backboneLrFactor} × the learning rate; the optimiser's
+   * state lives in {@code manager}.
+   */
+  private static List<EpochStats> fineTune(Block trunk, NDManager manager, LayeredModel backbone, TransferModel model,
+      Dataset train, Dataset val, TransferOptions options, Listener listener) {
     FineTuneNet net = new FineTuneNet(trunk, model.headBlock());
     int views = options.flipViews() ? 2 : 1;
     int[] in = backbone.inputSize();
@@ -224,9 +290,22 @@ public final class TransferTrainer {
     ArrayTrainer.Data v = new ArrayTrainer.Data(new Shape(item), scaledImages(backbone, val, false), labels(val, 1));
     String trunkName = net.getChildren().get(0).getKey();
     double factor = options.backboneLrFactor();
-    return ArrayTrainer.fitInitialized(net, backbone.model().manager(), t, v,
-        options.training().withEpochs(options.fineTuneEpochs()), listener.training("fine-tune"),
-        name -> name.startsWith(trunkName) ? factor : 1.0);
+    return ArrayTrainer.fitInitialized(net, manager, t, v, fineTuneSchedule(options, t.size()),
+        listener.training("fine-tune"), name -> name.startsWith(trunkName) ? factor : 1.0);
+  }
+
+  /**
+   * The head's training options for {@code fineTuneEpochs} over {@code items} training views, with
+   * the warm-up cut to at most a tenth of the fine-tuning steps (at least 1): the head's warm-up
+   * (100 steps by default) would otherwise outlast a short fine-tuning run, whose learning rate
+   * would then only rise and never decay.
+   */
+  static TrainOptions fineTuneSchedule(TransferOptions options, int items) {
+    TrainOptions o = options.training().withEpochs(options.fineTuneEpochs());
+    long steps = (long) (items / Math.max(1, Math.min(o.batchSize(), items))) * o.epochs();
+    int warmup = (int) Math.min(o.warmupSteps(), Math.max(1, steps / 10));
+    return new TrainOptions(o.epochs(), o.batchSize(), o.learningRate(), o.weightDecay(), warmup, o.flip(),
+        o.maxShift(), o.seed(), o.multiLabel());
   }
 
   /** Each image resized and scaled as {@code backbone} expects, {@code [3, H, W]} flat (and its mirror). */

@@ -249,4 +249,73 @@ class TransferTrainerTest {
       assertThat(features(tuned, val, "features.4")).isNotEqualTo(features(original, val, "features.4"));
     }
   }
+
+  @Test
+  void unfreezeLastTrainsOnlyTheLastBlocks() throws Exception {
+    TrainOptions t = new TrainOptions(30, 8, 5e-2f, 0f, 5, false, 0, 11L);
+    TransferOptions o = new TransferOptions("features.4", HeadOptions.gap(), t, false, 2, 0.1, 1, 64);
+    TransferTrainer.Result r = TransferTrainer.train(backbone, null, train, val, o, tmp.resolve("last1"),
+        TransferTrainer.Listener.NONE);
+    assertThat(r.card().fineTune().trainedGroups()).containsExactly("features.4");
+    assertThat(r.card().fineTune().unfreezeLast()).isEqualTo(1);
+    try (LayeredModel tuned = Models.open(r.modelDir()); LayeredModel original = Models.open(backbone)) {
+      var a = ((CamModelLayers) ((TransferModel) tuned).backbone()).model().net().features().getChildren();
+      var b = ((CamModelLayers) original).model().net().features().getChildren();
+      for (int i = 0; i <= 4; i++) {
+        for (var p : a.get(i).getValue().getParameters()) {
+          if (p.getKey().contains("running")) {
+            continue; // camkit models fine-tune with batch norm in train mode: running statistics move
+          }
+          float[] now = p.getValue().getArray().toFloatArray();
+          float[] was = b.get(i).getValue().getParameters().get(p.getKey()).getArray().toFloatArray();
+          if (i < 4) {
+            assertThat(now).as("frozen " + p.getKey() + " of features." + i).containsExactly(was);
+          } else if (p.getKey().contains("weight")) {
+            assertThat(now).as("trained " + p.getKey()).isNotEqualTo(was);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void unfreezeLastIsValidated() {
+    TrainOptions t = new TrainOptions(1, 8, 1e-2f, 0f, 0, false, 0, 1L);
+    assertThatThrownBy(() -> new TransferOptions(null, HeadOptions.gap(), t, false, 0, 0.1, 2, 64))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("option --unfreeze-last = 2 is out of range (allowed: 0 without --fine-tune-epochs (it chooses what"
+            + " fine-tuning trains))");
+    assertThatThrownBy(() -> new TransferOptions(null, HeadOptions.gap(), t, false, 1, 0.1, -1, 64))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--unfreeze-last = -1");
+    assertThatThrownBy(() -> TransferTrainer.train(backbone, null, train, val,
+        new TransferOptions("features.2", HeadOptions.gap(), t, false, 1, 0.1, 4, 64), tmp.resolve("last4"),
+        TransferTrainer.Listener.NONE))
+        .isInstanceOf(CamkitException.class).hasMessage("--unfreeze-last 4 asks for more blocks than the 3 up to"
+            + " features.2");
+  }
+
+  @Test
+  void torchScriptParameterGroups() {
+    assertThat(TorchScriptTrunk.groupOf("features.92.weight")).isEqualTo("features.92");
+    assertThat(TorchScriptTrunk.groupOf("layer4.1.bn2.bias")).isEqualTo("layer4.1.bn2");
+    List<String> groups = List.of("features.1", "features.2", "features.5", "features.6");
+    assertThat(TorchScriptTrunk.lastGroups(groups, 0)).isEqualTo(groups);
+    assertThat(TorchScriptTrunk.lastGroups(groups, 2)).containsExactly("features.5", "features.6");
+    assertThatThrownBy(() -> TorchScriptTrunk.lastGroups(groups, 5)).isInstanceOf(CamkitException.class)
+        .hasMessage("--unfreeze-last 5 asks for more parameter groups than the 4 that feed the layer");
+  }
+
+  @Test
+  void fineTuningWarmsUpOverATenthOfItsSteps() {
+    TrainOptions head = new TrainOptions(40, 32, 1e-3f, 1e-4f, 100, false, 0, 7L);
+    // 250 images, batch 32: 7 steps per epoch, 5 epochs = 35 steps → warm-up 3 (not the head's 100)
+    TrainOptions ft = TransferTrainer.fineTuneSchedule(new TransferOptions(null, HeadOptions.gap(), head, false, 5, 0.1,
+        64), 250);
+    assertThat(ft.epochs()).isEqualTo(5);
+    assertThat(ft.warmupSteps()).isEqualTo(3);
+    assertThat(ft.learningRateAt(34, 35)).isLessThan(ft.learningRateAt(3, 35)); // it decays by the end
+    // a long run keeps the head's warm-up
+    assertThat(TransferTrainer.fineTuneSchedule(new TransferOptions(null, HeadOptions.gap(), head, false, 500, 0.1,
+        64), 250).warmupSteps()).isEqualTo(100);
+  }
 }

@@ -307,6 +307,42 @@ public final class OnnxGraph {
     return t;
   }
 
+  /**
+   * The model with the float initializers named in {@code values} replaced (stored as raw
+   * little-endian float32, same name, dims and type), serialized: how trained weights are written
+   * back into a copy of an imported model.
+   *
+   * @throws CamkitException when a name is not a float initializer of the graph or its size differs
+   */
+  public byte[] withInitializers(Map<String, float[]> values) {
+    GraphProto.Builder g = model.getGraph().toBuilder();
+    Set<String> left = new HashSet<>(values.keySet());
+    for (int i = 0; i < g.getInitializerCount(); i++) {
+      TensorProto t = g.getInitializer(i);
+      float[] v = values.get(t.getName());
+      if (v == null) {
+        continue;
+      }
+      long n = 1;
+      for (long d : t.getDimsList()) {
+        n *= d;
+      }
+      if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE || n != v.length) {
+        throw new CamkitException("initializer '" + t.getName() + "' of " + description + " is not " + v.length
+            + " float32 values");
+      }
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      b.asFloatBuffer().put(v);
+      g.setInitializer(i, t.toBuilder().clearFloatData().setRawData(com.google.protobuf.ByteString.copyFrom(b.array()))
+          .build());
+      left.remove(t.getName());
+    }
+    if (!left.isEmpty()) {
+      throw new CamkitException("not initializers of " + description + ": " + new java.util.TreeSet<>(left));
+    }
+    return model.toBuilder().setGraph(g).build().toByteArray();
+  }
+
   /** The serialized model as read. */
   public byte[] bytes() {
     return model.toByteArray();

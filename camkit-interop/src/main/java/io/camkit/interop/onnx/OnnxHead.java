@@ -98,7 +98,10 @@ public final class OnnxHead {
           // A copy in the caller's scope: an op whose first operand is a constant (Gemm's transposed
           // weight, BatchNormalization's scale) attaches its result to that operand's manager, which
           // would otherwise keep a few arrays per call for as long as the model is open.
-          v = constant(name).duplicate();
+          // A trainable constant (fine-tuning, camkit-transfer's OnnxTrunk) is read through a
+          // differentiable op: duplicate() copies without autograd history and would cut its gradient.
+          NDArray c = constant(name);
+          v = c.hasGradient() ? c.mul(1f) : c.duplicate();
           v.attach(scope);
           values.put(name, v);
         }
@@ -119,8 +122,13 @@ public final class OnnxHead {
     return values.get(output);
   }
 
-  /** A constant as an array: int64 for integer tensors (shapes, indices), else float32. */
-  private NDArray constant(String name) {
+  /**
+   * The array this head runs for the constant {@code name} (an initializer), created once in the
+   * head's parameter manager: int64 for integer tensors (shapes, indices), else float32. Every call
+   * reads this array (through a differentiable copy), so setting it to require gradients and
+   * updating it in place trains it.
+   */
+  public NDArray constant(String name) {
     return constants.computeIfAbsent(name, k -> {
       Shape shape = new Shape(graph.dims(k));
       int type = graph.elementType(k);

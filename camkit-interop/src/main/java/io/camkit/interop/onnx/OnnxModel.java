@@ -208,6 +208,16 @@ public final class OnnxModel extends ImportedModel {
   }
 
   /** The tensor a layer name stands for, through Identity renamings. */
+  /** The graph input the image tensor {@code [N, 3, H, W]} is fed to. */
+  public String inputName() {
+    return inputName;
+  }
+
+  /** The tensor of the graph that layer {@code name} reads (through {@code Identity} nodes). */
+  public String tensorOf(String name) {
+    return resolve(layer(name).name());
+  }
+
   private String resolve(String layer) {
     String t = layer;
     Optional<NodeProto> p = graph.producer(t);

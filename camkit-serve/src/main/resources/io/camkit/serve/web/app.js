@@ -343,10 +343,13 @@
       if (e.methods && e.methods.methods) {
         const rows = e.methods.methods.map(r => {
           const loc = r.localization || {};
-          return [r.method, r.layer, loc.gtKnownLocalization, loc.top1Localization, loc.maxBoxAcc, loc.tauStar, r.msPerImage];
+          return [r.method, r.layer, loc.gtKnownLocalization, loc.top1Localization, loc.maxBoxAcc, loc.tauStar,
+            loc.centredBaseline, loc.wholeImageBaseline, r.msPerImage];
         });
+        // the baselines (a fixed box on the same images) stand beside every localization figure
         body.append(el("h2", {}, "Methods"), table(rows,
-          ["method", "layer", "GT-known loc", "top-1 loc", "MaxBoxAcc", "τ*", "ms/image"], "methods-table"));
+          ["method", "layer", "GT-known loc", "top-1 loc", "MaxBoxAcc", "τ*", "centred ½-area box GT-known",
+            "whole-image box GT-known", "ms/image"], "methods-table"));
       }
       if (e.metrics.maxBoxAccCurve) {
         body.append(el("h2", {}, "GT-known localization (MaxBoxAcc) versus τ"), chart(e.metrics.maxBoxAccCurve));
