@@ -73,7 +73,7 @@ class RaccoonVsImageNetTest {
   }
 
   @Test
-  void sharesThatLeaveNoTrainingImageAreRefusedNamingTheOptions() {
+  void sharesThatLeaveNoTrainingImageAreRefusedNamingTheOptions() throws IOException {
     assertThatThrownBy(() -> RaccoonVsImageNet.build(raccoon, imagenet, tmp.resolve("c"), 4, 4, 0.5, 0.45, 7))
         .isInstanceOf(CamkitException.class).hasMessageContaining("--val-fraction 0.45")
         .hasMessageContaining("no training image");
