@@ -47,8 +47,9 @@ import java.util.function.Function;
  * as {@code camkit train} does), then on the test split top-1 classification, GT-known
  * localization at the customary τ = 0.2 and at τ*, the τ-free MaxBoxAccV2 and PxAP, the mask mIoU
  * at τ*, and the training time. Every method is scored through camkit's CAM (for ACoL: branch A's,
- * the network's classifier); ACoL is scored a second time with the paper's fused map {@code
- * max(norm A, norm B)} ({@link io.camkit.model.CamNet#acolFusedMaps}) on both splits.
+ * the network's classifier, {@link CamModelLayers#acolBranchA}); ACoL is scored a second time with
+ * the paper's fused map {@code max(norm A, norm B)} ({@link io.camkit.model.CamNet#acolFusedMaps}),
+ * the map camkit's CAM reads on an ACoL net by default, on both splits.
  */
 public final class WsolExperiment {
   private WsolExperiment() {}
@@ -112,9 +113,10 @@ public final class WsolExperiment {
         long t0 = System.nanoTime();
         new CamNetTrainer(s.training(), listeners.apply(method)).fit(model, train, val, Optional.empty());
         double secs = (System.nanoTime() - t0) / 1e9;
-        rows.add(scoreWithCam(method, model, val, test, secs));
+        // ACoL: branch A's CAM, then the paper's fused map (what localize and evaluate read)
+        rows.add(scoreWithCam(method, CamModelLayers.acolBranchA(model), val, test, secs));
         if (method.equals("acol")) {
-          rows.add(scoreFused(model, val, test, secs));
+          rows.add(scoreWithCam("acol (fused map)", new CamModelLayers(model), val, test, secs));
         }
       }
     }
@@ -122,11 +124,11 @@ public final class WsolExperiment {
     return rows;
   }
 
-  /** τ* on validation through camkit's CAM explainer, then the test split at τ*. */
-  private static Row scoreWithCam(String method, CamModel model, Dataset val, Dataset test, double secs) {
+  /** τ* on validation through camkit's CAM explainer on {@code view}, then the test split at τ*. */
+  private static Row scoreWithCam(String method, CamModelLayers view, Dataset val, Dataset test, double secs) {
     double tauStar;
     Evaluation.Result r;
-    try (CamModelLayers layers = new CamModelLayers(model)) { // a view: closing it leaves the model open
+    try (CamModelLayers layers = view) { // a view: closing it leaves the model open
       tauStar = TauCalibration.onValidation(List.of(new Explainer(layers, MapRequest.of("cam"))), val)
           .methods().get("cam").tau();
       r = Evaluation.run(new Explainer(layers, MapRequest.of("cam").withTau(tauStar)), test);
@@ -134,65 +136,6 @@ public final class WsolExperiment {
     LocalizationMetrics m = r.metrics();
     return new Row(method, m.top1Accuracy(), atTau(r.maxBoxAccCurve(), ThresholdLocalizer.DEFAULT_TAU), tauStar,
         m.gtKnownLocalization(), m.maxBoxAcc(), m.maxBoxAccV2().mean(), m.pxap(), r.masks().mIoU(), secs);
-  }
-
-  /** ACoL's fused maps scored as {@link Evaluation} scores CAM: τ* on validation, then the test split at τ*. */
-  private static Row scoreFused(CamModel model, Dataset val, Dataset test, double secs) {
-    double tauStar = fused(model, val, ThresholdLocalizer.DEFAULT_TAU).acc().snapshot().tauStar();
-    Fused f = fused(model, test, tauStar);
-    LocalizationMetrics m = f.acc().snapshot();
-    return new Row("acol (fused map)", m.top1Accuracy(), atTau(f.acc().curve(), ThresholdLocalizer.DEFAULT_TAU),
-        tauStar, m.gtKnownLocalization(), m.maxBoxAcc(), m.maxBoxAccV2().mean(), m.pxap(),
-        f.masks().snapshot().mIoU(), secs);
-  }
-
-  private record Fused(LocalizationAccumulator acc, MaskIouAccumulator masks) {}
-
-  private static Fused fused(CamModel model, Dataset data, double tau) {
-    Scorer scorer = new Scorer(tau);
-    int classes = model.classes().size();
-    LocalizationAccumulator acc = new LocalizationAccumulator(tau);
-    MaskIouAccumulator masks = new MaskIouAccumulator(classes, tau);
-    for (int from = 0; from < data.size(); from += 64) {
-      List<Sample> part = data.samples().subList(from, Math.min(data.size(), from + 64));
-      try (NDManager scope = model.manager().newSubManager()) {
-        ParameterStore ps = new ParameterStore(scope, false);
-        NDArray x = InputBatch.of(scope, part.stream().map(Sample::image).toList(), model.options());
-        NDList fy = model.net().forwardWithFeatures(ps, x, false);
-        NDArray fusedMaps = model.net().acolFusedMaps(ps, fy.get(0)); // [N, C, h, w]
-        float[] logits = fy.get(1).softmax(1).toFloatArray();
-        int h = (int) fusedMaps.getShape().get(2);
-        int w = (int) fusedMaps.getShape().get(3);
-        float[] all = fusedMaps.toFloatArray();
-        for (int i = 0; i < part.size(); i++) {
-          Sample s = part.get(i);
-          int pred = argMax(logits, i * classes, classes);
-          HeatMap tmap = map(all, i * classes + s.label(), w, h, s);
-          HeatMap pmap = pred == s.label() ? tmap : map(all, i * classes + pred, w, h, s);
-          ImageOutcome o = scorer.score(s, pred, logits[i * classes + pred], pmap, tmap);
-          acc.add(o, s.image().width(), s.image().height());
-          Scorer.truthMask(tmap.width(), tmap.height(), s.objectsOf(s.label()))
-              .ifPresent(t -> masks.add(s.label(), tmap, t));
-        }
-      }
-    }
-    return new Fused(acc, masks);
-  }
-
-  /** Map {@code k} of {@code [N·C, h, w]}, bilinear to the image and min-max normalised. */
-  private static HeatMap map(float[] all, int k, int w, int h, Sample s) {
-    return new HeatMap(w, h, java.util.Arrays.copyOfRange(all, k * h * w, (k + 1) * h * w))
-        .relu().resize(s.image().width(), s.image().height()).normalized();
-  }
-
-  private static int argMax(float[] v, int from, int n) {
-    int best = 0;
-    for (int c = 1; c < n; c++) {
-      if (v[from + c] > v[from + best]) {
-        best = c;
-      }
-    }
-    return best;
   }
 
   /** GT-known localization at {@code tau} read from the MaxBoxAcc curve (τ on the 0.01 grid). */
