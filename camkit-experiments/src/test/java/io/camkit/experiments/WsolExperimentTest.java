@@ -44,6 +44,25 @@ class WsolExperimentTest {
   }
 
   @Test
+  void theMultiObjectVariantTrainsMultiLabelScoresPerClassAndLeavesAcolOut() throws Exception {
+    var q = WsolExperiment.Settings.quickMultiObject();
+    assertThat(q.multiObject()).isTrue();
+    assertThat(q.data().imageSize()).isEqualTo(64);
+    assertThat(q.data().maxObjects()).isEqualTo(3);
+    var s = new WsolExperiment.Settings(q.data().withSizes(48, 16, 16), new TrainOptions(1, 32, 1e-3f, 0f, 1, true, 2,
+        7L), q.wsol());
+    List<WsolExperiment.Row> rows = WsolExperiment.run(s, tmp, name -> TrainingListener.NONE);
+    assertThat(rows.stream().map(WsolExperiment.Row::method)).containsExactly("cam", "has", "adl", "cutmix");
+    for (WsolExperiment.Row r : rows) {
+      assertThat(r.top1()).as(r.method() + " mAP").isBetween(0.0, 1.0);
+      assertThat(r.gtKnownAtTauStar()).as(r.method()).isLessThanOrEqualTo(r.testMaxBoxAcc());
+      assertThat(r.maxBoxAccV2()).as(r.method()).isNaN();
+    }
+    assertThat(tmp.resolve("wsol.md")).content().contains("| method | hyper-parameters (of candidates) | val MaxBoxAcc | mAP |")
+        .contains("multi-label training").contains("| – | – |"); // MaxBoxAccV2 and PxAP not computed
+  }
+
+  @Test
   void theGridChangesOneHyperParameterOfTheMethodAtATime() {
     var q = WsolExperiment.Settings.quick(); // HaS patches of 8 px at 48 px
     assertThat(q.candidates("has")).hasSize(1);
