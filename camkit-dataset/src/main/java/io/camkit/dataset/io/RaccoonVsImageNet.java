@@ -20,8 +20,11 @@ import java.util.stream.Stream;
  *
  * <pre>
  *   out/train/{other,raccoon}/        images (raccoon: NAME.xml beside each)
- *   out/val/{other,raccoon}/          validation images, both classes: validation accuracy, and τ* of
- *                                     the raccoons' boxes ({@code camkit train} reads {@code val/})
+ *   out/val/{other,raccoon}/          validation images, both classes: validation accuracy
+ *                                     ({@code camkit train} reads {@code val/})
+ *   out/val-raccoon/{other,raccoon}/  the validation raccoons only: where τ* is chosen
+ *                                     ({@code camkit train --tau-data}); the other photos have no
+ *                                     boxes, and a folder image without one counts the whole frame
  *   out/test/{other,raccoon}/         held-out images, both classes: classification accuracy
  *   out/test-raccoon/{other,raccoon}/ the held-out raccoons only ("other" empty): GT-known localization
  *   out/split.json                    seed, counts and every file's origin
@@ -93,7 +96,7 @@ public final class RaccoonVsImageNet {
     manifest.put("val", Map.of("raccoon", rVal, "other", oVal));
     manifest.put("test", Map.of("raccoon", rTest, "other", oTest));
     Map<String, List<String>> files = new LinkedHashMap<>();
-    for (String split : rVal + oVal > 0 ? List.of("train", "val", "test", "test-raccoon")
+    for (String split : rVal + oVal > 0 ? List.of("train", "val", "val-raccoon", "test", "test-raccoon")
         : List.of("train", "test", "test-raccoon")) {
       Files.createDirectories(tmp.resolve(split).resolve("raccoon"));
       Files.createDirectories(tmp.resolve(split).resolve("other"));
@@ -102,7 +105,8 @@ public final class RaccoonVsImageNet {
       Path img = r.get(i);
       String name = img.getFileName().toString();
       Path xml = raccoonDir.resolve("annotations").resolve(name.replaceFirst("\\.[^.]*$", "") + ".xml");
-      List<String> splits = i < rTest ? List.of("test", "test-raccoon") : List.of(i < rTest + rVal ? "val" : "train");
+      List<String> splits = i < rTest ? List.of("test", "test-raccoon")
+          : i < rTest + rVal ? List.of("val", "val-raccoon") : List.of("train");
       for (String split : splits) {
         Path dir = tmp.resolve(split).resolve("raccoon");
         Files.copy(img, dir.resolve(name));

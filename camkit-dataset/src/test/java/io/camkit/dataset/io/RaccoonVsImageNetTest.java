@@ -64,6 +64,8 @@ class RaccoonVsImageNetTest {
     }
     assertThat(all).hasSize(40);
     assertThat(names(a.resolve("test-raccoon/raccoon"))).isEqualTo(names(a.resolve("test/raccoon")));
+    assertThat(names(a.resolve("val-raccoon/raccoon"))).isEqualTo(names(a.resolve("val/raccoon")));
+    assertThat(names(a.resolve("val-raccoon/other"))).isEmpty();
 
     RaccoonVsImageNet.build(raccoon, imagenet, tmp.resolve("b"), 20, 10, 0.3, 0.0, 7);
     Path b = tmp.resolve("b");
