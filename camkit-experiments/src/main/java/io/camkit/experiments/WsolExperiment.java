@@ -54,6 +54,8 @@ public final class WsolExperiment {
    * @param data the benchmark (train, validation and test splits)
    * @param training the recipe every method shares
    * @param wsol every method's hyper-parameters (the method field is set per row)
+   * @param grid whether each method's own hyper-parameters are chosen on validation among {@link
+   *     #candidates} (else every method runs at {@code wsol})
    */
   public record Settings(ShapesOptions data, TrainOptions training, WsolOptions wsol, boolean grid) {
     /** Every method at its default hyper-parameters ({@code wsol}), no grid. */
