@@ -112,12 +112,24 @@ final class ExperimentCommand implements Runnable {
         + " epochs): a few minutes for the five methods on a 2-core CPU, instead of about an hour")
     boolean quick;
 
+    @Option(names = "--grid", description = "choose each method's own hyper-parameters on validation (HaS patch side,"
+        + " ADL γ and drop rate, ACoL δ, CutMix probability; one changed at a time): 10 trainings instead of 5")
+    boolean grid;
+
+    @Option(names = "--multi-object", description = "the multi-object benchmark (64×64, 1–3 objects of distinct classes,"
+        + " multi-label training; mAP, per-class-pair localization, mask mIoU; ACoL left out: single-label only);"
+        + " with --quick demo --quick --multi-object's 2400 images and 12 epochs")
+    boolean multiObject;
+
     @Override
     public Integer call() throws Exception {
-      var d = quick ? io.camkit.experiments.WsolExperiment.Settings.quick()
-          : io.camkit.experiments.WsolExperiment.Settings.defaults();
+      var d = multiObject
+          ? (quick ? io.camkit.experiments.WsolExperiment.Settings.quickMultiObject()
+              : io.camkit.experiments.WsolExperiment.Settings.multiObjectDefaults())
+          : quick ? io.camkit.experiments.WsolExperiment.Settings.quick()
+              : io.camkit.experiments.WsolExperiment.Settings.defaults();
       io.camkit.experiments.WsolExperiment.run(
-          new io.camkit.experiments.WsolExperiment.Settings(d.data(), training(d.training()), d.wsol()), out,
+          new io.camkit.experiments.WsolExperiment.Settings(d.data(), training(d.training()), d.wsol(), grid), out,
           TrainingProgress::new);
       return report(out, "wsol");
     }

@@ -32,6 +32,11 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin CubMixin cub;
 
+  @Option(names = "--tau-data", description = "annotated folder on which τ* is chosen (default: the validation split),"
+      + " e.g. raccoon-data's val-raccoon/: an image of a class folder without boxes counts its whole frame as its"
+      + " box, which pulls τ* towards 0")
+  Path tauData;
+
   @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nTransfer learning (a new head on a pretrained backbone):%n")
   TransferMixin transfer;
 
@@ -54,17 +59,27 @@ final class TrainCommand implements Callable<Integer> {
     }
     List<DataProblem> problems = new ArrayList<>(train.problems());
     problems.addAll(val.problems());
+    Dataset tauSet = val.dataset();
+    if (tauData != null) {
+      CocoFormat.Loaded t = DatasetFolders.read(tauData, training.strict);
+      problems.addAll(t.problems());
+      if (!t.dataset().classes().equals(train.dataset().classes())) {
+        throw new io.camkit.core.CamkitException("--tau-data " + tauData + " has classes " + t.dataset().classes()
+            + ", the training data " + train.dataset().classes() + "; give a folder with the same classes");
+      }
+      tauSet = t.dataset();
+    }
     Workflows.reportProblems(train.dataset().size() + val.dataset().size(), problems, out);
     if (transfer != null) {
       Path model = Workflows.trainTransfer(train.dataset(), val.dataset(), transfer, training, out);
       System.out.println("model saved to " + model);
-      Workflows.calibrate(model, val.dataset());
+      Workflows.calibrate(model, tauSet);
       return 0;
     }
     Path model = Workflows.train(train.dataset(), val.dataset(), Map.of("folder", data.toAbsolutePath().toString()),
         training, out);
     System.out.println("model saved to " + model);
-    Workflows.calibrate(model, val.dataset());
+    Workflows.calibrate(model, tauSet);
     return 0;
   }
 }

@@ -57,7 +57,8 @@ final class TrainMixin {
   @Option(names = "--beta-learned", description = "lse: learn β (kept > 0 as exp(ρ)), starting at --beta")
   boolean betaLearned;
 
-  @Option(names = "--arch", description = "conv stack: camnet, cnn-gap (Keras conv trunk + GAP head), cnn-flatten"
+  @Option(names = "--arch", description = "conv stack: camnet, camnet-fine (camnet's stride-4 layers fused back at"
+      + " stride 2: maps twice as fine), cnn-gap (Keras conv trunk + GAP head), cnn-flatten"
       + " (Keras trunk + dense head, no CAM), nin (Network in Network mlpconvs + class maps) (default: ${DEFAULT-VALUE})")
   String arch = "camnet";
 

@@ -29,7 +29,8 @@ class TransferRaccoonTest {
     Path run = tmp.resolve("run");
     assertThat(Camkit.execute("raccoon-data", "--raccoon", shared.resolve("raccoon").toString(), "--imagenet",
         shared.resolve("imagenet_val_1300").toString(), "--out", data.toString(), "--raccoons", "60", "--others", "60",
-        "--test-fraction", "0.333", "--seed", "7")).isZero();
+        "--test-fraction", "0.333", "--val-fraction", "0", "--seed", "7")).isZero(); // the split measured below
+    assertThat(data.resolve("val")).doesNotExist();
     // --unfreeze-last only chooses what fine-tuning trains: alone, it is a one-line error before any work
     ArchAndMultiLabelCliTest.assertOneLineError(new String[] {"train", "--backbone", weights.toString(), "--card",
         card.toString(), "--freeze", "--unfreeze-last", "2", "--data", data.toString(), "--out",

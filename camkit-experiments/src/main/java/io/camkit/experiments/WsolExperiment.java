@@ -1,31 +1,24 @@
 package io.camkit.experiments;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.ParameterStore;
-import io.camkit.core.HeatMap;
 import io.camkit.dataset.Dataset;
-import io.camkit.dataset.Sample;
 import io.camkit.dataset.Split;
 import io.camkit.dataset.shapes.ShapesGenerator;
 import io.camkit.dataset.shapes.ShapesOptions;
 import io.camkit.evaluate.Evaluation;
-import io.camkit.evaluate.ImageOutcome;
-import io.camkit.evaluate.LocalizationAccumulator;
 import io.camkit.evaluate.LocalizationMetrics;
-import io.camkit.evaluate.MaskIouAccumulator;
-import io.camkit.evaluate.Scorer;
+import io.camkit.evaluate.MultiLabelEvaluation;
+import io.camkit.evaluate.MultiLabelMetrics;
+import io.camkit.evaluate.Reports;
 import io.camkit.evaluate.TauCalibration;
 import io.camkit.localize.ThresholdLocalizer;
 import io.camkit.model.CamModel;
 import io.camkit.model.CamNetOptions;
-import io.camkit.model.InputBatch;
 import io.camkit.model.layers.CamModelLayers;
 import io.camkit.model.train.CamNetTrainer;
 import io.camkit.model.train.TrainOptions;
 import io.camkit.model.train.TrainingListener;
 import io.camkit.model.wsol.WsolOptions;
+import io.camkit.pipeline.Calibration;
 import io.camkit.pipeline.Explainer;
 import io.camkit.pipeline.MapRequest;
 import io.camkit.render.BarChart;
@@ -47,8 +40,9 @@ import java.util.function.Function;
  * as {@code camkit train} does), then on the test split top-1 classification, GT-known
  * localization at the customary τ = 0.2 and at τ*, the τ-free MaxBoxAccV2 and PxAP, the mask mIoU
  * at τ*, and the training time. Every method is scored through camkit's CAM (for ACoL: branch A's,
- * the network's classifier); ACoL is scored a second time with the paper's fused map {@code
- * max(norm A, norm B)} ({@link io.camkit.model.CamNet#acolFusedMaps}) on both splits.
+ * the network's classifier, {@link CamModelLayers#acolBranchA}); ACoL is scored a second time with
+ * the paper's fused map {@code max(norm A, norm B)} ({@link io.camkit.model.CamNet#acolFusedMaps}),
+ * the map camkit's CAM reads on an ACoL net by default, on both splits.
  */
 public final class WsolExperiment {
   private WsolExperiment() {}
@@ -60,8 +54,70 @@ public final class WsolExperiment {
    * @param data the benchmark (train, validation and test splits)
    * @param training the recipe every method shares
    * @param wsol every method's hyper-parameters (the method field is set per row)
+   * @param grid whether each method's own hyper-parameters are chosen on validation among {@link
+   *     #candidates} (else every method runs at {@code wsol})
    */
-  public record Settings(ShapesOptions data, TrainOptions training, WsolOptions wsol) {
+  public record Settings(ShapesOptions data, TrainOptions training, WsolOptions wsol, boolean grid) {
+    /** Every method at its default hyper-parameters ({@code wsol}), no grid. */
+    public Settings(ShapesOptions data, TrainOptions training, WsolOptions wsol) {
+      this(data, training, wsol, false);
+    }
+
+    /** The same settings, each method's hyper-parameters chosen on validation from {@link #candidates}. */
+    public Settings withGrid(boolean g) {
+      return new Settings(data, training, wsol, g);
+    }
+
+    /**
+     * The candidates of {@code method}: its defaults ({@code wsol} with the method set), and with
+     * {@link #grid} a second value of each of its own hyper-parameters, one changed at a time — HaS
+     * patch side s and 2s (s = 8 px at 48 px, 16 px at 96), ADL γ 0.9 and 0.8 and drop rate 0.75 and
+     * 0.5, ACoL δ 0.7 and 0.5, CutMix probability 1 and 0.5. Plain CAM has none.
+     */
+    public List<WsolOptions> candidates(String method) {
+      WsolOptions d = wsol.withMethod(method);
+      if (!grid) {
+        return List.of(d);
+      }
+      return switch (method) {
+        case "has" -> List.of(d, new WsolOptions(method, 2 * d.hasPatch(), d.hasProb(), d.adlGamma(), d.adlDropRate(),
+            d.acolDelta(), d.cutMixAlpha(), d.cutMixProb()));
+        case "adl" -> List.of(d, new WsolOptions(method, d.hasPatch(), d.hasProb(), 0.8, d.adlDropRate(), d.acolDelta(),
+            d.cutMixAlpha(), d.cutMixProb()), new WsolOptions(method, d.hasPatch(), d.hasProb(), d.adlGamma(), 0.5,
+            d.acolDelta(), d.cutMixAlpha(), d.cutMixProb()));
+        case "acol" -> List.of(d, new WsolOptions(method, d.hasPatch(), d.hasProb(), d.adlGamma(), d.adlDropRate(), 0.5,
+            d.cutMixAlpha(), d.cutMixProb()));
+        case "cutmix" -> List.of(d, new WsolOptions(method, d.hasPatch(), d.hasProb(), d.adlGamma(), d.adlDropRate(),
+            d.acolDelta(), d.cutMixAlpha(), 0.5));
+        default -> List.of(d);
+      };
+    }
+
+    /** Whether the benchmark holds several objects per image (multi-label training and scoring). */
+    public boolean multiObject() {
+      return data.multiLabel();
+    }
+
+    /**
+     * {@code camkit demo --quick --multi-object}'s benchmark with {@link #quick()}'s recipe: 64×64
+     * images with 1–3 objects of distinct classes, 12–24 px, 2400 / 200 / 300 images, 12 epochs.
+     */
+    public static Settings quickMultiObject() {
+      Settings q = quick();
+      ShapesOptions d = q.data();
+      return new Settings(new ShapesOptions(64, 12, 24, 1, 3, d.distractors(), d.lines(), d.noiseSigma(),
+          d.trainSize(), d.valSize(), d.testSize(), d.seed()), q.training(), q.wsol(), q.grid());
+    }
+
+    /** The pooling experiment's multi-object benchmark at 64×64 (1–3 objects, 12–24 px), 4000 / 500 / 500 images, 16 epochs. */
+    public static Settings multiObjectDefaults() {
+      ShapesOptions d = ShapesOptions.defaults();
+      WsolOptions w = WsolOptions.none();
+      return new Settings(new ShapesOptions(64, 12, 24, 1, 3, 1, 2, d.noiseSigma(), 4000, 500, 500, d.seed()),
+          TrainOptions.defaults(), new WsolOptions("cam", 8, w.hasProb(), w.adlGamma(), w.adlDropRate(),
+              w.acolDelta(), w.cutMixAlpha(), w.cutMixProb()));
+    }
+
     /** The {@code camkit demo} benchmark and recipe: 96×96, 8000 / 500 / 1000 images, 16 epochs. */
     public static Settings defaults() {
       return new Settings(ShapesOptions.defaults(), TrainOptions.defaults(), WsolOptions.none());
@@ -94,10 +150,26 @@ public final class WsolExperiment {
    * @param maxBoxAccV2 MaxBoxAccV2 (mean over IoU 0.3 / 0.5 / 0.7, any component)
    * @param pxap pixel average precision against the masks
    * @param maskMIoU mIoU over classes of the masks at τ*
-   * @param trainSeconds training time (the fused row repeats ACoL's)
+   * @param trainSeconds training time (the fused row repeats ACoL's; with a grid, the chosen
+   *     candidate's)
+   * @param hyper the method's own hyper-parameters of this row ("" for plain CAM)
+   * @param valMaxBoxAcc MaxBoxAcc on the validation split (at τ*), what the grid chooses by
+   * @param candidates how many settings of the method were trained (1 without a grid)
    */
   public record Row(String method, double top1, double gtKnownAt02, double tauStar, double gtKnownAtTauStar,
-      double testMaxBoxAcc, double maxBoxAccV2, double pxap, double maskMIoU, double trainSeconds) {}
+      double testMaxBoxAcc, double maxBoxAccV2, double pxap, double maskMIoU, double trainSeconds, String hyper,
+      double valMaxBoxAcc, int candidates) {}
+
+  /** The method's own hyper-parameters, as written in the table: "s = 8 px", "γ = 0.90, rate 0.75"… */
+  static String hyper(WsolOptions w) {
+    return switch (w.method()) {
+      case "has" -> String.format(Locale.ROOT, "s = %d px, p = %.2f", w.hasPatch(), w.hasProb());
+      case "adl" -> String.format(Locale.ROOT, "γ = %.2f, rate %.2f", w.adlGamma(), w.adlDropRate());
+      case "acol" -> String.format(Locale.ROOT, "δ = %.2f", w.acolDelta());
+      case "cutmix" -> String.format(Locale.ROOT, "α = %.1f, p = %.2f", w.cutMixAlpha(), w.cutMixProb());
+      default -> "";
+    };
+  }
 
   public static List<Row> run(Settings s, Path out, Function<String, TrainingListener> listeners) throws IOException {
     ShapesGenerator gen = new ShapesGenerator(s.data());
@@ -105,16 +177,51 @@ public final class WsolExperiment {
     Dataset val = gen.generate(Split.VAL);
     Dataset test = gen.generate(Split.TEST);
     List<Row> rows = new ArrayList<>();
+    TrainOptions recipe = s.training().withMultiLabel(s.multiObject());
     for (String method : METHODS) {
-      CamNetOptions net = CamNetOptions.defaults(s.data().imageSize(), train.classes().size())
-          .withWsol(s.wsol().withMethod(method));
-      try (CamModel model = CamNetTrainer.newModel(net, train.classes(), s.training().seed())) {
-        long t0 = System.nanoTime();
-        new CamNetTrainer(s.training(), listeners.apply(method)).fit(model, train, val, Optional.empty());
-        double secs = (System.nanoTime() - t0) / 1e9;
-        rows.add(scoreWithCam(method, model, val, test, secs));
+      if (s.multiObject() && method.equals("acol")) {
+        continue; // branch B erases by each image's one class: single-label only (CamNetTrainer refuses it)
+      }
+      // Each candidate is trained and scored on validation only; the best validation MaxBoxAcc (of
+      // the map CAM reads: for ACoL the fused one) is kept, and only it sees the test split.
+      List<WsolOptions> candidates = s.candidates(method);
+      CamModel best = null;
+      double bestVal = -1;
+      double bestSecs = 0;
+      try {
+        for (WsolOptions w : candidates) {
+          CamNetOptions net = CamNetOptions.defaults(s.data().imageSize(), train.classes().size()).withWsol(w);
+          CamModel model = CamNetTrainer.newModel(net, train.classes(), s.training().seed());
+          long t0 = System.nanoTime();
+          try {
+            new CamNetTrainer(recipe, listeners.apply(method)).fit(model, train, val, Optional.empty());
+          } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+          }
+          double secs = (System.nanoTime() - t0) / 1e9;
+          double v = candidates.size() == 1 ? Double.NaN : validationMaxBoxAcc(model, val);
+          if (best == null || v > bestVal) {
+            if (best != null) {
+              best.close();
+            }
+            best = model;
+            bestVal = v;
+            bestSecs = secs;
+          } else {
+            model.close();
+          }
+        }
+        // ACoL: branch A's CAM, then the paper's fused map (what localize and evaluate read)
+        String h = hyper(best.options().wsol());
+        rows.add(scoreWithCam(method, CamModelLayers.acolBranchA(best), val, test, bestSecs, h, candidates.size()));
         if (method.equals("acol")) {
-          rows.add(scoreFused(model, val, test, secs));
+          rows.add(scoreWithCam("acol (fused map)", new CamModelLayers(best), val, test, bestSecs, h,
+              candidates.size()));
+        }
+      } finally {
+        if (best != null) {
+          best.close();
         }
       }
     }
@@ -122,77 +229,37 @@ public final class WsolExperiment {
     return rows;
   }
 
-  /** τ* on validation through camkit's CAM explainer, then the test split at τ*. */
-  private static Row scoreWithCam(String method, CamModel model, Dataset val, Dataset test, double secs) {
-    double tauStar;
-    Evaluation.Result r;
+  /** The validation MaxBoxAcc of the map camkit's CAM reads on {@code model} (ACoL: the fused map). */
+  private static double validationMaxBoxAcc(CamModel model, Dataset val) {
     try (CamModelLayers layers = new CamModelLayers(model)) { // a view: closing it leaves the model open
-      tauStar = TauCalibration.onValidation(List.of(new Explainer(layers, MapRequest.of("cam"))), val)
-          .methods().get("cam").tau();
-      r = Evaluation.run(new Explainer(layers, MapRequest.of("cam").withTau(tauStar)), test);
+      return TauCalibration.onValidation(List.of(new Explainer(layers, MapRequest.of("cam"))), val)
+          .methods().get("cam").maxBoxAcc();
+    }
+  }
+
+  /** τ* on validation through camkit's CAM explainer on {@code view}, then the test split at τ*. */
+  private static Row scoreWithCam(String method, CamModelLayers view, Dataset val, Dataset test, double secs,
+      String hyper, int candidates) {
+    Calibration.Entry chosen;
+    Evaluation.Result r;
+    try (CamModelLayers layers = view) { // a view: closing it leaves the model open
+      chosen = TauCalibration.onValidation(List.of(new Explainer(layers, MapRequest.of("cam"))), val)
+          .methods().get("cam");
+      Explainer atTauStar = new Explainer(layers, MapRequest.of("cam").withTau(chosen.tau()));
+      if (test.multiLabel()) {
+        // per (image, present class) pair, each class localized from its own map; no MaxBoxAccV2 or PxAP
+        MultiLabelEvaluation.Result ml = MultiLabelEvaluation.run(atTauStar, test, new Evaluation.Listener() {});
+        MultiLabelMetrics mm = ml.metrics();
+        return new Row(method, mm.mAP(), atTau(ml.maxBoxAccCurve(), ThresholdLocalizer.DEFAULT_TAU), chosen.tau(),
+            mm.gtKnownLocalization(), mm.maxBoxAcc(), Double.NaN, Double.NaN, ml.masks().mIoU(), secs, hyper,
+            chosen.maxBoxAcc(), candidates);
+      }
+      r = Evaluation.run(atTauStar, test);
     }
     LocalizationMetrics m = r.metrics();
-    return new Row(method, m.top1Accuracy(), atTau(r.maxBoxAccCurve(), ThresholdLocalizer.DEFAULT_TAU), tauStar,
-        m.gtKnownLocalization(), m.maxBoxAcc(), m.maxBoxAccV2().mean(), m.pxap(), r.masks().mIoU(), secs);
-  }
-
-  /** ACoL's fused maps scored as {@link Evaluation} scores CAM: τ* on validation, then the test split at τ*. */
-  private static Row scoreFused(CamModel model, Dataset val, Dataset test, double secs) {
-    double tauStar = fused(model, val, ThresholdLocalizer.DEFAULT_TAU).acc().snapshot().tauStar();
-    Fused f = fused(model, test, tauStar);
-    LocalizationMetrics m = f.acc().snapshot();
-    return new Row("acol (fused map)", m.top1Accuracy(), atTau(f.acc().curve(), ThresholdLocalizer.DEFAULT_TAU),
-        tauStar, m.gtKnownLocalization(), m.maxBoxAcc(), m.maxBoxAccV2().mean(), m.pxap(),
-        f.masks().snapshot().mIoU(), secs);
-  }
-
-  private record Fused(LocalizationAccumulator acc, MaskIouAccumulator masks) {}
-
-  private static Fused fused(CamModel model, Dataset data, double tau) {
-    Scorer scorer = new Scorer(tau);
-    int classes = model.classes().size();
-    LocalizationAccumulator acc = new LocalizationAccumulator(tau);
-    MaskIouAccumulator masks = new MaskIouAccumulator(classes, tau);
-    for (int from = 0; from < data.size(); from += 64) {
-      List<Sample> part = data.samples().subList(from, Math.min(data.size(), from + 64));
-      try (NDManager scope = model.manager().newSubManager()) {
-        ParameterStore ps = new ParameterStore(scope, false);
-        NDArray x = InputBatch.of(scope, part.stream().map(Sample::image).toList(), model.options());
-        NDList fy = model.net().forwardWithFeatures(ps, x, false);
-        NDArray fusedMaps = model.net().acolFusedMaps(ps, fy.get(0)); // [N, C, h, w]
-        float[] logits = fy.get(1).softmax(1).toFloatArray();
-        int h = (int) fusedMaps.getShape().get(2);
-        int w = (int) fusedMaps.getShape().get(3);
-        float[] all = fusedMaps.toFloatArray();
-        for (int i = 0; i < part.size(); i++) {
-          Sample s = part.get(i);
-          int pred = argMax(logits, i * classes, classes);
-          HeatMap tmap = map(all, i * classes + s.label(), w, h, s);
-          HeatMap pmap = pred == s.label() ? tmap : map(all, i * classes + pred, w, h, s);
-          ImageOutcome o = scorer.score(s, pred, logits[i * classes + pred], pmap, tmap);
-          acc.add(o, s.image().width(), s.image().height());
-          Scorer.truthMask(tmap.width(), tmap.height(), s.objectsOf(s.label()))
-              .ifPresent(t -> masks.add(s.label(), tmap, t));
-        }
-      }
-    }
-    return new Fused(acc, masks);
-  }
-
-  /** Map {@code k} of {@code [N·C, h, w]}, bilinear to the image and min-max normalised. */
-  private static HeatMap map(float[] all, int k, int w, int h, Sample s) {
-    return new HeatMap(w, h, java.util.Arrays.copyOfRange(all, k * h * w, (k + 1) * h * w))
-        .relu().resize(s.image().width(), s.image().height()).normalized();
-  }
-
-  private static int argMax(float[] v, int from, int n) {
-    int best = 0;
-    for (int c = 1; c < n; c++) {
-      if (v[from + c] > v[from + best]) {
-        best = c;
-      }
-    }
-    return best;
+    return new Row(method, m.top1Accuracy(), atTau(r.maxBoxAccCurve(), ThresholdLocalizer.DEFAULT_TAU), chosen.tau(),
+        m.gtKnownLocalization(), m.maxBoxAcc(), m.maxBoxAccV2().mean(), m.pxap(), r.masks().mIoU(), secs, hyper,
+        chosen.maxBoxAcc(), candidates);
   }
 
   /** GT-known localization at {@code tau} read from the MaxBoxAcc curve (τ on the 0.01 grid). */
@@ -204,27 +271,38 @@ public final class WsolExperiment {
     StringBuilder md = new StringBuilder("# WSOL methods on the built-in benchmark, τ chosen on validation\n\n");
     WsolOptions w = s.wsol();
     md.append(String.format(Locale.ROOT,
-        "%d×%d images, one object of %d–%d px, %d / %d / %d train / validation / test images (seed %d); camnet"
+        "%d×%d images, %s of %d–%d px, %d / %d / %d train / validation / test images (seed %d); camnet"
             + " with the GAP head, %d epochs, batch %d, Adam %.0e, flips and shifts, seed %d. HaS: %d-px patches,"
             + " p = %.2f; ADL: γ = %.2f, drop rate %.2f; ACoL: δ = %.2f; CutMix: α = %.1f, p = %.1f. τ* is the"
-            + " validation split's MaxBoxAcc τ; every test figure below except GT-known at 0.2 uses it.%n%n",
-        s.data().imageSize(), s.data().imageSize(), s.data().minObjectSize(), s.data().maxObjectSize(),
+            + " validation split's MaxBoxAcc τ; every test figure below except GT-known at 0.2 uses it.%s%n%n",
+        s.data().imageSize(), s.data().imageSize(), s.multiObject() ? String.format(Locale.ROOT,
+            "%d–%d objects of distinct classes (multi-label training; per present class: mAP instead of top-1,"
+                + " localization of each class from its own map; no MaxBoxAccV2 or PxAP; ACoL is single-label only)",
+            s.data().minObjects(), s.data().maxObjects()) : "one object",
+        s.data().minObjectSize(), s.data().maxObjectSize(),
         s.data().trainSize(), s.data().valSize(), s.data().testSize(), s.data().seed(), s.training().epochs(),
         s.training().batchSize(), s.training().learningRate(), s.training().seed(), w.hasPatch(), w.hasProb(),
-        w.adlGamma(), w.adlDropRate(), w.acolDelta(), w.cutMixAlpha(), w.cutMixProb()));
-    md.append("| method | top-1 | GT-known (τ = 0.2) | τ* (val) | GT-known (τ*) | test MaxBoxAcc | MaxBoxAccV2 | PxAP"
-        + " | mask mIoU (τ*) | training time |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        w.adlGamma(), w.adlDropRate(), w.acolDelta(), w.cutMixAlpha(), w.cutMixProb(), s.grid() ? " With the grid,"
+            + " each method's own hyper-parameters are chosen among its candidates by validation MaxBoxAcc (ACoL: of"
+            + " the fused map); the column says which won, and only the winner is scored on the test split." : ""));
+    md.append("| method | hyper-parameters (of candidates) | val MaxBoxAcc | " + (s.multiObject() ? "mAP" : "top-1") + " | GT-known (τ = 0.2) | τ* (val) | GT-known (τ*) | test MaxBoxAcc | MaxBoxAccV2 | PxAP"
+        + " | mask mIoU (τ*) | training time |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Row r : rows) {
       md.append(String.format(Locale.ROOT,
-          "| %s | %.1f %% | %.1f %% | %.2f | %.1f %% | %.1f %% | %.1f %% | %.1f %% | %.1f %% | %.0f s |%n", r.method(),
+          "| %s | %s (%d) | %s | %.1f %% | %.1f %% | %.2f | %.1f %% | %.1f %% | %s | %s | %.1f %% | %.0f s |%n",
+          r.method(), r.hyper().isEmpty() ? "–" : r.hyper(), r.candidates(), Reports.pct(r.valMaxBoxAcc()),
           100 * r.top1(), 100 * r.gtKnownAt02(), r.tauStar(), 100 * r.gtKnownAtTauStar(), 100 * r.testMaxBoxAcc(),
-          100 * r.maxBoxAccV2(), 100 * r.pxap(), 100 * r.maskMIoU(), r.trainSeconds()));
+          Reports.pct(r.maxBoxAccV2()), Reports.pct(r.pxap()), 100 * r.maskMIoU(), r.trainSeconds()));
     }
     Map<String, List<Double>> series = new LinkedHashMap<>();
     series.put("GT-known (τ = 0.2)", rows.stream().map(Row::gtKnownAt02).toList());
     series.put("GT-known (τ* from val)", rows.stream().map(Row::gtKnownAtTauStar).toList());
-    series.put("MaxBoxAccV2", rows.stream().map(Row::maxBoxAccV2).toList());
-    series.put("PxAP", rows.stream().map(Row::pxap).toList());
+    if (!s.multiObject()) {
+      series.put("MaxBoxAccV2", rows.stream().map(Row::maxBoxAccV2).toList());
+      series.put("PxAP", rows.stream().map(Row::pxap).toList());
+    } else {
+      series.put("mask mIoU (τ*)", rows.stream().map(Row::maskMIoU).toList());
+    }
     List<String> names = rows.stream().map(r -> r.method().replace(" (fused map)", " fused")).toList();
     ExperimentOutput.write(out, "wsol", md.toString(), s, rows,
         BarChart.render("WSOL methods, τ chosen on validation", "score", names, series));

@@ -37,7 +37,7 @@ public record CamNetOptions(
     WsolOptions wsol) {
 
   /** The selectable architectures ({@code --arch}). */
-  public static final java.util.List<String> ARCHS = java.util.List.of("camnet", "cnn-gap", "cnn-flatten", "nin");
+  public static final java.util.List<String> ARCHS = java.util.List.of("camnet", "camnet-fine", "cnn-gap", "cnn-flatten", "nin");
 
   public CamNetOptions {
     head = head == null ? HeadOptions.gap() : head; // model cards written before heads existed

@@ -95,7 +95,7 @@ class ArchitectureOptionTest {
   @Test
   void badArchitecturesAndHeadsAreRefusedNamingTheOption() {
     assertThatThrownBy(() -> small("resnet", 32)).hasMessageContaining("--arch = resnet")
-        .hasMessageContaining("camnet, cnn-gap, cnn-flatten, nin");
+        .hasMessageContaining("camnet, camnet-fine, cnn-gap, cnn-flatten, nin");
     assertThatThrownBy(() -> new CamNetOptions(32, 6, 8, 16, 0.5f, 0.25f, new HeadOptions("lse", 5, 5, 0.7, 5, 1),
         "cnn-flatten")).hasMessageContaining("--pooling = lse").hasMessageContaining("cnn-flatten");
     assertThat(small("cnn-flatten", 32).hasCam()).isFalse();

@@ -110,6 +110,20 @@ class WsolTrainingTest {
         assertThat(fused.getShape().getShape()).containsExactly(4, 6, f.getShape().get(2), f.getShape().get(3));
         assertThat(fused.max().getFloat()).isBetween(0.999f, 1.0f); // a max of normalised maps
         assertThat(fused.min().getFloat()).isGreaterThanOrEqualTo(0f);
+        // What localize and evaluate read: CAM at the last layer is the fused map, unless the
+        // branch-A view is asked for (then the classifier's weights, as for plain CAM).
+        try (var view = new io.camkit.model.layers.CamModelLayers(m);
+            var branchA = io.camkit.model.layers.CamModelLayers.acolBranchA(m)) {
+          String last = view.layers().get(view.layers().size() - 1).name();
+          assertThat(view.supportsCam(last)).isTrue();
+          assertThat(view.classifierWeights(last)).isEmpty();
+          assertThat(view.classMaps(scope, f, last).orElseThrow().toFloatArray())
+              .containsExactly(fused.toFloatArray());
+          assertThat(view.description()).contains("fused map");
+          assertThat(branchA.classifierWeights(last).orElseThrow().toFloatArray())
+              .containsExactly(m.net().classWeights().toFloatArray());
+          assertThat(branchA.classMaps(scope, f, last)).isEmpty();
+        }
       }
       before = branchB(m);
       m.save(dir, new ModelCard("test", "now", "camnet", m.options(), m.classes(), OPTS, null, List.of()));

@@ -20,6 +20,11 @@ import java.util.stream.Stream;
  *
  * <pre>
  *   out/train/{other,raccoon}/        images (raccoon: NAME.xml beside each)
+ *   out/val/{other,raccoon}/          validation images, both classes: validation accuracy
+ *                                     ({@code camkit train} reads {@code val/})
+ *   out/val-raccoon/{other,raccoon}/  the validation raccoons only: where τ* is chosen
+ *                                     ({@code camkit train --tau-data}); the other photos have no
+ *                                     boxes, and a folder image without one counts the whole frame
  *   out/test/{other,raccoon}/         held-out images, both classes: classification accuracy
  *   out/test-raccoon/{other,raccoon}/ the held-out raccoons only ("other" empty): GT-known localization
  *   out/split.json                    seed, counts and every file's origin
@@ -27,8 +32,9 @@ import java.util.stream.Stream;
  *
  * <p>ImageNet images of the raccoon synset ({@link #RACCOON_SYNSET}) are excluded (ILSVRC-2012's
  * 1000 classes do not include it, so none is expected; the count is reported). Each class is
- * shuffled with {@code seed} and its first {@code round(n · testFraction)} images go to test. The
- * folder is built beside {@code out} and moved into place when complete.
+ * shuffled with {@code seed}; its first {@code round(n · testFraction)} images go to test, the next
+ * {@code round(n · valFraction)} to val, the rest to train (so the test split does not depend on
+ * {@code valFraction}). The folder is built beside {@code out} and moved into place when complete.
  */
 public final class RaccoonVsImageNet {
   /** WordNet id of "raccoon, racoon" (not one of ILSVRC-2012's 1000 classes). */
@@ -41,15 +47,21 @@ public final class RaccoonVsImageNet {
    * @param imagenetDir {@code ../shared/data/imagenet_val_1300} (dataset.txt, synset_words.txt, images/)
    * @param raccoons raccoon images to use (≤ 200)
    * @param others ImageNet images to use
+   * @param testFraction share of each class held out for test, in (0, 1)
+   * @param valFraction share of each class held out for validation, in [0, 1), with at least one
+   *     image of each class left for training
    * @return what was written (also {@code split.json})
    */
   public static Map<String, Object> build(Path raccoonDir, Path imagenetDir, Path out, int raccoons, int others,
-      double testFraction, long seed) throws IOException {
+      double testFraction, double valFraction, long seed) throws IOException {
     if (Files.exists(out)) {
       throw new CamkitException(out + " already exists; choose another --out");
     }
     if (!(testFraction > 0 && testFraction < 1)) {
       throw new CamkitException("--test-fraction must be in (0, 1), got " + testFraction);
+    }
+    if (!(valFraction >= 0 && testFraction + valFraction < 1)) {
+      throw new CamkitException("--val-fraction must be in [0, 1 − test fraction), got " + valFraction);
     }
     List<Path> racc = listRaccoons(raccoonDir);
     List<Path> inet = listImageNet(imagenetDir);
@@ -64,19 +76,28 @@ public final class RaccoonVsImageNet {
     SplittableRandom rng = new SplittableRandom(seed);
     List<Path> r = pick(racc, raccoons, rng);
     List<Path> o = pick(inet, others, rng);
+    int rTest = (int) Math.round(r.size() * testFraction);
+    int oTest = (int) Math.round(o.size() * testFraction);
+    int rVal = (int) Math.round(r.size() * valFraction);
+    int oVal = (int) Math.round(o.size() * valFraction);
+    if (r.size() - rTest - rVal < 1 || o.size() - oTest - oVal < 1) {
+      throw new CamkitException("--test-fraction " + testFraction + " and --val-fraction " + valFraction
+          + " leave no training image of a class; lower them or use more images");
+    }
     Path tmp = Files.createTempDirectory(out.toAbsolutePath().getParent(), "." + out.getFileName() + "-");
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("raccoon", raccoonDir.toAbsolutePath().normalize().toString());
     manifest.put("imagenet", imagenetDir.toAbsolutePath().normalize().toString());
     manifest.put("seed", seed);
     manifest.put("testFraction", testFraction);
+    manifest.put("valFraction", valFraction);
     manifest.put("excludedRaccoonSynsetImages", excluded - inet.size());
-    int rTest = (int) Math.round(r.size() * testFraction);
-    int oTest = (int) Math.round(o.size() * testFraction);
-    manifest.put("train", Map.of("raccoon", r.size() - rTest, "other", o.size() - oTest));
+    manifest.put("train", Map.of("raccoon", r.size() - rTest - rVal, "other", o.size() - oTest - oVal));
+    manifest.put("val", Map.of("raccoon", rVal, "other", oVal));
     manifest.put("test", Map.of("raccoon", rTest, "other", oTest));
     Map<String, List<String>> files = new LinkedHashMap<>();
-    for (String split : List.of("train", "test", "test-raccoon")) {
+    for (String split : rVal + oVal > 0 ? List.of("train", "val", "val-raccoon", "test", "test-raccoon")
+        : List.of("train", "test", "test-raccoon")) {
       Files.createDirectories(tmp.resolve(split).resolve("raccoon"));
       Files.createDirectories(tmp.resolve(split).resolve("other"));
     }
@@ -84,7 +105,8 @@ public final class RaccoonVsImageNet {
       Path img = r.get(i);
       String name = img.getFileName().toString();
       Path xml = raccoonDir.resolve("annotations").resolve(name.replaceFirst("\\.[^.]*$", "") + ".xml");
-      List<String> splits = i < rTest ? List.of("test", "test-raccoon") : List.of("train");
+      List<String> splits = i < rTest ? List.of("test", "test-raccoon")
+          : i < rTest + rVal ? List.of("val", "val-raccoon") : List.of("train");
       for (String split : splits) {
         Path dir = tmp.resolve(split).resolve("raccoon");
         Files.copy(img, dir.resolve(name));
@@ -94,7 +116,7 @@ public final class RaccoonVsImageNet {
     }
     for (int i = 0; i < o.size(); i++) {
       Path img = o.get(i);
-      String split = i < oTest ? "test" : "train";
+      String split = i < oTest ? "test" : i < oTest + oVal ? "val" : "train";
       Files.copy(img, tmp.resolve(split).resolve("other").resolve(img.getFileName()));
       files.computeIfAbsent(split + "/other", k -> new ArrayList<>()).add(imagenetDir.relativize(img).toString());
     }

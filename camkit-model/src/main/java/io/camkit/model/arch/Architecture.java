@@ -30,6 +30,8 @@ import java.util.List;
  *
  * <pre>
  *   camnet       conv3/2 w · conv3 w · pool2 · conv3 2w · conv3 2w · conv1 4w · conv1 K   (same, BN)
+ *   camnet-fine  conv3/2 w · conv3 w · [pool2 · conv3 2w · conv3 2w · conv1 4w]↑2 ‖ · conv1 K
+ *                (camnet's coarse layers fused back at stride 2, {@link LayerSpec.CoarseToFine})
  *   cnn-gap      conv3 32 · pool2 · conv3 64 · pool2 · conv3 128                          (valid, K = 128)
  *   cnn-flatten  the cnn-gap trunk; its dense head pools 2×2 before flattening
  *   nin          mlpconv5 (w, w, w) · pool2 · mlpconv5 (2w, 2w, 2w) · pool2 · mlpconv3 (4w, K)
@@ -67,6 +69,10 @@ public record Architecture(String name, List<LayerSpec> features, List<LayerSpec
       case "camnet" -> new Architecture(name, List.of(
           Conv.same(3, 2, w), Conv.same(3, 1, w), pool, Conv.same(3, 1, 2 * w), Conv.same(3, 1, 2 * w),
           Conv.same(1, 1, 4 * w), Conv.same(1, 1, featureMaps)), List.of());
+      case "camnet-fine" -> new Architecture(name, List.of(
+          Conv.same(3, 2, w), Conv.same(3, 1, w),
+          new LayerSpec.CoarseToFine(List.of(pool, Conv.same(3, 1, 2 * w), Conv.same(3, 1, 2 * w), Conv.same(1, 1, 4 * w))),
+          Conv.same(1, 1, featureMaps)), List.of());
       case "cnn-gap" -> new Architecture(name, KerasBaselines.TRUNK, List.of());
       case "cnn-flatten" -> new Architecture(name, KerasBaselines.TRUNK, List.of(KerasBaselines.FLATTEN_POOL));
       case "nin" -> new Architecture(name, List.of(

@@ -21,7 +21,8 @@ import java.util.List;
  * for the kernel k, stride s and padding p of its {@link #footprint()}; 1×1 convolutions inside a
  * layer do not change the footprint.
  */
-public sealed interface LayerSpec permits LayerSpec.Conv, LayerSpec.MaxPool, LayerSpec.MlpConv {
+public sealed interface LayerSpec
+    permits LayerSpec.Conv, LayerSpec.MaxPool, LayerSpec.MlpConv, LayerSpec.CoarseToFine {
 
   /** The kernel k, stride s and padding p of the layer's one spatial operation (x and y alike). */
   ConvLayer footprint();
@@ -151,6 +152,89 @@ public sealed interface LayerSpec permits LayerSpec.Conv, LayerSpec.MaxPool, Lay
             .add(Activation::relu);
       }
       return b;
+    }
+  }
+
+  /**
+   * A coarse branch beside the identity, fused at the input's resolution (a U-Net / FPN top-down
+   * step, Ronneberger et al. 2015; Lin et al. 2017): the input {@code x = [N, C, H, W]} goes
+   * through {@code coarse} (a max pool of 2 then convolutions: stride 2, a wider receptive field,
+   * more channels {@code C'}), is upsampled ×2 by repeating each cell over 2×2 (nearest
+   * neighbour; the last row and column are repeated once more when H or W is odd), and is
+   * concatenated with x along the channels:
+   *
+   * <pre>  y = concat(up₂(coarse(x)), x) = [N, C' + C, H, W]</pre>
+   *
+   * <p>A 1×1 convolution after it then sees, at every position of the fine grid, the coarse
+   * context (which class is near) and the fine features of that very position (is this pixel part
+   * of it), so a class map can follow the object at the fine stride while the classifier still
+   * reads the coarse branch's wide receptive field.
+   *
+   * <p>Geometry: the output has the input's size (stride 1); its footprint is a "same" window
+   * whose side is the coarse branch's receptive field in input units plus 1 for the nearest
+   * upsampling, {@code k = R_coarse + 1}, {@code p = ⌊k / 2⌋} (k made odd).
+   *
+   * @param coarse the layers of the coarse branch, input first; the first must be {@code MaxPool(2)}
+   */
+  record CoarseToFine(List<LayerSpec> coarse) implements LayerSpec {
+    public CoarseToFine {
+      coarse = List.copyOf(coarse);
+      if (coarse.isEmpty() || !(coarse.get(0) instanceof MaxPool m) || m.kernel() != 2) {
+        throw new IllegalArgumentException("the coarse branch must start with a 2×2 max pool: " + coarse);
+      }
+    }
+
+    @Override
+    public ConvLayer footprint() {
+      int r = 1;
+      int jump = 1;
+      for (LayerSpec l : coarse) {
+        ConvLayer f = l.footprint();
+        r += (f.kernel() - 1) * jump;
+        jump *= f.stride();
+      }
+      int k = (r + 1) % 2 == 0 ? r + 2 : r + 1;
+      return new ConvLayer(k, 1, (k - 1) / 2);
+    }
+
+    @Override
+    public int channels(int in) {
+      int c = in;
+      for (LayerSpec l : coarse) {
+        c = l.channels(c);
+      }
+      return c + in;
+    }
+
+    @Override
+    public Block block() {
+      SequentialBlock branch = new SequentialBlock();
+      for (LayerSpec l : coarse) {
+        branch.add(l.block());
+      }
+      return new ai.djl.nn.ParallelBlock(
+          outs -> {
+            NDArray fine = outs.get(1).singletonOrThrow();
+            NDArray up = upsample2(outs.get(0).singletonOrThrow(), fine.getShape().get(2), fine.getShape().get(3));
+            return new ai.djl.ndarray.NDList(up.concat(fine, 1));
+          },
+          List.of(branch, ai.djl.nn.Blocks.identityBlock()));
+    }
+
+    /**
+     * Nearest-neighbour ×2 upsampling of {@code c = [N, C, h, w]} to {@code [N, C, H, W]} with
+     * {@code H ∈ {2h, 2h + 1}}: each cell covers 2×2 outputs, an odd last row/column repeats the
+     * last cells.
+     */
+    public static NDArray upsample2(NDArray c, long height, long width) {
+      NDArray up = c.repeat(2, 2).repeat(3, 2);
+      if (up.getShape().get(2) < height) {
+        up = up.concat(up.get(":, :, -1:, :"), 2);
+      }
+      if (up.getShape().get(3) < width) {
+        up = up.concat(up.get(":, :, :, -1:"), 3);
+      }
+      return up;
     }
   }
 

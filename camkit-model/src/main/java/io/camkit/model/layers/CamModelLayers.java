@@ -24,26 +24,47 @@ import java.util.Optional;
  * net's {@code features} block, named {@code features.0}, {@code features.1}, … in forward order;
  * the head after layer i is the remaining children followed by the classifier head. Batch norm
  * runs in inference mode throughout.
+ *
+ * <p>On a net trained with ACoL ({@code --wsol acol}), CAM at the last layer reads the paper's
+ * fused map {@code max(norm M_A,c, norm M_B,c)} ({@link CamNet#acolFusedMaps}; Zhang et al., CVPR
+ * 2018, Sec. 3.2), where branch B's map of class c is computed on the features erased by branch
+ * A's; {@link #acolBranchA} is the view whose CAM is branch A's alone. The scores, and so every
+ * gradient method, are branch A's (the network's classifier): Grad-CAM at the last layer of an ACoL
+ * net is branch A's CAM divided by {@code h·w}.
  */
 public final class CamModelLayers implements LayeredModel {
   private final CamModel model;
   private final boolean owner;
+  private final boolean acolFused;
   private final List<Block> blocks = new ArrayList<>();
   private final List<LayerInfo> layers = new ArrayList<>();
 
-  /** A view of {@code model}; closing the view leaves the model open. */
+  /**
+   * A view of {@code model}; closing the view leaves the model open. On an ACoL-trained net, CAM
+   * reads the fused map.
+   */
   public CamModelLayers(CamModel model) {
-    this(model, false);
+    this(model, false, model.options().wsol().is("acol"));
   }
 
   /** A view that owns {@code model}: closing the view closes the model. */
   public static CamModelLayers owning(CamModel model) {
-    return new CamModelLayers(model, true);
+    return new CamModelLayers(model, true, model.options().wsol().is("acol"));
   }
 
-  private CamModelLayers(CamModel model, boolean owner) {
+  /**
+   * A view of an ACoL-trained {@code model} whose CAM is branch A's alone ({@code M_A,c = Σ_k
+   * w_k^c f_k} with the network's classifier), to compare with the fused map; on any other net,
+   * the same as {@link #CamModelLayers(CamModel)}. Closing it leaves the model open.
+   */
+  public static CamModelLayers acolBranchA(CamModel model) {
+    return new CamModelLayers(model, false, false);
+  }
+
+  private CamModelLayers(CamModel model, boolean owner, boolean acolFused) {
     this.model = model;
     this.owner = owner;
+    this.acolFused = acolFused;
     Block features = model.net().features();
     if (!(features instanceof SequentialBlock)) {
       throw new IllegalArgumentException("the features block must be sequential");
@@ -190,7 +211,7 @@ public final class CamModelLayers implements LayeredModel {
 
   @Override
   public Optional<NDArray> classifierWeights(String layer) {
-    if (index(layer) != blocks.size() - 1 || !model.net().hasLinearClassifier()) {
+    if (index(layer) != blocks.size() - 1 || !model.net().hasLinearClassifier() || acolFused) {
       return Optional.empty();
     }
     return Optional.of(model.net().classWeights());
@@ -198,6 +219,9 @@ public final class CamModelLayers implements LayeredModel {
 
   @Override
   public Optional<NDArray> classMaps(NDManager scope, NDArray a, String layer) {
+    if (index(layer) == blocks.size() - 1 && acolFused) {
+      return Optional.of(model.net().acolFusedMaps(new ParameterStore(scope, false), a));
+    }
     if (index(layer) != blocks.size() - 1 || model.net().classMapHead() == null) {
       return Optional.empty();
     }
@@ -234,7 +258,8 @@ public final class CamModelLayers implements LayeredModel {
 
   @Override
   public String description() {
-    return "camkit " + model.options().arch() + " (" + model.options().head().pooling() + " head), "
+    return "camkit " + model.options().arch() + " (" + model.options().head().pooling() + " head"
+        + (acolFused ? ", ACoL: CAM is the fused map of branches A and B" : "") + "), "
         + model.options().imageSize() + " px";
   }
 
