@@ -144,7 +144,9 @@ public class ScoreCam extends CamMethod {
             row[ch] = row[shared];
           }
         }
-        rows.add(c.scope().create(row).softmax(0).reshape(new Shape(1, k)));
+        NDArray weights = image.create(row).softmax(0).reshape(new Shape(1, k));
+        weights.attach(c.scope()); // only the row of K weights outlives the image
+        rows.add(weights);
       }
     }
     return NDArrays.concat(new NDList(rows)); // [N, K]
