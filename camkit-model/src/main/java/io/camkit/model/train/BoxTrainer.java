@@ -6,10 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import io.camkit.core.Box;
 import io.camkit.core.CamkitException;
 import io.camkit.core.Interruption;
@@ -98,14 +95,7 @@ public final class BoxTrainer {
   public List<Double> fit(BoxRegressionNet net, NDManager manager, Dataset train) {
     CamNetOptions o = net.options();
     int n = train.size();
-    ResumableAdam adam = new ResumableAdam(manager);
-    List<Pair<String, Parameter>> trainable = new ArrayList<>();
-    for (Pair<String, Parameter> p : net.getParameters()) {
-      if (p.getValue().requiresGradient()) {
-        p.getValue().getArray().setRequiresGradient(true);
-        trainable.add(p);
-      }
-    }
+    LossStep step = new LossStep(net, manager, "box head");
     Random order = new Random(options.seed());
     List<Double> losses = new ArrayList<>();
     for (int epoch = 0; epoch < options.epochs(); epoch++) {
@@ -128,29 +118,14 @@ public final class BoxTrainer {
           labels[j] = s.label();
           System.arraycopy(target(s), 0, boxes, 4 * j, 4);
         }
-        adam.nextStep();
-        try (NDManager scope = manager.newSubManager()) {
-          NDArray loss;
-          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDList out = net.forward(new ParameterStore(scope, false), new NDList(InputBatch.of(scope, images, o)), true);
-            NDArray ce = CamNetTrainer.crossEntropy(out.get(0), scope.create(labels));
-            NDArray r = smoothL1(out.get(1), scope.create(boxes, new Shape(b, 4)), BETA);
-            loss = ce.mul(options.alpha()).add(r.mul(1 - options.alpha()));
-            gc.backward(loss);
-          }
-          float value = loss.getFloat();
-          if (!Float.isFinite(value)) {
-            throw new CamkitException("box head training diverged (loss " + value + "); try a smaller --lr");
-          }
-          for (Pair<String, Parameter> p : trainable) {
-            NDArray w = p.getValue().getArray();
-            try (NDArray g = w.getGradient()) {
-              adam.update(p.getKey(), w, g, options.learningRate(), 0f);
-              g.subi(g);
-            }
-          }
-          sum += value * b;
-        }
+        int size = b;
+        float value = step.run(options.learningRate(), scope -> {
+          NDList out = net.forward(new ParameterStore(scope, false), new NDList(InputBatch.of(scope, images, o)), true);
+          NDArray ce = CamNetTrainer.crossEntropy(out.get(0), scope.create(labels));
+          NDArray r = smoothL1(out.get(1), scope.create(boxes, new Shape(size, 4)), BETA);
+          return ce.mul(options.alpha()).add(r.mul(1 - options.alpha()));
+        });
+        sum += value * b;
       }
       losses.add(sum / n);
       log.accept(String.format(java.util.Locale.ROOT, "box head epoch %d/%d: loss %.4f, %.1f s", epoch + 1,

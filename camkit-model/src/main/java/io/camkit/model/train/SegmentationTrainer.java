@@ -6,10 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import io.camkit.core.CamkitException;
 import io.camkit.core.Interruption;
 import io.camkit.core.Mask;
@@ -95,14 +92,7 @@ public final class SegmentationTrainer {
       input(train.get(i).image(), o, images, i * 3 * s * s);
       System.arraycopy(targets(train.get(i), s, s), 0, targets, i * s * s, s * s);
     }
-    ResumableAdam adam = new ResumableAdam(manager);
-    List<Pair<String, Parameter>> trainable = new ArrayList<>();
-    for (Pair<String, Parameter> p : net.getParameters()) {
-      if (p.getValue().requiresGradient()) {
-        p.getValue().getArray().setRequiresGradient(true);
-        trainable.add(p);
-      }
-    }
+    LossStep step = new LossStep(net, manager, "segmenter");
     Random order = new Random(options.seed());
     List<Double> losses = new ArrayList<>();
     for (int epoch = 0; epoch < options.epochs(); epoch++) {
@@ -123,28 +113,13 @@ public final class SegmentationTrainer {
           System.arraycopy(images, i * 3 * s * s, x, j * 3 * s * s, 3 * s * s);
           System.arraycopy(targets, i * s * s, t, j * s * s, s * s);
         }
-        adam.nextStep();
-        try (NDManager scope = manager.newSubManager()) {
-          NDArray loss;
-          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray z = net.forward(new ParameterStore(scope, false),
-                new NDList(scope.create(x, new Shape(b, 3, s, s))), true).singletonOrThrow();
-            loss = pixelCrossEntropy(z, scope.create(t, new Shape(b, s, s)), options.classWeights());
-            gc.backward(loss);
-          }
-          float value = loss.getFloat();
-          if (!Float.isFinite(value)) {
-            throw new CamkitException("segmenter training diverged (loss " + value + "); try a smaller --lr");
-          }
-          for (Pair<String, Parameter> p : trainable) {
-            NDArray w = p.getValue().getArray();
-            try (NDArray g = w.getGradient()) {
-              adam.update(p.getKey(), w, g, options.learningRate(), 0f);
-              g.subi(g);
-            }
-          }
-          sum += value * b;
-        }
+        int size = b;
+        float value = step.run(options.learningRate(), scope -> {
+          NDArray z = net.forward(new ParameterStore(scope, false),
+              new NDList(scope.create(x, new Shape(size, 3, s, s))), true).singletonOrThrow();
+          return pixelCrossEntropy(z, scope.create(t, new Shape(size, s, s)), options.classWeights());
+        });
+        sum += value * b;
       }
       losses.add(sum / n);
       log.accept(String.format(java.util.Locale.ROOT, "segmenter epoch %d/%d: loss %.4f, %.1f s", epoch + 1,
