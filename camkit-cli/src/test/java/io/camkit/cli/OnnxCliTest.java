@@ -77,7 +77,7 @@ class OnnxCliTest {
     String out = ExplainCommandsTest.run(0, "layers", onnx.toString())[0];
     assertThat(out).contains("input 3×16×16").contains("3 classes");
     assertThat(out).containsPattern("conv\\s+4×16×16\\s+-\\s+yes");
-    assertThat(out).containsPattern("relu\\s+4×16×16\\s+yes\\s+yes.*\\(default\\)");
+    assertThat(out).containsPattern("relu\\s+4×16×16\\s+yes\\s+yes.*\\(auto: cam\\)");
   }
 
   @Test
