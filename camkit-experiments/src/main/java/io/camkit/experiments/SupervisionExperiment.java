@@ -49,15 +49,15 @@ import java.util.function.Function;
  * with the annotation used and the training time.
  *
  * <p>A segmenter's map of class c is its softmax probability of c per pixel; its class is the one
- * with the largest probability mass; its box and mask are taken at τ = 0.5 of that map's maximum
- * (a probability map whose maximum is near 1: about the pixels where c is more likely than not).
+ * with the largest probability mass; its box and mask are taken at the τ chosen on the validation
+ * split (its MaxBoxAcc τ, as for CAM).
  * The supervised box head ({@link BoxRegressionNet}) is scored by its boxes alone.
  */
 public final class SupervisionExperiment {
   private SupervisionExperiment() {}
 
-  /** τ of a segmenter's probability maps. */
-  public static final double SEGMENTER_TAU = 0.5;
+  /** The τ a segmenter's validation pass is run at (its MaxBoxAcc τ is then read from the sweep). */
+  static final double SEGMENTER_TAU = 0.5;
 
   /**
    * @param data the benchmark
@@ -129,7 +129,8 @@ public final class SupervisionExperiment {
         long t0 = System.nanoTime();
         new SegmentationTrainer(s.segmentation(), line -> log.accept(variant + ": " + line)).fit(seg, manager, train);
         double secs = (System.nanoTime() - t0) / 1e9;
-        rows.add(scoreSegmenter(variant, seg, manager, test, secs));
+        double tau = scoreSegmenter(variant, seg, manager, val, SEGMENTER_TAU, secs).bestTau(); // chosen on validation
+        rows.add(scoreSegmenter(variant, seg, manager, test, tau, secs).row());
       }
     }
     write(rows, s, out);
@@ -173,12 +174,16 @@ public final class SupervisionExperiment {
         (hits[0] + hits[1] + hits[2]) / (3 * n), Double.NaN, Double.NaN, secs);
   }
 
-  /** The segmenter's probability maps scored as CAM maps are, at τ = {@value #SEGMENTER_TAU}. */
-  static Row scoreSegmenter(String variant, Segmenter seg, NDManager manager, Dataset test, double secs) {
+  /** A segmenter's row, and the MaxBoxAcc τ of the split it was scored on. */
+  record Scored(Row row, double bestTau) {}
+
+  /** The segmenter's probability maps scored as CAM maps are, at {@code tau}. */
+  static Scored scoreSegmenter(String variant, Segmenter seg, NDManager manager, Dataset test, double tau,
+      double secs) {
     int classes = test.classes().size();
-    Scorer scorer = new Scorer(SEGMENTER_TAU);
-    LocalizationAccumulator acc = new LocalizationAccumulator(SEGMENTER_TAU);
-    MaskIouAccumulator masks = new MaskIouAccumulator(classes, SEGMENTER_TAU);
+    Scorer scorer = new Scorer(tau);
+    LocalizationAccumulator acc = new LocalizationAccumulator(tau);
+    MaskIouAccumulator masks = new MaskIouAccumulator(classes, tau);
     int side = seg.options().imageSize();
     for (int from = 0; from < test.size(); from += 64) {
       List<Sample> part = test.samples().subList(from, Math.min(test.size(), from + 64));
@@ -207,8 +212,8 @@ public final class SupervisionExperiment {
       }
     }
     LocalizationMetrics m = acc.snapshot();
-    return new Row(variant, "masks", m.top1Accuracy(), SEGMENTER_TAU, m.gtKnownLocalization(), m.maxBoxAccV2().mean(),
-        m.pxap(), masks.snapshot().mIoU(), secs);
+    return new Scored(new Row(variant, "masks", m.top1Accuracy(), tau, m.gtKnownLocalization(),
+        m.maxBoxAccV2().mean(), m.pxap(), masks.snapshot().mIoU(), secs), m.tauStar());
   }
 
   private static String pct(double v) {
@@ -227,12 +232,12 @@ public final class SupervisionExperiment {
     md.append(String.format(Locale.ROOT,
         "%d×%d images, one object of %d–%d px, %d / %d / %d train / validation / test images (seed %d). CAM: camnet"
             + " with the GAP head, %d epochs, τ* = its validation MaxBoxAcc τ. Segmenters: %d-channel first level,"
-            + " %d poolings, %d epochs, batch %d, Adam %.0e, seed %d, trained on the objects' masks; τ = %.1f of their"
-            + " class probability map's maximum. The same accumulators score every row on the test split.%n%n",
+            + " %d poolings, %d epochs, batch %d, Adam %.0e, seed %d, trained on the objects' masks; τ = their validation"
+            + " MaxBoxAcc τ on their class probability maps, as for CAM. The same accumulators score every row on the test split.%n%n",
         s.data().imageSize(), s.data().imageSize(), s.data().minObjectSize(), s.data().maxObjectSize(),
         s.data().trainSize(), s.data().valSize(), s.data().testSize(), s.data().seed(), s.training().epochs(),
         s.width(), s.depth(), s.segmentation().epochs(), s.segmentation().batchSize(),
-        s.segmentation().learningRate(), s.segmentation().seed(), SEGMENTER_TAU));
+        s.segmentation().learningRate(), s.segmentation().seed()));
     md.append("| method | annotation | top-1 | τ | GT-known (τ) | MaxBoxAccV2 | PxAP | mask mIoU (τ) | training time |\n"
         + "|---|---|---|---|---|---|---|---|---|\n");
     for (Row r : rows) {
