@@ -1,6 +1,5 @@
 package io.camkit.model.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.camkit.core.Box;
 import io.camkit.core.CamkitException;
-import io.camkit.core.Interruption;
 import io.camkit.core.RgbImage;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.ObjectAnnotation;
@@ -18,9 +16,7 @@ import io.camkit.model.CamNetOptions;
 import io.camkit.model.InputBatch;
 import io.camkit.model.supervised.BoxRegressionNet;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.function.Consumer;
 
 /**
@@ -64,10 +60,7 @@ public final class BoxTrainer {
 
   /** A fresh net, initialised from {@code seed}, its parameters in {@code manager}. */
   public static BoxRegressionNet newNet(CamNetOptions o, NDManager manager, long seed) {
-    Engine.getEngine("PyTorch").setRandomSeed((int) seed);
-    BoxRegressionNet net = new BoxRegressionNet(o);
-    net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, o.imageSize(), o.imageSize()));
-    return net;
+    return LossStep.initialized(new BoxRegressionNet(o), manager, o.imageSize(), seed);
   }
 
   /** The box target {@code (x0/W, y0/H, x1/W, y1/H)} of the sample's first object of its class. */
@@ -94,44 +87,22 @@ public final class BoxTrainer {
   /** @return the mean loss of each epoch */
   public List<Double> fit(BoxRegressionNet net, NDManager manager, Dataset train) {
     CamNetOptions o = net.options();
-    int n = train.size();
-    LossStep step = new LossStep(net, manager, "box head");
-    Random order = new Random(options.seed());
-    List<Double> losses = new ArrayList<>();
-    for (int epoch = 0; epoch < options.epochs(); epoch++) {
-      List<Integer> idx = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        idx.add(i);
-      }
-      Collections.shuffle(idx, order);
-      double sum = 0;
-      long t0 = System.nanoTime();
-      for (int from = 0; from < n; from += options.batchSize()) {
-        Interruption.check("stopped while training the box head");
-        int b = Math.min(n, from + options.batchSize()) - from;
-        List<RgbImage> images = new ArrayList<>(b);
-        long[] labels = new long[b];
-        float[] boxes = new float[4 * b];
-        for (int j = 0; j < b; j++) {
-          Sample s = train.get(idx.get(from + j));
-          images.add(s.image());
-          labels[j] = s.label();
-          System.arraycopy(target(s), 0, boxes, 4 * j, 4);
-        }
-        int size = b;
-        float value = step.run(options.learningRate(), scope -> {
+    return new LossStep(net, manager, "box head").fit(train.size(), options.epochs(), options.batchSize(),
+        options.learningRate(), options.seed(), (items, scope) -> {
+          List<RgbImage> images = new ArrayList<>(items.length);
+          long[] labels = new long[items.length];
+          float[] boxes = new float[4 * items.length];
+          for (int j = 0; j < items.length; j++) {
+            Sample s = train.get(items[j]);
+            images.add(s.image());
+            labels[j] = s.label();
+            System.arraycopy(target(s), 0, boxes, 4 * j, 4);
+          }
           NDList out = net.forward(new ParameterStore(scope, false), new NDList(InputBatch.of(scope, images, o)), true);
           NDArray ce = CamNetTrainer.crossEntropy(out.get(0), scope.create(labels));
-          NDArray r = smoothL1(out.get(1), scope.create(boxes, new Shape(size, 4)), BETA);
+          NDArray r = smoothL1(out.get(1), scope.create(boxes, new Shape(items.length, 4)), BETA);
           return ce.mul(options.alpha()).add(r.mul(1 - options.alpha()));
-        });
-        sum += value * b;
-      }
-      losses.add(sum / n);
-      log.accept(String.format(java.util.Locale.ROOT, "box head epoch %d/%d: loss %.4f, %.1f s", epoch + 1,
-          options.epochs(), sum / n, (System.nanoTime() - t0) / 1e9));
-    }
-    return losses;
+        }, log);
   }
 
   /**

@@ -7,9 +7,16 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.camkit.core.CamkitException;
+import io.camkit.core.Interruption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -65,5 +72,48 @@ final class LossStep {
       }
       return value;
     }
+  }
+
+  /** Builds one batch's loss from the indices of its items, in the scope it is given. */
+  @FunctionalInterface
+  interface BatchLoss {
+    NDArray loss(int[] items, NDManager scope);
+  }
+
+  /**
+   * Trains for {@code epochs} passes over {@code n} items: each epoch a shuffle seeded once from
+   * {@code seed}, batches of at most {@code batchSize}, one {@link #run} each, a stop checked
+   * between batches; one log line per epoch.
+   *
+   * @return the mean loss of each epoch
+   */
+  List<Double> fit(int n, int epochs, int batchSize, float lr, long seed, BatchLoss batch, Consumer<String> log) {
+    Random order = new Random(seed);
+    List<Double> losses = new ArrayList<>();
+    for (int epoch = 0; epoch < epochs; epoch++) {
+      List<Integer> idx = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        idx.add(i);
+      }
+      Collections.shuffle(idx, order); // each epoch shuffles 0 … n − 1 afresh
+      double sum = 0;
+      long t0 = System.nanoTime();
+      for (int from = 0; from < n; from += batchSize) {
+        Interruption.check("stopped while training the " + what);
+        int[] items = idx.subList(from, Math.min(n, from + batchSize)).stream().mapToInt(Integer::intValue).toArray();
+        sum += run(lr, scope -> batch.loss(items, scope)) * items.length;
+      }
+      losses.add(sum / n);
+      log.accept(String.format(Locale.ROOT, "%s epoch %d/%d: loss %.4f, %.1f s", what, epoch + 1, epochs, sum / n,
+          (System.nanoTime() - t0) / 1e9));
+    }
+    return losses;
+  }
+
+  /** {@code block} initialised for square {@code side}-pixel RGB inputs from PyTorch's generator seeded with {@code seed}. */
+  static <B extends Block> B initialized(B block, NDManager manager, int side, long seed) {
+    Engine.getEngine("PyTorch").setRandomSeed((int) seed);
+    block.initialize(manager, DataType.FLOAT32, new Shape(1, 3, side, side));
+    return block;
   }
 }

@@ -1,6 +1,5 @@
 package io.camkit.model.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -8,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.camkit.core.CamkitException;
-import io.camkit.core.Interruption;
 import io.camkit.core.Mask;
 import io.camkit.core.RgbImage;
 import io.camkit.dataset.Dataset;
@@ -16,9 +14,7 @@ import io.camkit.dataset.ObjectAnnotation;
 import io.camkit.dataset.Sample;
 import io.camkit.model.seg.Segmenter;
 import io.camkit.model.seg.SegmenterOptions;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.function.Consumer;
 
 /**
@@ -67,10 +63,7 @@ public final class SegmentationTrainer {
 
   /** A fresh segmenter, initialised from {@code seed}, owned by {@code manager}. */
   public static Segmenter newSegmenter(SegmenterOptions o, NDManager manager, long seed) {
-    Engine.getEngine("PyTorch").setRandomSeed((int) seed);
-    Segmenter s = new Segmenter(o);
-    s.initialize(manager, DataType.FLOAT32, new Shape(1, 3, o.imageSize(), o.imageSize()));
-    return s;
+    return LossStep.initialized(new Segmenter(o), manager, o.imageSize(), seed);
   }
 
   /**
@@ -92,40 +85,18 @@ public final class SegmentationTrainer {
       input(train.get(i).image(), o, images, i * 3 * s * s);
       System.arraycopy(targets(train.get(i), s, s), 0, targets, i * s * s, s * s);
     }
-    LossStep step = new LossStep(net, manager, "segmenter");
-    Random order = new Random(options.seed());
-    List<Double> losses = new ArrayList<>();
-    for (int epoch = 0; epoch < options.epochs(); epoch++) {
-      List<Integer> idx = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        idx.add(i);
-      }
-      java.util.Collections.shuffle(idx, order);
-      double sum = 0;
-      long t0 = System.nanoTime();
-      for (int from = 0; from < n; from += options.batchSize()) {
-        Interruption.check("stopped while training the segmenter");
-        int b = Math.min(n, from + options.batchSize()) - from;
-        float[] x = new float[b * 3 * s * s];
-        float[] t = new float[b * s * s];
-        for (int j = 0; j < b; j++) {
-          int i = idx.get(from + j);
-          System.arraycopy(images, i * 3 * s * s, x, j * 3 * s * s, 3 * s * s);
-          System.arraycopy(targets, i * s * s, t, j * s * s, s * s);
-        }
-        int size = b;
-        float value = step.run(options.learningRate(), scope -> {
+    return new LossStep(net, manager, "segmenter").fit(n, options.epochs(), options.batchSize(),
+        options.learningRate(), options.seed(), (items, scope) -> {
+          float[] x = new float[items.length * 3 * s * s];
+          float[] t = new float[items.length * s * s];
+          for (int j = 0; j < items.length; j++) {
+            System.arraycopy(images, items[j] * 3 * s * s, x, j * 3 * s * s, 3 * s * s);
+            System.arraycopy(targets, items[j] * s * s, t, j * s * s, s * s);
+          }
           NDArray z = net.forward(new ParameterStore(scope, false),
-              new NDList(scope.create(x, new Shape(size, 3, s, s))), true).singletonOrThrow();
-          return pixelCrossEntropy(z, scope.create(t, new Shape(size, s, s)), options.classWeights());
-        });
-        sum += value * b;
-      }
-      losses.add(sum / n);
-      log.accept(String.format(java.util.Locale.ROOT, "segmenter epoch %d/%d: loss %.4f, %.1f s", epoch + 1,
-          options.epochs(), sum / n, (System.nanoTime() - t0) / 1e9));
-    }
-    return losses;
+              new NDList(scope.create(x, new Shape(items.length, 3, s, s))), true).singletonOrThrow();
+          return pixelCrossEntropy(z, scope.create(t, new Shape(items.length, s, s)), options.classWeights());
+        }, log);
   }
 
   /**
