@@ -64,12 +64,14 @@ public final class Road {
     }
     float[] original = image.raw();
     SplittableRandom rng = new SplittableRandom(options.seed());
+    float[] sortedMap = sorted(map);
+    float[] sortedInverse = sorted(inverse);
     float[][] perturbed = new float[2 * ps.length][];
     for (int k = 0; k < ps.length; k++) {
       perturbed[k] = NoisyLinearImputer.impute(original, image.channels(), h, w,
-          atOrAbove(map, percentile(map, ps[k])), options.noise(), rng);
+          atOrAbove(map, percentileOfSorted(sortedMap, ps[k])), options.noise(), rng);
       perturbed[ps.length + k] = NoisyLinearImputer.impute(original, image.channels(), h, w,
-          atOrAbove(inverse, percentile(inverse, ps[k])), options.noise(), rng);
+          atOrAbove(inverse, percentileOfSorted(sortedInverse, ps[k])), options.noise(), rng);
     }
     int[] classes = new int[2 * ps.length + 1];
     Arrays.fill(classes, targetClass);
@@ -97,8 +99,17 @@ public final class Road {
 
   /** The p-th percentile with linear interpolation between the sorted values ({@code numpy.percentile}). */
   static double percentile(float[] v, double p) {
+    return percentileOfSorted(sorted(v), p);
+  }
+
+  private static float[] sorted(float[] v) {
     float[] s = v.clone();
     Arrays.sort(s);
+    return s;
+  }
+
+  /** {@link #percentile} of values already sorted ascending. */
+  static double percentileOfSorted(float[] s, double p) {
     double pos = p / 100 * (s.length - 1);
     int lo = (int) Math.floor(pos);
     int hi = Math.min(s.length - 1, lo + 1);
