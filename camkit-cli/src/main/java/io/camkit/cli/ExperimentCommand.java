@@ -82,10 +82,20 @@ final class ExperimentCommand implements Runnable {
   @Command(name = "regularizer", mixinStandardHelpOptions = true,
       description = "The same conv trunk with an FC head, an FC head with dropout, and GAP, on the built-in benchmark.")
   static final class Regularizer extends OnBenchmark {
+    @Option(names = "--patience", description = "stop a head after this many epochs without a lower validation error"
+        + " (default: ${DEFAULT-VALUE}); --epochs is then the most epochs a head may train (default 150), and the"
+        + " progress bar's ETA is that upper bound")
+    int patience = RegularizerExperiment.Settings.defaults().stopping().patience();
+
+    @Option(names = "--budget-minutes", description = "also stop a head after this many minutes of training"
+        + " (default: none)")
+    double budgetMinutes;
+
     @Override
     public Integer call() throws Exception {
       var d = RegularizerExperiment.Settings.defaults();
-      RegularizerExperiment.run(new RegularizerExperiment.Settings(d.data(), training(d.training())), out,
+      var stopping = new io.camkit.model.train.EarlyStopping(patience, 0, 60 * budgetMinutes);
+      RegularizerExperiment.run(new RegularizerExperiment.Settings(d.data(), training(d.training()), stopping), out,
           TrainingProgress::new);
       return report(out, "regularizer");
     }

@@ -12,14 +12,21 @@ import java.util.List;
 final class DatasetArrays {
   private DatasetArrays() {}
 
-  /** The train and test splits of a built-in benchmark, as images and as arrays for {@code net}. */
-  record Splits(Dataset train, Dataset test, CamNetOptions net, ArrayTrainer.Data trainData, ArrayTrainer.Data testData) {
+  /**
+   * The train, validation and test splits of a built-in benchmark, as images and as arrays for
+   * {@code net}; the validation arrays are empty when the options ask for no validation images.
+   */
+  record Splits(Dataset train, Dataset test, CamNetOptions net, ArrayTrainer.Data trainData, ArrayTrainer.Data testData,
+      ArrayTrainer.Data valData) {
     static Splits of(io.camkit.dataset.shapes.ShapesOptions options, boolean multiLabel) {
       var gen = new io.camkit.dataset.shapes.ShapesGenerator(options);
       Dataset train = gen.generate(io.camkit.dataset.Split.TRAIN);
       Dataset test = gen.generate(io.camkit.dataset.Split.TEST);
       CamNetOptions net = CamNetOptions.defaults(options.imageSize(), train.classes().size());
-      return new Splits(train, test, net, DatasetArrays.of(train, net, multiLabel), DatasetArrays.of(test, net, multiLabel));
+      ArrayTrainer.Data trainData = DatasetArrays.of(train, net, multiLabel);
+      ArrayTrainer.Data valData = options.valSize() == 0 ? ArrayTrainer.Data.empty(trainData.itemShape())
+          : DatasetArrays.of(gen.generate(io.camkit.dataset.Split.VAL), net, multiLabel);
+      return new Splits(train, test, net, trainData, DatasetArrays.of(test, net, multiLabel), valData);
     }
 
     int classes() {

@@ -13,6 +13,7 @@ import io.camkit.model.arch.ParameterCount;
 import io.camkit.model.CamNetOptions;
 import io.camkit.model.pooling.GlobalAveragePooling;
 import io.camkit.model.train.ArrayTrainer;
+import io.camkit.model.train.EarlyStopping;
 import io.camkit.model.train.TrainOptions;
 import io.camkit.model.train.TrainingListener;
 import io.camkit.render.BarChart;
@@ -31,30 +32,57 @@ import java.util.function.Supplier;
  * same conv trunk ({@link CamNet}'s features) with three heads — flatten → FC 256 → FC C; the same
  * with dropout 0.5 before each FC; and GAP → linear C — trained without augmentation on the
  * built-in benchmark, compared by training and test error and parameter count.
+ *
+ * <p>Each head trains until its validation error stops improving ({@link EarlyStopping}: patience,
+ * an optional time budget per head, at most {@code training.epochs()} epochs) and is scored with
+ * the weights of its best validation epoch, so that no head is compared before it has converged
+ * (NiN trained its nets for hundreds of epochs); the validation split is generated apart from the
+ * training and test splits and selects nothing else.
  */
 public final class RegularizerExperiment {
   private RegularizerExperiment() {}
 
-  /** The data and the training run shared by the three heads. */
-  public record Settings(ShapesOptions data, TrainOptions training) {
-    /** 48×48 images with objects of 14–26 px, 4000 / 1000 train / test, 12 epochs, no augmentation. */
+  /**
+   * The data and the training run shared by the three heads.
+   *
+   * @param data the benchmark; it needs a validation split ({@code valSize() > 0})
+   * @param training the run; {@code epochs()} is the most epochs a head may train
+   * @param stopping when a head has converged
+   */
+  public record Settings(ShapesOptions data, TrainOptions training, EarlyStopping stopping) {
+    public Settings {
+      io.camkit.core.Options.check(data.valSize() > 0, "val-size", data.valSize(), "> 0 (early stopping reads it)");
+    }
+
+    /**
+     * 48×48 images with objects of 14–26 px, 4000 / 1000 / 1000 train / validation / test, no
+     * augmentation, Adam 1e-3 over at most 150 epochs, stopped after 10 epochs without a lower
+     * validation error.
+     */
     public static Settings defaults() {
       ShapesOptions d = ShapesOptions.defaults();
       return new Settings(
-          new ShapesOptions(48, 14, 26, 1, 1, 1, 2, d.noiseSigma(), 4000, 0, 1000, d.seed()),
-          new TrainOptions(12, 32, 1e-3f, 0f, 100, false, 0, 7L));
+          new ShapesOptions(48, 14, 26, 1, 1, 1, 2, d.noiseSigma(), 4000, 1000, 1000, d.seed()),
+          new TrainOptions(150, 32, 1e-3f, 0f, 100, false, 0, 7L), new EarlyStopping(10, 0, 0));
     }
   }
 
-  /** One head's result. */
-  public record Row(String head, long parameters, double trainError, double testError) {}
+  /**
+   * One head's result, scored with the weights of its best validation epoch.
+   *
+   * @param epochs epochs trained
+   * @param bestEpoch the epoch whose weights were kept
+   * @param stoppedBy why training ended (patience, time budget or max epochs)
+   */
+  public record Row(String head, long parameters, double trainError, double valError, double testError, int epochs,
+      int bestEpoch, String stoppedBy, double seconds) {}
 
   public static List<Row> run(Settings s, Path out, Function<String, TrainingListener> listeners) throws IOException {
     DatasetArrays.Splits splits = DatasetArrays.Splits.of(s.data(), false);
     CamNetOptions net = splits.net();
     ArrayTrainer.Data trainData = splits.trainData();
     ArrayTrainer.Data testData = splits.testData();
-    ArrayTrainer.Data none = ArrayTrainer.Data.empty(trainData.itemShape());
+    ArrayTrainer.Data valData = splits.valData();
     int classes = splits.classes();
     Map<String, Supplier<Block>> heads = new LinkedHashMap<>();
     heads.put("FC", () -> fc(net, classes, 0f));
@@ -65,10 +93,12 @@ public final class RegularizerExperiment {
     for (var e : heads.entrySet()) {
       Block block = e.getValue().get();
       try (NDManager m = NDManager.newBaseManager()) {
-        ArrayTrainer.fit(block, m, trainData, none, s.training(), listeners.apply(e.getKey()));
+        ArrayTrainer.Converged c = ArrayTrainer.fitUntilConverged(block, m, trainData, valData, s.training(),
+            s.stopping(), listeners.apply(e.getKey()));
         long params = ParameterCount.of(block);
         rows.add(new Row(e.getKey(), params, error(ArrayTrainer.predict(block, m, trainData), trainData),
-            error(ArrayTrainer.predict(block, m, testData), testData)));
+            c.bestValError(), error(ArrayTrainer.predict(block, m, testData), testData), c.history().size(),
+            c.bestEpoch(), c.reason().words(), c.seconds()));
       }
     }
     write(rows, s, out);
@@ -101,15 +131,21 @@ public final class RegularizerExperiment {
   private static void write(List<Row> rows, Settings s, Path out) throws IOException {
     StringBuilder md = new StringBuilder("# Global average pooling as a regulariser\n\n");
     md.append(String.format(Locale.ROOT,
-        "Built-in benchmark at %d×%d (objects %d–%d px), %d training and %d test images, no augmentation;"
-            + " %d epochs, batch %d, Adam %.0e, seed %d.%n%n",
+        "Built-in benchmark at %d×%d (objects %d–%d px), %d training, %d validation and %d test images, no"
+            + " augmentation; batch %d, Adam %.0e with cosine decay over at most %d epochs, seed %d. Each head"
+            + " stops after %d epochs without a lower validation error%s and is scored with the weights of its"
+            + " best validation epoch.%n%n",
         s.data().imageSize(), s.data().imageSize(), s.data().minObjectSize(), s.data().maxObjectSize(),
-        s.data().trainSize(), s.data().testSize(), s.training().epochs(), s.training().batchSize(),
-        s.training().learningRate(), s.training().seed()));
-    md.append("| head | parameters | training error | test error |\n|---|---|---|---|\n");
+        s.data().trainSize(), s.data().valSize(), s.data().testSize(), s.training().batchSize(),
+        s.training().learningRate(), s.training().epochs(), s.training().seed(), s.stopping().patience(),
+        s.stopping().budgetSeconds() > 0
+            ? String.format(Locale.ROOT, " or after %.0f s of training", s.stopping().budgetSeconds()) : ""));
+    md.append("| head | parameters | training error | validation error | test error | epochs (best) | stopped by | time |\n");
+    md.append("|---|---|---|---|---|---|---|---|\n");
     for (Row r : rows) {
-      md.append(String.format(Locale.ROOT, "| %s | %,d | %.2f %% | %.2f %% |%n", r.head(), r.parameters(),
-          100 * r.trainError(), 100 * r.testError()));
+      md.append(String.format(Locale.ROOT, "| %s | %,d | %.2f %% | %.2f %% | %.2f %% | %d (%d) | %s | %.0f s |%n",
+          r.head(), r.parameters(), 100 * r.trainError(), 100 * r.valError(), 100 * r.testError(), r.epochs(),
+          r.bestEpoch(), r.stoppedBy(), r.seconds()));
     }
     md.append("\nReference (Network In Network, CIFAR-10 test error): FC 11.59 %, FC + dropout 10.88 %, GAP 10.41 %.\n");
     Map<String, List<Double>> series = new LinkedHashMap<>();

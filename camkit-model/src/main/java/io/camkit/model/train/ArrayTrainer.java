@@ -76,6 +76,44 @@ public final class ArrayTrainer {
    */
   public static List<EpochStats> fitInitialized(Block block, NDManager manager, Data train, Data val,
       TrainOptions opts, TrainingListener listener, java.util.function.ToDoubleFunction<String> lrFactor) {
+    return run(block, manager, train, val, opts, null, listener, lrFactor).history();
+  }
+
+  /**
+   * The result of a run with early stopping.
+   *
+   * @param history every epoch trained
+   * @param bestEpoch the epoch (1-based) whose weights the block holds at the end: the lowest
+   *     validation error
+   * @param bestValError that epoch's validation error
+   * @param reason why the run ended
+   * @param seconds wall time of the run
+   */
+  public record Converged(
+      List<EpochStats> history, int bestEpoch, double bestValError, EarlyStopping.Reason reason, double seconds) {}
+
+  /**
+   * Initialises and trains {@code block} like {@link #fit}, for at most {@code opts.epochs()}
+   * epochs (the learning-rate schedule spans them all), measuring the error on {@code val} after
+   * every epoch and stopping by {@code stop}; the block ends with the weights (batch-norm running
+   * statistics included) of its best validation epoch.
+   *
+   * @throws IllegalArgumentException when {@code val} is empty or multi-label
+   */
+  public static Converged fitUntilConverged(Block block, NDManager manager, Data train, Data val,
+      TrainOptions opts, EarlyStopping stop, TrainingListener listener) {
+    if (val.size() == 0 || val.multiLabel()) {
+      throw new IllegalArgumentException("early stopping needs a single-label validation split");
+    }
+    return run(block, manager, train, val, opts, java.util.Objects.requireNonNull(stop), listener, name -> 1.0);
+  }
+
+  private static Converged run(Block block, NDManager manager, Data train, Data val, TrainOptions opts,
+      EarlyStopping stop, TrainingListener listener, java.util.function.ToDoubleFunction<String> lrFactor) {
+    long started = System.nanoTime();
+    EarlyStopping.Tracker tracker = stop == null ? null : new EarlyStopping.Tracker(stop, started);
+    byte[] best = null;
+    EarlyStopping.Reason reason = EarlyStopping.Reason.MAX_EPOCHS;
     Engine.getInstance().setRandomSeed((int) opts.seed());
     block.setInitializer(
         new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2),
@@ -122,9 +160,42 @@ public final class ArrayTrainer {
       EpochStats s = new EpochStats(epoch + 1, lossSum / seen, correct / (double) seen, Double.NaN, valAcc, secs, seen / secs);
       history.add(s);
       listener.onEpoch(s);
+      if (tracker != null) {
+        if (tracker.record(epoch + 1, 1 - valAcc)) {
+          best = snapshot(block);
+        }
+        EarlyStopping.Reason why = tracker.stopReason(epoch + 1, opts.epochs(), System.nanoTime());
+        if (why != null) {
+          reason = why;
+          break;
+        }
+      }
     }
     listener.onFinish();
-    return history;
+    if (tracker == null) {
+      return new Converged(history, history.size(), Double.NaN, reason, (System.nanoTime() - started) / 1e9);
+    }
+    restore(block, manager, best);
+    return new Converged(history, tracker.bestEpoch(), tracker.bestError(), reason, (System.nanoTime() - started) / 1e9);
+  }
+
+  /** Every parameter of {@code block}, running statistics included, in DJL's parameter format. */
+  private static byte[] snapshot(Block block) {
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var out = new java.io.DataOutputStream(bytes)) {
+      block.saveParameters(out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void restore(Block block, NDManager manager, byte[] snapshot) {
+    try (var in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(snapshot))) {
+      block.loadParameters(manager, in);
+    } catch (java.io.IOException | ai.djl.MalformedModelException e) {
+      throw new IllegalStateException("could not restore the best epoch's weights", e);
+    }
   }
 
   /** The top-1 class of every input, in inference mode. */
