@@ -22,8 +22,25 @@ final class TransferMixin {
   boolean freeze;
 
   @Option(names = "--flip-views", description = "also cache each training image's mirror as a second view (2× cache"
-      + " and epoch); other augmentation is off with cached features")
+      + " and epoch); see --augment for more")
   boolean flipViews;
+
+  @Option(names = "--augment", description = "photo augmentation: random resized crops (area --augment-min-scale to"
+      + " 1, ratio 3/4 to 4/3), flips and colour jitter (--jitter); fine-tuning draws fresh crops at every step, the"
+      + " head alone trains on --augment-views cached views of each image")
+  boolean augment;
+
+  @Option(names = "--augment-views", description = "with --augment: views of each training image whose features are"
+      + " cached for the head, the image itself and V − 1 augmented copies (default: ${DEFAULT-VALUE})")
+  int augmentViews = 4;
+
+  @Option(names = "--augment-min-scale", description = "with --augment: least fraction of the image's area a crop"
+      + " keeps (default: ${DEFAULT-VALUE})")
+  double augmentMinScale = 0.25;
+
+  @Option(names = "--jitter", description = "with --augment: brightness, contrast and saturation factors drawn from"
+      + " [1 − J, 1 + J] (default: ${DEFAULT-VALUE})")
+  double jitter = 0.2;
 
   @Option(names = "--fine-tune-epochs", description = "then train backbone and head together for N epochs (camkit model"
       + " folders, and TorchScript files with batch norm kept on its running statistics; the fine-tuned backbone is"
@@ -57,7 +74,15 @@ final class TransferMixin {
     var t = training.options(); // cached features are fixed: no random flips or shifts
     var head = new io.camkit.model.train.TrainOptions(t.epochs(), t.batchSize(), t.learningRate(), t.weightDecay(),
         t.warmupSteps(), false, 0, t.seed());
-    return new TransferOptions(layer, training.head(), head, flipViews, fineTuneEpochs,
+    var options = new TransferOptions(layer, training.head(), head, flipViews, fineTuneEpochs,
         backboneLrFactor, unfreezeLast, cacheLimitMb);
+    if (!augment) {
+      return options;
+    }
+    if (flipViews) {
+      throw new CamkitException("--flip-views and --augment: choose one (--augment flips its views at random)");
+    }
+    return options.withAugmentation(
+        io.camkit.dataset.augment.PhotoAugmentation.withJitter(augmentMinScale, jitter), augmentViews);
   }
 }

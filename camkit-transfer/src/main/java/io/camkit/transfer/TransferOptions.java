@@ -21,10 +21,17 @@ import io.camkit.model.train.TrainOptions;
  *     parameter groups feeding the layer); 0: all. Needs {@code fineTuneEpochs > 0}
  * @param cacheLimitMb the most memory the cached features (and, when fine-tuning, the scaled
  *     images) may take, in MiB
+ * @param augment photo augmentation (random resized crops, flips, colour jitter), or null for none:
+ *     while fine-tuning every step draws fresh crops; the head alone trains on cached features, so
+ *     {@code augmentViews} views of each training image are cached (the first the image itself,
+ *     the others augmented copies drawn once, seeded by the training seed)
+ * @param augmentViews views of each training image cached for the head when {@code augment} is set,
+ *     ≥ 1 (1 when it is not)
  */
 public record TransferOptions(
     String layer, HeadOptions head, TrainOptions training, boolean flipViews, int fineTuneEpochs,
-    double backboneLrFactor, int unfreezeLast, long cacheLimitMb) {
+    double backboneLrFactor, int unfreezeLast, long cacheLimitMb, io.camkit.dataset.augment.PhotoAugmentation augment,
+    int augmentViews) {
 
   /** Default cache bound: 2 GiB. */
   public static final long DEFAULT_CACHE_LIMIT_MB = 2048;
@@ -38,17 +45,38 @@ public record TransferOptions(
     Options.check(unfreezeLast >= 0, "unfreeze-last", unfreezeLast, ">= 0 (0: every block)");
     Options.check(unfreezeLast == 0 || fineTuneEpochs > 0, "unfreeze-last", unfreezeLast,
         "0 without --fine-tune-epochs (it chooses what fine-tuning trains)");
+    Options.check(augmentViews >= 1 && augmentViews <= 64, "augment-views", augmentViews, "1..64");
+    Options.check(augment != null || augmentViews == 1, "augment-views", augmentViews, "1 without --augment");
+    Options.check(augment == null || !flipViews, "flip-views", true,
+        "off with --augment (its views are flipped at random already)");
+  }
+
+  /** Without augmentation. */
+  public TransferOptions(String layer, HeadOptions head, TrainOptions training, boolean flipViews, int fineTuneEpochs,
+      double backboneLrFactor, int unfreezeLast, long cacheLimitMb) {
+    this(layer, head, training, flipViews, fineTuneEpochs, backboneLrFactor, unfreezeLast, cacheLimitMb, null, 1);
   }
 
   /** Without {@code unfreezeLast}: every block of the backbone trains when fine-tuning. */
   public TransferOptions(String layer, HeadOptions head, TrainOptions training, boolean flipViews, int fineTuneEpochs,
       double backboneLrFactor, long cacheLimitMb) {
-    this(layer, head, training, flipViews, fineTuneEpochs, backboneLrFactor, 0, cacheLimitMb);
+    this(layer, head, training, flipViews, fineTuneEpochs, backboneLrFactor, 0, cacheLimitMb, null, 1);
   }
 
   /** A GAP head at the default layer, no flip views, no fine-tuning. */
   public static TransferOptions of(TrainOptions training) {
-    return new TransferOptions(null, HeadOptions.gap(), training, false, 0, 0.1, 0, DEFAULT_CACHE_LIMIT_MB);
+    return new TransferOptions(null, HeadOptions.gap(), training, false, 0, 0.1, 0, DEFAULT_CACHE_LIMIT_MB, null, 1);
+  }
+
+  /** The same options with {@code augment} and {@code views} cached views per training image. */
+  public TransferOptions withAugmentation(io.camkit.dataset.augment.PhotoAugmentation augment, int views) {
+    return new TransferOptions(layer, head, training, flipViews, fineTuneEpochs, backboneLrFactor, unfreezeLast,
+        cacheLimitMb, augment, views);
+  }
+
+  /** Views of each training image the head trains on: 2 with flip views, {@code augmentViews} with augmentation. */
+  public int views() {
+    return flipViews ? 2 : augmentViews;
   }
 
   public long cacheLimitBytes() {

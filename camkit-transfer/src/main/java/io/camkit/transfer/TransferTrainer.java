@@ -127,19 +127,21 @@ public final class TransferTrainer {
       Path tsCard = !imported ? card : card != null ? card
           : io.camkit.interop.CardFiles.besides(backbonePath, "the backbone's card");
       long[] shape = backbone.layer(layer).shape();
-      FeatureCache.checkLimit((long) train.size() * (options.flipViews() ? 2 : 1) + val.size(), shape,
+      FeatureCache.checkLimit((long) train.size() * options.views() + val.size(), shape,
           options.cacheLimitBytes());
       long t0 = System.nanoTime();
       String key = "backbone=" + sha + "|layer=" + layer + "|data=" + DataDescription.fingerprint(train);
+      String viewsKey = options.augment() == null ? "|flip=" + options.flipViews()
+          : "|augment=" + options.augment() + "|views=" + options.augmentViews() + "|seed=" + options.training().seed();
       FeatureCache.Features trainF = FeatureCache.cached(out.resolve("features").resolve("train.bin"),
-          key + "|flip=" + options.flipViews(), backbone, layer, images(train), options.flipViews(),
+          key + viewsKey, backbone, layer, trainViews(train, options, backbone.inputSize()), options.flipViews(),
           options.cacheLimitBytes(), listener.features("train"));
       FeatureCache.Features valF = val.size() == 0 ? new FeatureCache.Features(shape, List.of())
           : FeatureCache.cached(out.resolve("features").resolve("val.bin"),
               "backbone=" + sha + "|layer=" + layer + "|data=" + DataDescription.fingerprint(val) + "|flip=false",
               backbone, layer, images(val), false, options.cacheLimitBytes(), listener.features("val"));
       double featureSeconds = (System.nanoTime() - t0) / 1e9;
-      int views = options.flipViews() ? 2 : 1;
+      int views = options.views();
       Shape item = new Shape(shape);
       ArrayTrainer.Data trainData = new ArrayTrainer.Data(item, trainF.items(), labels(train, views));
       ArrayTrainer.Data valData = new ArrayTrainer.Data(item, valF.items(), labels(val, 1));
@@ -187,7 +189,7 @@ public final class TransferTrainer {
         model.saveHead(dir);
         TransferCard tc = new TransferCard(Version.get(), Instant.now().toString(), saved, fine == null ? null : from,
             layer, shape, options.head(), train.classes(), options.training(), options.flipViews(), fine,
-            DataDescription.of(train, java.util.Map.of("views", views)), history);
+            DataDescription.of(train, presentation(options)), history);
         tc.write(dir); // last: a folder with a card is whole
         if (imported) {
           try (TransferModel reopened = TransferModel.load(dir)) { // the fine-tuned weights live in the file
@@ -224,6 +226,40 @@ public final class TransferTrainer {
 
   private static List<RgbImage> images(Dataset d) {
     return d.samples().stream().map(Sample::image).toList();
+  }
+
+  /**
+   * The training images the head's features are computed from: each image once, or with {@code
+   * augment} each image then {@code augmentViews − 1} augmented copies at the backbone's input
+   * size, image i's view v drawn from its own stream seeded by {@code (seed, i, v)}: the same data
+   * and seed give the same views, whatever else changes in the run.
+   */
+  static List<RgbImage> trainViews(Dataset d, TransferOptions options, int[] inputSize) {
+    if (options.augment() == null) {
+      return images(d);
+    }
+    List<RgbImage> out = new ArrayList<>(d.size() * options.augmentViews());
+    for (int i = 0; i < d.size(); i++) {
+      RgbImage img = d.get(i).image();
+      out.add(img);
+      for (int v = 1; v < options.augmentViews(); v++) {
+        java.util.SplittableRandom rng =
+            new java.util.SplittableRandom(options.training().seed() * 1_000_003L + i * 997L + v);
+        out.add(options.augment().apply(img, inputSize[1], inputSize[0], rng));
+      }
+    }
+    return out;
+  }
+
+  /** How the training images were presented, for the card: views per image and the augmentation. */
+  private static java.util.Map<String, Object> presentation(TransferOptions options) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("views", options.views());
+    if (options.augment() != null) {
+      m.put("augmentation", options.augment());
+      m.put("fineTuneAugmentation", options.fineTuneEpochs() > 0 ? "fresh crops at every step" : "none");
+    }
+    return m;
   }
 
   private static long[] labels(Dataset d, int views) {
@@ -281,17 +317,35 @@ public final class TransferTrainer {
   private static List<EpochStats> fineTune(Block trunk, NDManager manager, LayeredModel backbone, TransferModel model,
       Dataset train, Dataset val, TransferOptions options, Listener listener) {
     FineTuneNet net = new FineTuneNet(trunk, model.headBlock());
-    int views = options.flipViews() ? 2 : 1;
     int[] in = backbone.inputSize();
     long[] item = {3, in[0], in[1]};
+    String trunkName = net.getChildren().get(0).getKey();
+    double factor = options.backboneLrFactor();
+    java.util.function.ToDoubleFunction<String> lr = name -> name.startsWith(trunkName) ? factor : 1.0;
+    if (options.augment() != null) { // a fresh crop of each image at every step: nothing to cache but the val split
+      FeatureCache.checkLimit(val.size(), item, options.cacheLimitBytes());
+      List<float[]> unread = java.util.Collections.nCopies(train.size(), new float[0]);
+      ArrayTrainer.Data t = new ArrayTrainer.Data(new Shape(item), unread, labels(train, 1));
+      ArrayTrainer.Data v = new ArrayTrainer.Data(new Shape(item), scaledImages(backbone, val, false), labels(val, 1));
+      List<RgbImage> images = images(train);
+      int plane = 3 * in[0] * in[1];
+      ArrayTrainer.ItemSampler crops = (j, rng) -> {
+        float[] chw = new float[plane];
+        options.augment().apply(images.get(j), in[1], in[0], rng).toChw(chw, 0);
+        try (NDManager scope = NDManager.newBaseManager()) {
+          return backbone.scaled(scope, chw, 1).toFloatArray();
+        }
+      };
+      return ArrayTrainer.fitInitialized(net, manager, t, v, fineTuneSchedule(options, t.size()),
+          listener.training("fine-tune"), lr, crops);
+    }
+    int views = options.flipViews() ? 2 : 1;
     FeatureCache.checkLimit((long) train.size() * views + val.size(), item, options.cacheLimitBytes());
     ArrayTrainer.Data t = new ArrayTrainer.Data(new Shape(item), scaledImages(backbone, train, options.flipViews()),
         labels(train, views));
     ArrayTrainer.Data v = new ArrayTrainer.Data(new Shape(item), scaledImages(backbone, val, false), labels(val, 1));
-    String trunkName = net.getChildren().get(0).getKey();
-    double factor = options.backboneLrFactor();
     return ArrayTrainer.fitInitialized(net, manager, t, v, fineTuneSchedule(options, t.size()),
-        listener.training("fine-tune"), name -> name.startsWith(trunkName) ? factor : 1.0);
+        listener.training("fine-tune"), lr);
   }
 
   /**

@@ -236,6 +236,62 @@ class TransferTrainerTest {
   }
 
   @Test
+  void augmentedViewsAreTheImageThenSeededCropsAtTheInputSize() {
+    TransferOptions o = options(null, 0).withAugmentation(
+        io.camkit.dataset.augment.PhotoAugmentation.standard(), 3);
+    Dataset two = new Dataset("two", CLASSES, train.samples().subList(0, 2));
+    List<RgbImage> views = TransferTrainer.trainViews(two, o, new int[] {20, 24});
+    assertThat(views).hasSize(6);
+    assertThat(views.get(0)).isSameAs(two.get(0).image());
+    assertThat(views.get(3)).isSameAs(two.get(1).image());
+    assertThat(views.get(1).width()).isEqualTo(24);
+    assertThat(views.get(1).height()).isEqualTo(20);
+    assertThat(views.get(1).bytes()).isNotEqualTo(views.get(2).bytes());
+    List<RgbImage> again = TransferTrainer.trainViews(two, o, new int[] {20, 24});
+    for (int v = 0; v < 6; v++) {
+      assertThat(again.get(v).bytes()).containsExactly(views.get(v).bytes()); // seeded: the same views again
+    }
+  }
+
+  @Test
+  void theHeadTrainsOnCachedAugmentedViews() throws Exception {
+    TransferOptions o = options(null, 0).withAugmentation(
+        io.camkit.dataset.augment.PhotoAugmentation.withJitter(0.6, 0.1), 3);
+    TransferTrainer.Result r = TransferTrainer.train(backbone, null, train, val, o, tmp.resolve("aug-head"),
+        TransferTrainer.Listener.NONE);
+    FeatureCache.Features cached = FeatureCache.read(tmp.resolve("aug-head/features/train.bin"),
+        "backbone=" + TransferCard.sha256(backbone) + "|layer=features.6|data=" + DataDescription.fingerprint(train)
+            + "|augment=" + o.augment() + "|views=3|seed=11");
+    assertThat(cached).isNotNull();
+    assertThat(cached.items()).hasSize(3 * train.size());
+    assertThat(r.card().data().source().toString()).contains("views=3").contains("augmentation");
+    assertThat(r.card().history().get(r.card().history().size() - 1).valAccuracy()).isGreaterThanOrEqualTo(0.9);
+  }
+
+  @Test
+  void fineTuningWithAugmentationIsRepeatableAndDrawsItsOwnCrops() throws Exception {
+    TransferOptions plain = options("features.4", 2);
+    TransferOptions aug = plain.withAugmentation(io.camkit.dataset.augment.PhotoAugmentation.withJitter(0.6, 0.1), 2);
+    TransferTrainer.train(backbone, null, train, val, aug, tmp.resolve("aug-ft1"), TransferTrainer.Listener.NONE);
+    TransferTrainer.train(backbone, null, train, val, aug, tmp.resolve("aug-ft2"), TransferTrainer.Listener.NONE);
+    TransferTrainer.train(backbone, null, train, val, plain, tmp.resolve("plain-ft"), TransferTrainer.Listener.NONE);
+    try (LayeredModel a = Models.open(tmp.resolve("aug-ft1/model")); LayeredModel b = Models.open(tmp.resolve("aug-ft2/model"));
+        LayeredModel p = Models.open(tmp.resolve("plain-ft/model"))) {
+      assertThat(features(a, val, "features.4")).containsExactly(features(b, val, "features.4"));
+      assertThat(features(a, val, "features.4")).isNotEqualTo(features(p, val, "features.4"));
+    }
+  }
+
+  @Test
+  void augmentationOptionsAreValidated() {
+    TrainOptions t = new TrainOptions(1, 8, 1e-2f, 0f, 0, false, 0, 1L);
+    assertThatThrownBy(() -> new TransferOptions(null, HeadOptions.gap(), t, false, 0, 0.1, 0, 64, null, 4))
+        .hasMessageContaining("augment-views");
+    assertThatThrownBy(() -> new TransferOptions(null, HeadOptions.gap(), t, true, 0, 0.1, 0, 64,
+        io.camkit.dataset.augment.PhotoAugmentation.standard(), 2)).hasMessageContaining("flip-views");
+  }
+
+  @Test
   void fineTuningTrainsACopyAndLeavesThePretrainedBackboneAlone() throws Exception {
     String before = TransferCard.sha256(backbone);
     TransferTrainer.Result r = TransferTrainer.train(backbone, null, train, val, options("features.4", 2),

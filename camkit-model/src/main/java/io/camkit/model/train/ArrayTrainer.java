@@ -76,7 +76,33 @@ public final class ArrayTrainer {
    */
   public static List<EpochStats> fitInitialized(Block block, NDManager manager, Data train, Data val,
       TrainOptions opts, TrainingListener listener, java.util.function.ToDoubleFunction<String> lrFactor) {
-    return run(block, manager, train, val, opts, null, listener, lrFactor).history();
+    return run(block, manager, train, val, opts, null, listener, lrFactor, null).history();
+  }
+
+  /**
+   * Draws training item {@code index} afresh at every step, for augmentation that cannot be
+   * cached (a random crop of a photo, say): the item must have {@code train.itemShape()}'s size.
+   */
+  @FunctionalInterface
+  public interface ItemSampler {
+    /**
+     * @param index the item's index in the training data
+     * @param rng the run's augmentation stream: seeded from {@code opts.seed()} and the epoch, drawn
+     *     in step order, so a run is repeatable
+     */
+    float[] item(int index, SplittableRandom rng);
+  }
+
+  /**
+   * As {@link #fitInitialized(Block, NDManager, Data, Data, TrainOptions, TrainingListener,
+   * java.util.function.ToDoubleFunction)}, with every training item drawn by {@code sampler} at each
+   * step ({@code train.inputs()} is not read: its arrays may be empty; its labels are).
+   */
+  public static List<EpochStats> fitInitialized(Block block, NDManager manager, Data train, Data val,
+      TrainOptions opts, TrainingListener listener, java.util.function.ToDoubleFunction<String> lrFactor,
+      ItemSampler sampler) {
+    return run(block, manager, train, val, opts, null, listener, lrFactor,
+        java.util.Objects.requireNonNull(sampler)).history();
   }
 
   /**
@@ -105,11 +131,12 @@ public final class ArrayTrainer {
     if (val.size() == 0 || val.multiLabel()) {
       throw new IllegalArgumentException("early stopping needs a single-label validation split");
     }
-    return run(block, manager, train, val, opts, java.util.Objects.requireNonNull(stop), listener, name -> 1.0);
+    return run(block, manager, train, val, opts, java.util.Objects.requireNonNull(stop), listener, name -> 1.0, null);
   }
 
   private static Converged run(Block block, NDManager manager, Data train, Data val, TrainOptions opts,
-      EarlyStopping stop, TrainingListener listener, java.util.function.ToDoubleFunction<String> lrFactor) {
+      EarlyStopping stop, TrainingListener listener, java.util.function.ToDoubleFunction<String> lrFactor,
+      ItemSampler sampler) {
     long started = System.nanoTime();
     EarlyStopping.Tracker tracker = stop == null ? null : new EarlyStopping.Tracker(stop, started);
     byte[] best = null;
@@ -131,6 +158,7 @@ public final class ArrayTrainer {
       long t0 = System.nanoTime();
       SplittableRandom rng = new SplittableRandom(opts.seed() * 1_000_003L + epoch);
       int[] order = Permutations.of(train.size(), rng);
+      SplittableRandom augment = new SplittableRandom(opts.seed() * 7_919L + 31L * epoch + 1);
       double lossSum = 0;
       long correct = 0;
       for (int b = 0; b < stepsPerEpoch; b++) {
@@ -141,7 +169,11 @@ public final class ArrayTrainer {
         float[] targets = train.multiLabel() ? new float[batch * train.multiHot().get(0).length] : null;
         for (int i = 0; i < batch; i++) {
           int j = order[b * batch + i];
-          System.arraycopy(train.inputs().get(j), 0, data, i * item, item);
+          float[] x = sampler == null ? train.inputs().get(j) : sampler.item(j, augment);
+          if (x.length != item) {
+            throw new IllegalStateException("training item " + j + " has " + x.length + " values, not " + item);
+          }
+          System.arraycopy(x, 0, data, i * item, item);
           labels[i] = train.labels()[j];
           if (targets != null) {
             float[] t = train.multiHot().get(j);
