@@ -5,6 +5,7 @@ import io.camkit.experiments.RegularizerExperiment;
 import io.camkit.experiments.ShiftExperiment;
 import io.camkit.model.train.TrainOptions;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,12 +47,24 @@ final class ExperimentCommand implements Runnable {
     @Option(names = "--seed", description = "seed of the split, the shifts and training (default: ${DEFAULT-VALUE})")
     long seed = D.training().seed();
 
+    @Option(names = "--models", split = ",", description = "networks to train: flatten, gap or both (default: both)")
+    List<String> models = List.of("flatten", "gap");
+
     @Override
     public Integer call() throws Exception {
       TrainOptions t = D.training();
       TrainOptions opts = new TrainOptions(epochs, t.batchSize(), t.learningRate(), t.weightDecay(), t.warmupSteps(),
           false, 0, seed);
-      var settings = new ShiftExperiment.Settings(mnist, trainSize, testSize, opts, D.dropout());
+      List<String> names = new java.util.ArrayList<>();
+      for (String m : models) {
+        switch (m.trim().toLowerCase(java.util.Locale.ROOT)) {
+          case "flatten" -> names.add("CNN-flatten");
+          case "gap" -> names.add("CNN-GAP");
+          default -> throw new io.camkit.core.CamkitException("--models: unknown network '" + m
+              + "'; choose flatten, gap or both (comma-separated)");
+        }
+      }
+      var settings = new ShiftExperiment.Settings(mnist, trainSize, testSize, opts, D.dropout(), names);
       ShiftExperiment.run(settings, out, TrainingProgress::new);
       return report(out, "shift");
     }

@@ -45,12 +45,24 @@ public final class ShiftExperiment {
    * @param testSize test digits (the next ones)
    * @param training epochs, batch, learning rate, seed
    * @param dropout dropout rate of both networks
+   * @param models the networks to train, of {@link #MODELS} (both by default)
    */
-  public record Settings(Path mnist, int trainSize, int testSize, TrainOptions training, float dropout) {
+  public record Settings(Path mnist, int trainSize, int testSize, TrainOptions training, float dropout,
+      List<String> models) {
+    /** The networks, by the names the table uses. */
+    public static final List<String> MODELS = List.of("CNN-flatten", "CNN-GAP");
+
     public Settings {
       Options.check(trainSize >= 1, "train-size", trainSize, ">= 1");
       Options.check(testSize >= 1, "test-size", testSize, ">= 1");
       Options.check(dropout >= 0 && dropout < 1, "dropout", dropout, "[0, 1)");
+      models = List.copyOf(models);
+      Options.check(!models.isEmpty() && MODELS.containsAll(models), "models", models, "some of " + MODELS);
+    }
+
+    /** Both networks. */
+    public Settings(Path mnist, int trainSize, int testSize, TrainOptions training, float dropout) {
+      this(mnist, trainSize, testSize, training, dropout, MODELS);
     }
 
     public static Settings defaults(Path mnist) {
@@ -81,8 +93,12 @@ public final class ShiftExperiment {
     ArrayTrainer.Data none = ArrayTrainer.Data.empty(train.itemShape());
     List<Row> rows = new ArrayList<>();
     Map<String, Block> models = new LinkedHashMap<>();
-    models.put("CNN-flatten", KerasBaselines.cnnFlatten(10, s.dropout()));
-    models.put("CNN-GAP", KerasBaselines.cnnGap(10, s.dropout()));
+    if (s.models().contains("CNN-flatten")) {
+      models.put("CNN-flatten", KerasBaselines.cnnFlatten(10, s.dropout()));
+    }
+    if (s.models().contains("CNN-GAP")) {
+      models.put("CNN-GAP", KerasBaselines.cnnGap(10, s.dropout()));
+    }
     for (var e : models.entrySet()) {
       try (NDManager m = NDManager.newBaseManager()) {
         List<EpochStats> h =
