@@ -56,6 +56,11 @@ final class TransferMixin {
       + " (default: ${DEFAULT-VALUE})")
   int unfreezeLast;
 
+  @Option(names = "--remove-last-stride", description = "run an ONNX backbone with its last downsampling conv or pool"
+      + " before --layer at stride 1: maps twice as fine (14×14 instead of 7×7 at 224 px), as wsolevaluation's"
+      + " backbones; the edited copy is saved in the model folder")
+  boolean removeLastStride;
+
   @Option(names = "--cache-limit-mb", description = "most memory the cached features may take (default: ${DEFAULT-VALUE})")
   long cacheLimitMb = TransferOptions.DEFAULT_CACHE_LIMIT_MB;
 
@@ -75,7 +80,7 @@ final class TransferMixin {
     var head = new io.camkit.model.train.TrainOptions(t.epochs(), t.batchSize(), t.learningRate(), t.weightDecay(),
         t.warmupSteps(), false, 0, t.seed());
     var options = new TransferOptions(layer, training.head(), head, flipViews, fineTuneEpochs,
-        backboneLrFactor, unfreezeLast, cacheLimitMb);
+        backboneLrFactor, unfreezeLast, cacheLimitMb).withRemoveLastStride(removeLastStride);
     if (!augment) {
       return options;
     }

@@ -37,6 +37,8 @@ import java.util.stream.Stream;
  * @param fineTune the fine-tuning run, or null
  * @param data the training data (pixel fingerprint)
  * @param history the head's learning curve
+ * @param strideRemoved the backbone node set to stride 1 ({@code --remove-last-stride}) and its
+ *     strides before, or null when the backbone runs as it was imported
  */
 public record TransferCard(
     String camkitVersion,
@@ -51,7 +53,8 @@ public record TransferCard(
     boolean flipViews,
     FineTune fineTune,
     DataDescription data,
-    List<EpochStats> history) {
+    List<EpochStats> history,
+    String strideRemoved) {
 
   public static final String FILE = "transfer.json";
   /** The head's weights beside the card. */

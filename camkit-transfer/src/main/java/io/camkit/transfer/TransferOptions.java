@@ -27,11 +27,14 @@ import io.camkit.model.train.TrainOptions;
  *     the others augmented copies drawn once, seeded by the training seed)
  * @param augmentViews views of each training image cached for the head when {@code augment} is set,
  *     ≥ 1 (1 when it is not)
+ * @param removeLastStride run the backbone with its last downsampling node before the layer at
+ *     stride 1, for maps twice as fine ({@link io.camkit.interop.onnx.OnnxGraph#withoutLastStride};
+ *     ONNX backbones only); the edited backbone is saved in the model folder
  */
 public record TransferOptions(
     String layer, HeadOptions head, TrainOptions training, boolean flipViews, int fineTuneEpochs,
     double backboneLrFactor, int unfreezeLast, long cacheLimitMb, io.camkit.dataset.augment.PhotoAugmentation augment,
-    int augmentViews) {
+    int augmentViews, boolean removeLastStride) {
 
   /** Default cache bound: 2 GiB. */
   public static final long DEFAULT_CACHE_LIMIT_MB = 2048;
@@ -49,6 +52,14 @@ public record TransferOptions(
     Options.check(augment != null || augmentViews == 1, "augment-views", augmentViews, "1 without --augment");
     Options.check(augment == null || !flipViews, "flip-views", true,
         "off with --augment (its views are flipped at random already)");
+  }
+
+  /** With the backbone's strides as they are. */
+  public TransferOptions(String layer, HeadOptions head, TrainOptions training, boolean flipViews, int fineTuneEpochs,
+      double backboneLrFactor, int unfreezeLast, long cacheLimitMb, io.camkit.dataset.augment.PhotoAugmentation augment,
+      int augmentViews) {
+    this(layer, head, training, flipViews, fineTuneEpochs, backboneLrFactor, unfreezeLast, cacheLimitMb, augment,
+        augmentViews, false);
   }
 
   /** Without augmentation. */
@@ -71,7 +82,13 @@ public record TransferOptions(
   /** The same options with {@code augment} and {@code views} cached views per training image. */
   public TransferOptions withAugmentation(io.camkit.dataset.augment.PhotoAugmentation augment, int views) {
     return new TransferOptions(layer, head, training, flipViews, fineTuneEpochs, backboneLrFactor, unfreezeLast,
-        cacheLimitMb, augment, views);
+        cacheLimitMb, augment, views, removeLastStride);
+  }
+
+  /** The same options with the backbone's last stride before the layer removed, or not. */
+  public TransferOptions withRemoveLastStride(boolean remove) {
+    return new TransferOptions(layer, head, training, flipViews, fineTuneEpochs, backboneLrFactor, unfreezeLast,
+        cacheLimitMb, augment, augmentViews, remove);
   }
 
   /** Views of each training image the head trains on: 2 with flip views, {@code augmentViews} with augmentation. */

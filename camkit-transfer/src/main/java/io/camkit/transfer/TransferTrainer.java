@@ -114,7 +114,17 @@ public final class TransferTrainer {
       throw new CamkitException("validation classes " + val.classes() + " differ from training classes " + train.classes());
     }
     String sha = TransferCard.sha256(backbonePath);
-    try (LayeredModel backbone = Models.open(backbonePath, card)) {
+    Path source = backbonePath;
+    Path sourceCard = card;
+    String strideRemoved = null;
+    if (options.removeLastStride()) {
+      Path edited = out.resolve("model").resolve(FINE_TUNED_ONNX);
+      strideRemoved = removeLastStride(backbonePath, card, options.layer(), edited);
+      source = edited;
+      sourceCard = card != null ? card : cardBeside(backbonePath);
+    }
+    String sourceSha = source == backbonePath ? sha : TransferCard.sha256(source);
+    try (LayeredModel backbone = Models.open(source, sourceCard)) {
       String layer = options.layer() == null ? backbone.defaultLayer() : backbone.layer(options.layer()).name();
       boolean torchScript = backbone instanceof TorchScriptForwardModel || backbone instanceof TorchScriptModel;
       boolean onnx = backbone instanceof OnnxModel;
@@ -124,13 +134,14 @@ public final class TransferTrainer {
             + " without --fine-tune-epochs).");
       }
       boolean imported = options.fineTuneEpochs() > 0 && (torchScript || onnx);
-      Path tsCard = !imported ? card : card != null ? card
-          : io.camkit.interop.CardFiles.besides(backbonePath, "the backbone's card");
+      // a backbone saved into the model folder (fine-tuned or edited) takes a copy of its card along
+      Path tsCard = card != null ? card : imported ? io.camkit.interop.CardFiles.besides(backbonePath,
+          "the backbone's card") : strideRemoved != null ? sourceCard : null;
       long[] shape = backbone.layer(layer).shape();
       FeatureCache.checkLimit((long) train.size() * options.views() + val.size(), shape,
           options.cacheLimitBytes());
       long t0 = System.nanoTime();
-      String key = "backbone=" + sha + "|layer=" + layer + "|data=" + DataDescription.fingerprint(train);
+      String key = "backbone=" + sourceSha + "|layer=" + layer + "|data=" + DataDescription.fingerprint(train);
       String viewsKey = options.augment() == null ? "|flip=" + options.flipViews()
           : "|augment=" + options.augment() + "|views=" + options.augmentViews() + "|seed=" + options.training().seed();
       FeatureCache.Features trainF = FeatureCache.cached(out.resolve("features").resolve("train.bin"),
@@ -138,7 +149,7 @@ public final class TransferTrainer {
           options.cacheLimitBytes(), listener.features("train"));
       FeatureCache.Features valF = val.size() == 0 ? new FeatureCache.Features(shape, List.of())
           : FeatureCache.cached(out.resolve("features").resolve("val.bin"),
-              "backbone=" + sha + "|layer=" + layer + "|data=" + DataDescription.fingerprint(val) + "|flip=false",
+              "backbone=" + sourceSha + "|layer=" + layer + "|data=" + DataDescription.fingerprint(val) + "|flip=false",
               backbone, layer, images(val), false, options.cacheLimitBytes(), listener.features("val"));
       double featureSeconds = (System.nanoTime() - t0) / 1e9;
       int views = options.views();
@@ -173,6 +184,9 @@ public final class TransferTrainer {
           fineSeconds = (System.nanoTime() - t2) / 1e9;
           saved = new TransferCard.Backbone(copy.getFileName().toString(), copy.toAbsolutePath().normalize().toString(),
               TransferCard.sha256(copy), from.card());
+        } else if (strideRemoved != null) {
+          saved = new TransferCard.Backbone(FINE_TUNED_ONNX, source.toAbsolutePath().normalize().toString(),
+              sourceSha, from.card());
         } else if (options.fineTuneEpochs() > 0) {
           long t2 = System.nanoTime();
           CamModelLayers c = (CamModelLayers) backbone;
@@ -187,9 +201,10 @@ public final class TransferTrainer {
               options.unfreezeLast(), trainedLayers(trunk, options.unfreezeLast()), "batch statistics (train mode)");
         }
         model.saveHead(dir);
-        TransferCard tc = new TransferCard(Version.get(), Instant.now().toString(), saved, fine == null ? null : from,
+        TransferCard tc = new TransferCard(Version.get(), Instant.now().toString(), saved,
+            fine == null && strideRemoved == null ? null : from,
             layer, shape, options.head(), train.classes(), options.training(), options.flipViews(), fine,
-            DataDescription.of(train, presentation(options)), history);
+            DataDescription.of(train, presentation(options)), history, strideRemoved);
         tc.write(dir); // last: a folder with a card is whole
         if (imported) {
           try (TransferModel reopened = TransferModel.load(dir)) { // the fine-tuned weights live in the file
@@ -202,6 +217,43 @@ public final class TransferTrainer {
       } finally {
         model.manager().close();
       }
+    }
+  }
+
+  /**
+   * Writes the ONNX {@code backbone} with its last stride before the layer removed to {@code
+   * edited} ({@link io.camkit.interop.onnx.OnnxGraph#withoutLastStride}).
+   *
+   * @return the edit, for the card: the node and its strides before
+   */
+  private static String removeLastStride(Path backbone, Path card, String layerOption, Path edited)
+      throws IOException {
+    try (LayeredModel original = Models.open(backbone, card)) {
+      if (!(original instanceof OnnxModel)) {
+        throw new CamkitException("--remove-last-stride edits ONNX graphs, and " + original.description()
+            + " is not an ONNX model: export it to ONNX, or train without --remove-last-stride");
+      }
+      String layer = layerOption == null ? original.defaultLayer() : original.layer(layerOption).name();
+      io.camkit.interop.onnx.OnnxGraph.Destrided d =
+          io.camkit.interop.onnx.OnnxGraph.read(backbone).withoutLastStride(layer);
+      Files.createDirectories(edited.getParent());
+      Path tmp = Files.createTempFile(edited.getParent(), ".backbone", ".tmp");
+      try {
+        Files.write(tmp, d.bytes());
+        io.camkit.core.AtomicFiles.move(tmp, edited);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+      return d.node() + " at stride 1 (was " + java.util.Arrays.toString(d.strides()) + ")";
+    }
+  }
+
+  /** The card beside {@code model}, or null when it has none. */
+  private static Path cardBeside(Path model) {
+    try {
+      return io.camkit.interop.CardFiles.besides(model, "the backbone's card");
+    } catch (CamkitException e) {
+      return null;
     }
   }
 

@@ -163,6 +163,36 @@ class ImportedFineTuneTest {
     }
   }
 
+  /**
+   * {@code --remove-last-stride} on the ONNX MobileNet: its last stride-2 depthwise conv ({@code
+   * conv_dw_13}, 14 → 7) runs at stride 1, so the head reads 14×14 maps; the edited copy is saved
+   * in the model folder and reopens from it alone, and the imported file is only read.
+   */
+  @Test
+  void onnxWithoutItsLastStrideGivesMapsTwiceAsFine() throws Exception {
+    Path data = SharedData.root().resolve("data");
+    Path onnx = data.resolve("weights_mobilenet_v1_0.75_224/converted/mobilenet_v1_0.75_224.onnx");
+    Path card = tmp.resolve("mobilenet.json");
+    Files.writeString(card, "{\"height\": 224, \"width\": 224, \"mean\": [0.5, 0.5, 0.5], \"std\": [0.5, 0.5, 0.5]}");
+    String shaBefore = TransferCard.sha256(onnx);
+    Dataset train = eightBirds(data);
+    TrainOptions t = new TrainOptions(1, 4, 1e-2f, 0f, 0, false, 0, 3L);
+    TransferOptions o = new TransferOptions(null, HeadOptions.gap(), t, false, 0, 0.5, 0, 256)
+        .withRemoveLastStride(true);
+    TransferTrainer.Result r = TransferTrainer.train(onnx, card, train, new Dataset("none", train.classes(), List.of()),
+        o, tmp.resolve("destrided"), TransferTrainer.Listener.NONE);
+    assertThat(TransferCard.sha256(onnx)).as("the imported file is only read").isEqualTo(shaBefore);
+    assertThat(r.card().featureShape()).containsExactly(768, 14, 14);
+    assertThat(r.card().strideRemoved()).contains("at stride 1 (was [2, 2])");
+    assertThat(r.card().origin().sha256()).isEqualTo(shaBefore);
+    assertThat(r.card().backbone().path()).isEqualTo(TransferTrainer.FINE_TUNED_ONNX);
+    try (LayeredModel m = Models.open(r.modelDir()); NDManager scope = NDManager.newBaseManager()) {
+      NDArray x = m.input(scope, List.of(train.get(0).image()));
+      assertThat(m.features(scope, x, "features").getShape().getShape()).containsExactly(1, 768, 14, 14);
+      assertThat(m.logits(scope, x).getShape().getShape()).containsExactly(1, 2);
+    }
+  }
+
   static Dataset eightBirds(Path data) {
     Dataset birds = CubFormat.read(data.resolve("cub200_dev10"), Split.TRAIN,
         new CubFormat.Selection(Set.of(2, 29), 0, 0), false).dataset();

@@ -283,6 +283,13 @@ class TransferTrainerTest {
   }
 
   @Test
+  void removingTheLastStrideOfANonOnnxBackboneIsOneClearLine() {
+    assertThatThrownBy(() -> TransferTrainer.train(backbone, null, train, val,
+        options(null, 0).withRemoveLastStride(true), tmp.resolve("destride"), TransferTrainer.Listener.NONE))
+        .isInstanceOf(CamkitException.class).hasMessageContaining("edits ONNX graphs");
+  }
+
+  @Test
   void augmentationOptionsAreValidated() {
     TrainOptions t = new TrainOptions(1, 8, 1e-2f, 0f, 0, false, 0, 1L);
     assertThatThrownBy(() -> new TransferOptions(null, HeadOptions.gap(), t, false, 0, 0.1, 0, 64, null, 4))

@@ -343,6 +343,105 @@ public final class OnnxGraph {
     return model.toBuilder().setGraph(g).build().toByteArray();
   }
 
+  /**
+   * What {@link #withoutLastStride} changed.
+   *
+   * @param bytes the edited model, serialized
+   * @param node the node now at stride 1 ({@link #describe})
+   * @param strides its strides before
+   */
+  public record Destrided(byte[] bytes, String node, long[] strides) {}
+
+  /** Operators whose {@code strides} attribute downsamples. */
+  private static final Set<String> STRIDED_OPS = Set.of("Conv", "MaxPool", "AveragePool");
+
+  /**
+   * The model with the last downsampling node on the way from the input to {@code layer} (a Conv,
+   * MaxPool or AveragePool with a stride above 1, the last in topological order) set to stride 1,
+   * as wsolevaluation does to its backbones for twice finer maps (Choe et al., CVPR 2020; there
+   * ResNet-50's last stage runs at stride 1): every map from that node on, {@code layer}'s
+   * included, doubles its height and width (for stride 2), and the layers after it keep their
+   * weights, so each of their positions now sees half the image area it saw in training, which
+   * fine-tuning can correct. Explicit pads (a TensorFlow export's static "same" padding, asymmetric
+   * at stride 2) become {@code (k − 1) / 2} on every side, "same" at stride 1 for an odd kernel k;
+   * {@code auto_pad} is kept. Declared intermediate shapes ({@code value_info}) and the shapes of
+   * the graph's outputs are dropped, since the edit changes them; ONNX Runtime infers them again.
+   *
+   * @throws CamkitException when no such node feeds {@code layer}, or its kernel is even with
+   *     explicit pads (no symmetric "same" padding exists)
+   */
+  public Destrided withoutLastStride(String layer) {
+    String input = inputs.isEmpty() ? null : inputs.get(0);
+    List<NodeProto> path = input == null ? List.of() : between(input, layer);
+    NodeProto last = null;
+    for (NodeProto n : path) {
+      long[] st = intsAttribute(n, "strides");
+      if (STRIDED_OPS.contains(n.getOpType()) && st != null && java.util.Arrays.stream(st).anyMatch(v -> v > 1)) {
+        last = n;
+      }
+    }
+    if (last == null) {
+      throw new CamkitException("no strided Conv, MaxPool or AveragePool feeds '" + layer + "' in " + description
+          + ": there is no stride to remove");
+    }
+    long[] strides = intsAttribute(last, "strides");
+    NodeProto.Builder edited = last.toBuilder().clearAttribute();
+    String autoPad = stringAttribute(last, "auto_pad", "NOTSET");
+    for (AttributeProto a : last.getAttributeList()) {
+      switch (a.getName()) {
+        case "strides" -> edited.addAttribute(a.toBuilder().clearInts().addAllInts(
+            java.util.Collections.nCopies(strides.length, 1L)));
+        case "pads" -> {
+          if (!autoPad.equals("NOTSET")) {
+            edited.addAttribute(a);
+            break;
+          }
+          long[] kernel = kernel(last);
+          AttributeProto.Builder pads = a.toBuilder().clearInts();
+          for (int side = 0; side < 2; side++) {
+            for (long k : kernel) {
+              if (k % 2 == 0) {
+                throw new CamkitException("cannot remove the stride of " + describe(last) + " in " + description
+                    + ": its kernel " + java.util.Arrays.toString(kernel) + " is even, so no symmetric padding keeps"
+                    + " the map's size at stride 1");
+              }
+              pads.addInts((k - 1) / 2);
+            }
+          }
+          edited.addAttribute(pads);
+        }
+        default -> edited.addAttribute(a);
+      }
+    }
+    GraphProto.Builder g = model.getGraph().toBuilder().clearValueInfo();
+    for (int i = 0; i < g.getNodeCount(); i++) {
+      if (g.getNode(i).equals(last)) {
+        g.setNode(i, edited);
+      }
+    }
+    for (int i = 0; i < g.getOutputCount(); i++) {
+      ValueInfoProto o = g.getOutput(i);
+      if (o.hasType() && o.getType().hasTensorType()) {
+        g.setOutput(i, o.toBuilder().setType(o.getType().toBuilder().setTensorType(
+            o.getType().getTensorType().toBuilder().clearShape())));
+      }
+    }
+    return new Destrided(model.toBuilder().setGraph(g).build().toByteArray(), describe(last), strides);
+  }
+
+  /** A Conv's or pool's kernel size: {@code kernel_shape}, else a Conv's weight dims after the first two. */
+  private long[] kernel(NodeProto n) {
+    long[] k = intsAttribute(n, "kernel_shape");
+    if (k != null) {
+      return k;
+    }
+    long[] w = n.getOpType().equals("Conv") && n.getInputCount() > 1 ? dims(n.getInput(1)) : null;
+    if (w == null || w.length < 3) {
+      throw new CamkitException(describe(n) + " in " + description + " has no kernel_shape and no weight dims");
+    }
+    return java.util.Arrays.copyOfRange(w, 2, w.length);
+  }
+
   /** The serialized model as read. */
   public byte[] bytes() {
     return model.toByteArray();
