@@ -104,11 +104,30 @@ final class ExperimentCommand implements Runnable {
         + " (default: none)")
     double budgetMinutes;
 
+    @Option(names = "--lr", description = "peak Adam learning rate (default: ${DEFAULT-VALUE})")
+    float lr = RegularizerExperiment.Settings.defaults().training().learningRate();
+
+    @Option(names = "--heads", split = ",", description = "heads to train: fc, fc-dropout, gap (default: all three)")
+    List<String> heads = List.of("fc", "fc-dropout", "gap");
+
     @Override
     public Integer call() throws Exception {
       var d = RegularizerExperiment.Settings.defaults();
       var stopping = new io.camkit.model.train.EarlyStopping(patience, 0, 60 * budgetMinutes);
-      RegularizerExperiment.run(new RegularizerExperiment.Settings(d.data(), training(d.training()), stopping), out,
+      var t = training(d.training());
+      t = new TrainOptions(t.epochs(), t.batchSize(), lr, t.weightDecay(), t.warmupSteps(), t.flip(), t.maxShift(),
+          t.seed());
+      List<String> names = new java.util.ArrayList<>();
+      for (String h : heads) {
+        switch (h.trim().toLowerCase(java.util.Locale.ROOT)) {
+          case "fc" -> names.add("FC");
+          case "fc-dropout" -> names.add("FC + dropout");
+          case "gap" -> names.add("GAP");
+          default -> throw new io.camkit.core.CamkitException("--heads: unknown head '" + h
+              + "'; choose fc, fc-dropout, gap (comma-separated)");
+        }
+      }
+      RegularizerExperiment.run(new RegularizerExperiment.Settings(d.data(), t, stopping, names), out,
           TrainingProgress::new);
       return report(out, "regularizer");
     }

@@ -49,9 +49,19 @@ public final class RegularizerExperiment {
    * @param training the run; {@code epochs()} is the most epochs a head may train
    * @param stopping when a head has converged
    */
-  public record Settings(ShapesOptions data, TrainOptions training, EarlyStopping stopping) {
+  public record Settings(ShapesOptions data, TrainOptions training, EarlyStopping stopping, List<String> heads) {
+    /** The heads, by the names the table uses. */
+    public static final List<String> HEADS = List.of("FC", "FC + dropout", "GAP");
+
     public Settings {
       io.camkit.core.Options.check(data.valSize() > 0, "val-size", data.valSize(), "> 0 (early stopping reads it)");
+      heads = List.copyOf(heads);
+      io.camkit.core.Options.check(!heads.isEmpty() && HEADS.containsAll(heads), "heads", heads, "some of " + HEADS);
+    }
+
+    /** All three heads. */
+    public Settings(ShapesOptions data, TrainOptions training, EarlyStopping stopping) {
+      this(data, training, stopping, HEADS);
     }
 
     /**
@@ -90,6 +100,7 @@ public final class RegularizerExperiment {
     heads.put("GAP", () -> new SequentialBlock().add(CamNet.featureBlock(net))
         .add(new GlobalAveragePooling().block()).add(Linear.builder().setUnits(classes).build()));
     List<Row> rows = new ArrayList<>();
+    heads.keySet().retainAll(s.heads());
     for (var e : heads.entrySet()) {
       Block block = e.getValue().get();
       try (NDManager m = NDManager.newBaseManager()) {
