@@ -65,9 +65,14 @@ public final class ShiftExperiment {
       this(mnist, trainSize, testSize, training, dropout, MODELS);
     }
 
+    /**
+     * 8000 / 2000 digits, 40 epochs of Adam 1e-3 (cosine decay, 50 warm-up steps), batch 64,
+     * dropout 0.5, seed 1, no augmentation: 40 epochs, as the PyTorch run of the same nets that
+     * reached 0.945 on the shifted digits (15 epochs left GAP at 0.935, still learning).
+     */
     public static Settings defaults(Path mnist) {
       return new Settings(mnist, 8000, 2000,
-          new TrainOptions(15, 64, 1e-3f, 0f, 50, false, 0, 1L), 0.5f);
+          new TrainOptions(40, 64, 1e-3f, 0f, 50, false, 0, 1L), 0.5f);
     }
   }
 
