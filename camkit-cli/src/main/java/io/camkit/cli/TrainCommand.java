@@ -47,6 +47,10 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     supervision.validate(training, transfer); // before any data is read
+    if (supervision.boxes() && tauData != null) {
+      throw new io.camkit.core.CamkitException("--tau-data does not apply to --supervision boxes: a regressed box has"
+          + " no threshold");
+    }
     CocoFormat.Loaded train;
     CocoFormat.Loaded val;
     if (java.nio.file.Files.isDirectory(data) && CubFormat.isCub(data)) {
@@ -75,8 +79,8 @@ final class TrainCommand implements Callable<Integer> {
       tauSet = t.dataset();
     }
     Workflows.reportProblems(train.dataset().size() + val.dataset().size(), problems, out);
-    if (!supervision.labels()) {
-      SupervisedRuns.train(train.dataset(), val.dataset(), data, supervision, training, transfer, out);
+    if (!supervision.labels()) { // masks: τ chosen on --tau-data when given, else on the validation split
+      SupervisedRuns.train(train.dataset(), tauSet, data, supervision, training, transfer, out);
       return 0;
     }
     if (transfer != null) {

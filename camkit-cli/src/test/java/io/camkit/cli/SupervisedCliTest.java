@@ -146,6 +146,8 @@ class SupervisedCliTest {
     assertOneLineError(new String[] {"train", "--data", data.toString(), "--out", out.toString(), "--supervision",
         "points"}, "--supervision = points");
     assertOneLineError(concat(base, "--pooling", "wildcat"), "--pooling, --arch and --wsol do not apply");
+    assertOneLineError(concat(base, "--tau-data", data.resolve("val").toString()), "--tau-data does not apply");
+    assertOneLineError(concat(base, "--resume"), "no checkpoints to resume");
     assertOneLineError(new String[] {"train", "--data", data.toString(), "--out", out.toString(), "--supervision",
         "masks", "--seg-arch", "segnet"}, "--seg-arch = segnet");
     assertOneLineError(new String[] {"train", "--data", data.toString(), "--out", out.toString(), "--supervision",

@@ -52,5 +52,7 @@ class TransferRaccoonBoxesTest {
     assertThat(gtKnown).isGreaterThanOrEqualTo(FLOOR_GT_KNOWN);
   }
 
-  static final double FLOOR_GT_KNOWN = 0.30; // measured: see the class's last run (20 test raccoons)
+  // measured 0.65 GT-known, the centred box also 0.65, mean IoU 0.57 (20 test raccoons; 38 s of training on the
+  // loaded VM, load ≈ 10): on 53 training images the head learns the raccoons' central prior, no more
+  static final double FLOOR_GT_KNOWN = 0.45;
 }
