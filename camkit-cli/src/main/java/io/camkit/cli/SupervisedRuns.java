@@ -137,7 +137,7 @@ final class SupervisedRuns {
   }
 
   private static String tauSource(SupervisedCard card, Double override) {
-    return override != null ? "--tau" : card.tau() != null ? "the model card (chosen on the validation split)"
+    return override != null ? "--tau" : card.tau() != null ? "the model card, chosen on the validation split"
         : "default";
   }
 
