@@ -94,6 +94,13 @@ final class EvaluateCommand implements Callable<Integer> {
     java.nio.file.Files.createDirectories(out);
     Workflows.reportProblems(all.size(), problems, out);
     Dataset dataset = images == null ? all : all.head(Math.min(images, all.size()));
+    if (io.camkit.model.supervised.SupervisedCard.isSupervised(map.model)) { // a box head or a segmenter: no CAM
+      if (!methods.equals(List.of("cam"))) {
+        throw new CamkitException("--method does not apply to a fully supervised model (" + map.model + "): its"
+            + " boxes or masks are scored as they are");
+      }
+      return SupervisedRuns.evaluate(map.model, dataset, data, map.tau, out);
+    }
     int faith = faithfulnessImages != null ? faithfulnessImages : methods.size() > 1 ? 100 : 0;
     var settings = new Evaluation.Settings(faith, DeletionInsertionOptions.defaults().withSteps(steps), 0,
         roadOptions(road));

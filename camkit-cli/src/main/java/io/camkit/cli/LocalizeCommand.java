@@ -76,6 +76,14 @@ final class LocalizeCommand implements Callable<Integer> {
       throw new CamkitException("--mask-largest goes with --mask");
     }
     ResultFiles.MaskKind maskKind = mask && !maskLargest ? ResultFiles.MaskKind.ALL : ResultFiles.MaskKind.LARGEST;
+    if (io.camkit.model.supervised.SupervisedCard.isSupervised(map.model)) { // its own boxes or masks
+      List<Path> all = new ArrayList<>();
+      for (Path in : inputs) {
+        all.addAll(Files.isDirectory(in) && CubFormat.isCub(in) ? CubFormat.imageFiles(in, cub.part(), cub.selection())
+            : List.of(in));
+      }
+      return SupervisedRuns.localize(map.model, ImageInputs.list(all), map.tau, out);
+    }
     Calibration.TauChoice choice = map.tau(method); // an unknown method fails first
     List<Path> paths = new ArrayList<>();
     for (Path in : inputs) { // a CUB-200-2011 folder: the images of its chosen part

@@ -42,6 +42,10 @@ final class MapMixin {
   @Mixin TokensMixin tokens;
 
   LayeredModel open() {
+    if (io.camkit.model.supervised.SupervisedCard.isSupervised(model)) {
+      throw new io.camkit.core.CamkitException(model + " is a fully supervised model (box head or segmenter): camkit"
+          + " evaluate and localize score and draw its boxes and masks; it has no maps for this command");
+    }
     return Models.open(model, card, tokens.grid());
   }
 

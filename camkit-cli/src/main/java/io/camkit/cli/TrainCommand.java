@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
 /** {@code camkit train}: trains a CNN-GAP net on a dataset folder written by {@code generate}. */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train a CNN-GAP classifier from image-level labels (a folder with train/ and val/ COCO splits),"
-        + " or, with --backbone MODEL --freeze, a new pooling head on a pretrained backbone's activations.")
+        + " or, with --backbone MODEL --freeze, a new pooling head on a pretrained backbone's activations; with"
+        + " --supervision boxes|masks, the fully supervised upper bounds: a classifier with a box-regression branch"
+        + " (also on a frozen --backbone) or a U-Net/FCN segmenter.")
 final class TrainCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, description = "dataset folder with train/ (and val/) subfolders, or one training folder; each COCO,"
       + " image list or one subfolder per class; or a CUB-200-2011 folder (its training split, validation drawn from it)")
@@ -40,8 +42,15 @@ final class TrainCommand implements Callable<Integer> {
   @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nTransfer learning (a new head on a pretrained backbone):%n")
   TransferMixin transfer;
 
+  @Mixin SupervisionMixin supervision;
+
   @Override
   public Integer call() throws Exception {
+    supervision.validate(training, transfer); // before any data is read
+    if (supervision.boxes() && tauData != null) {
+      throw new io.camkit.core.CamkitException("--tau-data does not apply to --supervision boxes: a regressed box has"
+          + " no threshold");
+    }
     CocoFormat.Loaded train;
     CocoFormat.Loaded val;
     if (java.nio.file.Files.isDirectory(data) && CubFormat.isCub(data)) {
@@ -70,6 +79,10 @@ final class TrainCommand implements Callable<Integer> {
       tauSet = t.dataset();
     }
     Workflows.reportProblems(train.dataset().size() + val.dataset().size(), problems, out);
+    if (!supervision.labels()) { // masks: τ chosen on --tau-data when given, else on the validation split
+      SupervisedRuns.train(train.dataset(), tauSet, data, supervision, training, transfer, out);
+      return 0;
+    }
     if (transfer != null) {
       Path model = Workflows.trainTransfer(train.dataset(), val.dataset(), transfer, training, out);
       System.out.println("model saved to " + model);

@@ -1,19 +1,14 @@
 package io.camkit.experiments;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.camkit.core.HeatMap;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.Sample;
 import io.camkit.dataset.Split;
 import io.camkit.dataset.shapes.ShapesGenerator;
 import io.camkit.dataset.shapes.ShapesOptions;
 import io.camkit.evaluate.Evaluation;
-import io.camkit.evaluate.ImageOutcome;
-import io.camkit.evaluate.LocalizationAccumulator;
 import io.camkit.evaluate.LocalizationMetrics;
-import io.camkit.evaluate.MaskIouAccumulator;
-import io.camkit.evaluate.Scorer;
+import io.camkit.evaluate.SupervisedScoring;
 import io.camkit.evaluate.TauCalibration;
 import io.camkit.model.CamModel;
 import io.camkit.model.CamNetOptions;
@@ -138,93 +133,55 @@ public final class SupervisionExperiment {
   }
 
   /**
-   * The box head's boxes: GT-known is IoU ≥ 0.5 with a box of the image's class (the regression
-   * names no class); top-1 also needs the class right; the MaxBoxAccV2 column is the mean over δ ∈
-   * {0.3, 0.5, 0.7} of the box accuracy at IoU ≥ δ, with no τ to choose. No map: PxAP and mIoU are
-   * not defined (NaN, printed "–").
+   * The box head's boxes ({@link SupervisedScoring.Boxes}, as {@code camkit evaluate} scores them):
+   * GT-known is IoU ≥ 0.5 with a box of the image's class (the regression names no class); top-1
+   * also needs the class right; the MaxBoxAccV2 column is the mean over δ ∈ {0.3, 0.5, 0.7} of the
+   * box accuracy at IoU ≥ δ, with no τ to choose. No map: PxAP and mIoU are not defined (NaN,
+   * printed "–").
    */
   static Row scoreBoxHead(BoxRegressionNet net, NDManager manager, Dataset test, double secs) {
-    double[] deltas = {0.3, 0.5, 0.7};
-    long[] hits = new long[deltas.length];
-    long top1 = 0;
-    long top1Loc = 0;
+    SupervisedScoring.Boxes boxes = new SupervisedScoring.Boxes();
     for (int from = 0; from < test.size(); from += 64) {
       List<Sample> part = test.samples().subList(from, Math.min(test.size(), from + 64));
       try (NDManager scope = manager.newSubManager()) {
         List<BoxTrainer.Prediction> p = BoxTrainer.predict(net, scope, part.stream().map(Sample::image).toList());
         for (int i = 0; i < part.size(); i++) {
-          Sample s = part.get(i);
-          float[] y = p.get(i).scores();
-          int pred = 0;
-          for (int c = 1; c < y.length; c++) {
-            pred = y[c] > y[pred] ? c : pred;
-          }
-          double iou = Scorer.bestIou(Optional.of(p.get(i).box()),
-              s.objectsOf(s.label()).stream().map(io.camkit.dataset.ObjectAnnotation::box).toList());
-          for (int d = 0; d < deltas.length; d++) {
-            hits[d] += iou >= deltas[d] ? 1 : 0;
-          }
-          top1 += pred == s.label() ? 1 : 0;
-          top1Loc += pred == s.label() && iou >= 0.5 ? 1 : 0;
+          boxes.add(part.get(i), p.get(i).scores(), p.get(i).box());
         }
       }
     }
-    double n = test.size();
-    return new Row("box head", "image labels + boxes", top1 / n, Double.NaN, hits[1] / n,
-        (hits[0] + hits[1] + hits[2]) / (3 * n), Double.NaN, Double.NaN, secs);
+    SupervisedScoring.BoxMetrics m = boxes.snapshot();
+    return new Row("box head", "image labels + boxes", m.top1Accuracy(), Double.NaN, m.gtKnownLocalization(),
+        m.meanBoxAccuracy(), Double.NaN, Double.NaN, secs);
   }
 
   /** A segmenter's row, and the MaxBoxAcc τ of the split it was scored on. */
   record Scored(Row row, double bestTau) {}
 
-  /** The segmenter's probability maps scored as CAM maps are, at {@code tau}. */
+  /** The segmenter's probability maps scored as CAM maps are, at {@code tau} ({@link SupervisedScoring.Maps}). */
   static Scored scoreSegmenter(String variant, Segmenter seg, NDManager manager, Dataset test, double tau,
       double secs) {
     int classes = test.classes().size();
-    Scorer scorer = new Scorer(tau);
-    LocalizationAccumulator acc = new LocalizationAccumulator(tau);
-    MaskIouAccumulator masks = new MaskIouAccumulator(classes, tau);
+    SupervisedScoring.Maps maps = new SupervisedScoring.Maps(classes, tau);
     int side = seg.options().imageSize();
+    int planes = (classes + 1) * side * side;
     for (int from = 0; from < test.size(); from += 64) {
       List<Sample> part = test.samples().subList(from, Math.min(test.size(), from + 64));
       try (NDManager scope = manager.newSubManager()) {
-        NDArray p = SegmentationTrainer.probabilities(seg, scope, part.stream().map(Sample::image).toList());
-        float[] all = p.toFloatArray(); // [N, C + 1, S, S]
-        float[] mass = p.sum(new int[] {2, 3}).toFloatArray(); // [N, C + 1]
+        float[] all = SegmentationTrainer.probabilities(seg, scope, part.stream().map(Sample::image).toList())
+            .toFloatArray(); // [N, C + 1, S, S]
         for (int i = 0; i < part.size(); i++) {
-          Sample s = part.get(i);
-          int pred = 0;
-          for (int c = 1; c < classes; c++) {
-            pred = mass[i * (classes + 1) + c + 1] > mass[i * (classes + 1) + pred + 1] ? c : pred;
-          }
-          double total = 0;
-          for (int c = 0; c < classes; c++) {
-            total += mass[i * (classes + 1) + c + 1];
-          }
-          HeatMap tmap = map(all, (i * (classes + 1) + s.label() + 1), side, s);
-          HeatMap pmap = pred == s.label() ? tmap : map(all, i * (classes + 1) + pred + 1, side, s);
-          ImageOutcome o = scorer.score(s, pred, total == 0 ? 0 : mass[i * (classes + 1) + pred + 1] / total, pmap,
-              tmap);
-          acc.add(o, s.image().width(), s.image().height());
-          Scorer.truthMask(tmap.width(), tmap.height(), s.objectsOf(s.label()))
-              .ifPresent(t -> masks.add(s.label(), tmap, t));
+          maps.add(part.get(i), Arrays.copyOfRange(all, i * planes, (i + 1) * planes), side);
         }
       }
     }
-    LocalizationMetrics m = acc.snapshot();
+    LocalizationMetrics m = maps.metrics();
     return new Scored(new Row(variant, "masks", m.top1Accuracy(), tau, m.gtKnownLocalization(),
-        m.maxBoxAccV2().mean(), m.pxap(), masks.snapshot().mIoU(), secs), m.tauStar());
+        m.maxBoxAccV2().mean(), m.pxap(), maps.masks().mIoU(), secs), m.tauStar());
   }
 
   private static String pct(double v) {
     return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.1f %%", 100 * v);
-  }
-
-  /** Plane {@code k} of {@code [N·K, S, S]} at the image's size (bilinear when it differs). */
-  private static HeatMap map(float[] all, int k, int side, Sample s) {
-    HeatMap m = new HeatMap(side, side, Arrays.copyOfRange(all, k * side * side, (k + 1) * side * side));
-    return m.width() == s.image().width() && m.height() == s.image().height() ? m
-        : m.resize(s.image().width(), s.image().height());
   }
 
   private static void write(List<Row> rows, Settings s, Path out) throws IOException {

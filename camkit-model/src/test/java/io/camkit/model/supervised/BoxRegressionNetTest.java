@@ -35,6 +35,35 @@ class BoxRegressionNetTest {
     }
   }
 
+  /**
+   * GIoU by hand. Image 1: b = (0, 0, 0.5, 0.5), t = (0.25, 0.25, 0.75, 0.75): intersection
+   * 0.25² = 0.0625, union 0.25 + 0.25 − 0.0625 = 0.4375, IoU = 1/7, enclosing box 0.75² = 0.5625,
+   * GIoU = 1/7 − 0.125/0.5625. Image 2, disjoint, corners given in reverse order: b = (0.2, 0.2, 0,
+   * 0) is (0, 0, 0.2, 0.2), t = (0.6, 0.6, 1, 1): IoU 0, union 0.2, enclosing 1, GIoU = −0.8. The
+   * loss is the mean of 1 − GIoU.
+   */
+  @Test
+  void giouByHand() {
+    try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+      NDArray b = m.create(new float[] {0f, 0f, 0.5f, 0.5f, 0.2f, 0.2f, 0f, 0f}, new Shape(2, 4));
+      NDArray t = m.create(new float[] {0.25f, 0.25f, 0.75f, 0.75f, 0.6f, 0.6f, 1f, 1f}, new Shape(2, 4));
+      double g1 = 1 / 7.0 - 0.125 / 0.5625;
+      double g2 = -0.8;
+      double expected = ((1 - g1) + (1 - g2)) / 2; // 1.4396825…
+      assertThat(BoxTrainer.giou(b, t).getFloat()).isCloseTo((float) expected, within(1e-5f));
+      // a perfect box: GIoU 1, loss 0
+      assertThat(BoxTrainer.giou(t, t).getFloat()).isCloseTo(0f, within(1e-5f));
+    }
+  }
+
+  /** The loss is named and checked; smooth-L1 is the default. */
+  @Test
+  void boxLossOptionIsChecked() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BoxTrainer.Options(1, 1, 1e-3f, 0.5f, 0, "l2"))
+        .hasMessageContaining("--box-loss = l2");
+    assertThat(new BoxTrainer.Options(1, 1, 1e-3f, 0.5f, 0).boxLoss()).isEqualTo(BoxTrainer.SMOOTH_L1);
+  }
+
   @Test
   void targetsAreTheBoxOfTheImagesClassOverItsSize() {
     Sample s = new Sample("a", new RgbImage(40, 20, new byte[40 * 20 * 3]),
