@@ -74,6 +74,21 @@ final class HeatmapCommand implements Callable<Integer> {
       + " a quarter of the model's training image size with a background class, else half)")
   Double minDistance;
 
+  @Option(names = "--window", description = "average each class's scores over K×K grid locations before the softmax"
+      + " (probabilities.npy, the overlays and --count use the averaged ones; scores.npy stays raw): for a GAP head, K ="
+      + " training size ÷ stride gives the classifier's own window; smaller K smooths (default: ${DEFAULT-VALUE}, each"
+      + " location's own scores)")
+  int window = 1;
+
+  @Option(names = "--fit-class-offsets", description = "with --count, a background class and the truth: fit per-class"
+      + " log offsets that make the peaks' class decisions match the true counts on this (validation) image, write"
+      + " them to class-offsets.json, and count with them; give that file to --class-offsets on other images")
+  boolean fitClassOffsets;
+
+  @Option(names = "--class-offsets", description = "with --count and a background class: the class-offsets.json of"
+      + " --fit-class-offsets; each peak is then the class of largest log p + offset (the peaks do not move)")
+  Path classOffsets;
+
   @Option(names = "--truth", description = "with --count: the image's objects, a mosaic.json of generate --mosaic"
       + " (default: mosaic.json beside the image, when there is one), to print the count error per class")
   Path truth;
@@ -93,9 +108,9 @@ final class HeatmapCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
-    if (tile < 1 || overlaySize < 16 || (threshold != null && !(threshold >= 0 && threshold <= 1))
+    if (tile < 1 || window < 1 || overlaySize < 16 || (threshold != null && !(threshold >= 0 && threshold <= 1))
         || (minDistance != null && !(minDistance >= 0))) {
-      throw new CamkitException("--tile must be ≥ 1, --overlay-size ≥ 16, --threshold in [0, 1], --min-distance ≥ 0");
+      throw new CamkitException("--tile and --window must be ≥ 1, --overlay-size ≥ 16, --threshold in [0, 1], --min-distance ≥ 0");
     }
     if (!Files.isDirectory(model)) {
       throw new CamkitException("heatmap needs a camkit model folder (TorchScript is not supported): " + model);
@@ -106,7 +121,20 @@ final class HeatmapCommand implements Callable<Integer> {
     if (truth != null && !Files.isRegularFile(truth)) {
       throw new CamkitException("no such truth file: " + truth + " (expected the mosaic.json of generate --mosaic)");
     }
+    if ((fitClassOffsets || classOffsets != null) && !count) {
+      throw new CamkitException("--fit-class-offsets and --class-offsets change how --count decides classes: add --count");
+    }
+    if (fitClassOffsets && classOffsets != null) {
+      throw new CamkitException("--fit-class-offsets fits offsets, --class-offsets applies fitted ones: give one of them");
+    }
+    if (classOffsets != null && !Files.isRegularFile(classOffsets)) {
+      throw new CamkitException("no such class offsets file: " + classOffsets + " (write one with --fit-class-offsets)");
+    }
     ModelCard card = ModelCard.read(model);
+    if ((fitClassOffsets || classOffsets != null) && card.backgroundIndex() < 0) {
+      throw new CamkitException("class offsets need a model with a background class (train --background-class); "
+          + model + " has none");
+    }
     Path dir = out != null ? out : Path.of(stem(image) + "-heatmap");
     try (CamModel m = CamModel.load(model);
         FullyConvolutionalNet fcn = FullyConvolutionalNet.of(m);
@@ -121,7 +149,7 @@ final class HeatmapCommand implements Callable<Integer> {
       try (Progress p = new Progress("heatmap", tiles, 0, "tiles")) {
         scores = TiledScorer.score(fcn, src, tile, (d, t) -> p.step(d, "tile " + d + "/" + t));
       }
-      ScoreGrid probs = scores.softmax();
+      ScoreGrid probs = scores.windowMean(window).softmax();
       Files.createDirectories(dir);
       long[] shape = {scores.classes(), scores.height(), scores.width()};
       new Npy(shape, scores.values()).write(dir.resolve("scores.npy"));
@@ -134,8 +162,11 @@ final class HeatmapCommand implements Callable<Integer> {
         double tau = threshold != null ? threshold : DEFAULT_THRESHOLD;
         Path truthFile = truth != null ? truth : beside(image);
         List<CountScore.Truth> known = truthFile == null ? null : readTruth(truthFile, m.classes());
+        if (fitClassOffsets && known == null) {
+          throw new CamkitException("--fit-class-offsets needs the true counts: give --truth mosaic.json");
+        }
         ObjectNode counted = background >= 0
-            ? countObjects(probs, rf, m.classes(), selected, background, tau, d, known)
+            ? countObjects(probs, rf, m.classes(), selected, background, tau, d, known, dir)
             : count(probs, rf, m.classes(), selected, tau, d, known);
         if (known != null) {
           counted.put("truth", truthFile.toString());
@@ -199,7 +230,10 @@ final class HeatmapCommand implements Callable<Integer> {
         + " stride·x' − padding + receptiveField) (same in y), centred at firstCentre + stride·x'");
     n.put("scores", "scores.npy: raw class scores (logits of the classifier on each window for cnn-flatten,"
         + " pre-pooling class maps w·f + b for GAP and class-map heads)");
-    n.put("probabilities", "probabilities.npy: softmax over classes at each location");
+    n.put("probabilities", window == 1 ? "probabilities.npy: softmax over classes at each location"
+        : "probabilities.npy: softmax over classes of the scores averaged over " + window + "×" + window
+        + " locations around each location");
+    n.put("window", window);
     n.put("tile", tile).put("tiles", tiles);
     return n;
   }
@@ -235,12 +269,62 @@ final class HeatmapCommand implements Callable<Integer> {
    * once as its most probable class; only the selected classes are kept.
    */
   private ObjectNode countObjects(ScoreGrid probs, ReceptiveField rf, List<String> names, List<Integer> selected,
-      int background, double tau, double distancePx, List<CountScore.Truth> known) {
-    List<ObjectCounter.Detection> found = new ObjectCounter(tau, distancePx / rf.stride())
-        .detect(probs.classes(), probs.width(), probs.height(), probs.values(), background);
+      int background, double tau, double distancePx, List<CountScore.Truth> known, Path dir) {
+    ObjectCounter counter = new ObjectCounter(tau, distancePx / rf.stride());
+    double[] offsets = new double[names.size()];
+    String offsetsSource = null;
+    if (classOffsets != null) {
+      offsets = readOffsets(classOffsets, names, background);
+      offsetsSource = classOffsets.toString();
+    }
+    List<ObjectCounter.Detection> found =
+        counter.detect(probs.classes(), probs.width(), probs.height(), probs.values(), background, offsets);
+    if (fitClassOffsets) {
+      List<float[]> at = new ArrayList<>();
+      for (ObjectCounter.Detection d : found) {
+        float[] p = new float[names.size()];
+        for (int c = 0; c < p.length; c++) {
+          p[c] = probs.get(c, d.x(), d.y());
+        }
+        at.add(p);
+      }
+      int[] trueCounts = new int[names.size()];
+      known.forEach(t -> trueCounts[t.classIndex()]++);
+      offsets = ObjectCounter.fitOffsets(at, trueCounts, background);
+      found = counter.detect(probs.classes(), probs.width(), probs.height(), probs.values(), background, offsets);
+      ObjectNode f = JSON.createObjectNode();
+      f.put("kind", "camkit class offsets").put("model", model.toString()).put("fittedOn", image.toString())
+          .put("truth", (truth != null ? truth : beside(image)).toString()).put("threshold", tau)
+          .put("minDistance", distancePx).put("window", window).put("peaks", found.size());
+      ObjectNode o = f.putObject("offsets");
+      for (int c = 0; c < names.size(); c++) {
+        if (c != background) {
+          o.put(names.get(c), offsets[c]);
+        }
+      }
+      try {
+        AtomicFiles.writeString(dir.resolve("class-offsets.json"), JSON.writeValueAsString(f));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      offsetsSource = "fitted here: " + dir.resolve("class-offsets.json");
+      System.out.println("class offsets fitted on this image's true counts (so its class errors are ~0 by"
+          + " construction) -> " + dir.resolve("class-offsets.json"));
+    }
     ObjectNode root = JSON.createObjectNode();
-    root.put("mode", "objects: peaks of 1 − p(" + names.get(background) + "), each of its most probable class");
+    root.put("mode", "objects: peaks of 1 − p(" + names.get(background) + "), each of its most probable class"
+        + (offsetsSource != null ? " after class offsets" : ""));
     root.put("backgroundClass", names.get(background));
+    root.put("window", window);
+    if (offsetsSource != null) {
+      root.put("classOffsets", offsetsSource);
+      ObjectNode o = root.putObject("offsets");
+      for (int c = 0; c < names.size(); c++) {
+        if (c != background) {
+          o.put(names.get(c), offsets[c]);
+        }
+      }
+    }
     root.put("threshold", tau).put("minDistance", distancePx);
     ObjectNode perClass = root.putObject("classes");
     for (int c : selected) {
@@ -314,6 +398,33 @@ final class HeatmapCommand implements Callable<Integer> {
 
   private static String pct(double e) {
     return Double.isNaN(e) ? "–" : String.format(Locale.ROOT, "%+.1f %%", 100 * e);
+  }
+
+  /** The offsets of a class-offsets.json, for the model's classes (a class it does not name: 0). */
+  static double[] readOffsets(Path file, List<String> names, int background) {
+    com.fasterxml.jackson.databind.JsonNode root;
+    try {
+      root = JSON.readTree(file.toFile());
+    } catch (java.io.IOException e) {
+      throw new CamkitException("cannot read the class offsets " + file + ": " + e.getMessage(), e);
+    }
+    var o = root.path("offsets");
+    if (!o.isObject()) {
+      throw new CamkitException("the class offsets file " + file + " has no offsets object (write one with"
+          + " --fit-class-offsets)");
+    }
+    double[] out = new double[names.size()];
+    var it = o.fields();
+    while (it.hasNext()) {
+      var e = it.next();
+      int c = names.indexOf(e.getKey());
+      if (c < 0 || c == background || !e.getValue().isNumber()) {
+        throw new CamkitException("the class offsets file " + file + " has an offset for '" + e.getKey()
+            + "', not a counted class of this model " + names);
+      }
+      out[c] = e.getValue().asDouble();
+    }
+    return out;
   }
 
   /** The mosaic.json beside a generated mosaic's image, or null. */

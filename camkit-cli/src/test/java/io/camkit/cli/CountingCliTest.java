@@ -117,6 +117,34 @@ class CountingCliTest {
   }
 
   @Test
+  void classOffsetsFittedOnOneMosaicAreAppliedToAnother() throws Exception {
+    Path fit = tmp.resolve("fit");
+    String out = run(0, "heatmap", "--model", model.toString(), "--image", mosaic.toString(), "--out", fit.toString(),
+        "--count", "--threshold", "0.3", "--fit-class-offsets")[0];
+    assertThat(out).contains("class offsets fitted on this image's true counts");
+    ObjectMapper json = new ObjectMapper();
+    JsonNode offsets = json.readTree(fit.resolve("class-offsets.json").toFile());
+    assertThat(offsets.path("offsets").size()).isEqualTo(6);
+    assertThat(offsets.path("offsets").has("background")).isFalse();
+    JsonNode fitted = json.readTree(fit.resolve("counts.json").toFile());
+    Path applied = tmp.resolve("applied");
+    run(0, "heatmap", "--model", model.toString(), "--image", mosaic.toString(), "--out", applied.toString(), "--count",
+        "--threshold", "0.3", "--class-offsets", fit.resolve("class-offsets.json").toString());
+    JsonNode again = json.readTree(applied.resolve("counts.json").toFile());
+    // the same offsets on the same image: the same classes; the peaks never move
+    assertThat(again.path("classes")).isEqualTo(fitted.path("classes"));
+    Path plainDir = tmp.resolve("plain");
+    run(0, "heatmap", "--model", model.toString(), "--image", mosaic.toString(), "--out", plainDir.toString(), "--count",
+        "--threshold", "0.3");
+    JsonNode plain = json.readTree(plainDir.resolve("counts.json").toFile());
+    assertThat(again.path("total").asInt()).isEqualTo(plain.path("total").asInt());
+    for (int i = 0; i < plain.path("peaks").size(); i++) {
+      assertThat(again.path("peaks").get(i).path("x")).isEqualTo(plain.path("peaks").get(i).path("x"));
+      assertThat(again.path("peaks").get(i).path("y")).isEqualTo(plain.path("peaks").get(i).path("y"));
+    }
+  }
+
+  @Test
   void badOptionsGiveOneLine() throws Exception {
     Path out = tmp.resolve("bad");
     String[] e = run(2, "train", "--data", crops.toString(), "--out", out.toString(), "--background-class", "sky");
@@ -133,6 +161,12 @@ class CountingCliTest {
         .startsWith("camkit: --background-per-object must be in [0, 20] and --clutter-share in [0, 1]");
     assertThat(run(2, "generate", "--mosaic", "100x100", "--split", "holdout", "--out", out.toString())[1].strip())
         .isEqualTo("camkit: --split must be test, val or train, not 'holdout'");
+    assertThat(run(2, "heatmap", "--model", model.toString(), "--image", mosaic.toString(), "--out", out.toString(),
+        "--fit-class-offsets")[1].strip())
+        .isEqualTo("camkit: --fit-class-offsets and --class-offsets change how --count decides classes: add --count");
+    assertThat(run(2, "heatmap", "--model", model.toString(), "--image", mosaic.toString(), "--out", out.toString(),
+        "--count", "--class-offsets", tmp.resolve("nope.json").toString())[1].strip())
+        .startsWith("camkit: no such class offsets file:");
     assertThat(out).doesNotExist();
   }
 }

@@ -38,8 +38,19 @@ public final class ObjectCounter {
    * @param background the background class's index in {@code [0, C)}
    */
   public List<Detection> detect(int classes, int width, int height, float[] probabilities, int background) {
+    return detect(classes, width, height, probabilities, background, new double[classes]);
+  }
+
+  /**
+   * As {@link #detect(int, int, int, float[], int)}, each peak's class being the non-background
+   * {@code c} of largest {@code log p_c + offsets[c]} (offsets from {@link #fitOffsets}; zeros: the
+   * most probable class). The offsets move no peak; they only shift the class decision.
+   */
+  public List<Detection> detect(int classes, int width, int height, float[] probabilities, int background,
+      double[] offsets) {
     int plane = width * height;
-    if (classes < 2 || (long) classes * plane != probabilities.length || background < 0 || background >= classes) {
+    if (classes < 2 || (long) classes * plane != probabilities.length || background < 0 || background >= classes
+        || offsets.length != classes) {
       throw new IllegalArgumentException(classes + "×" + height + "×" + width + " grid of " + probabilities.length
           + " values, background " + background);
     }
@@ -50,18 +61,72 @@ public final class ObjectCounter {
     List<Detection> out = new ArrayList<>();
     for (PeakCounter.Peak p : peaks.peaks(new HeatMap(width, height, objectness))) {
       int i = p.y() * width + p.x();
-      int best = -1;
-      float bestP = Float.NEGATIVE_INFINITY;
+      float[] at = new float[classes];
       for (int c = 0; c < classes; c++) {
-        if (c != background && probabilities[c * plane + i] > bestP) {
-          best = c;
-          bestP = probabilities[c * plane + i];
-        }
+        at[c] = probabilities[c * plane + i];
       }
-      out.add(new Detection(p.x(), p.y(), best, p.value(), bestP));
+      int best = decide(at, background, offsets);
+      out.add(new Detection(p.x(), p.y(), best, p.value(), at[best]));
     }
     return out;
   }
+
+  /** The non-background class of largest {@code log p_c + offsets[c]} (ties: the lower index). */
+  public static int decide(float[] p, int background, double[] offsets) {
+    int best = -1;
+    double bestV = Double.NEGATIVE_INFINITY;
+    for (int c = 0; c < p.length; c++) {
+      double v = Math.log(Math.max(p[c], 1e-30)) + offsets[c];
+      if (c != background && (best < 0 || v > bestV)) {
+        best = c;
+        bestV = v;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Per-class log offsets that make the class decisions of the given peaks match known counts (a
+   * count calibration, fitted on a validation image and applied to others): starting from zeros,
+   * {@value #FIT_STEPS} steps of {@code o_c += r_t · log((true_c + 1) / (predicted_c + 1))} with a
+   * shrinking rate {@code r_t = ½ / (1 + t/25)} (a fixed one oscillates when many peaks sit at the same
+   * odds), keeping the offsets of the step whose largest relative count error was smallest. The background's offset
+   * stays 0.
+   *
+   * @param peakProbabilities each peak's class probabilities
+   * @param trueCounts true objects per class on the same image
+   */
+  public static double[] fitOffsets(List<float[]> peakProbabilities, int[] trueCounts, int background) {
+    int classes = trueCounts.length;
+    double[] o = new double[classes];
+    double[] best = o.clone();
+    double bestErr = Double.POSITIVE_INFINITY;
+    for (int step = 0; step <= FIT_STEPS; step++) {
+      int[] n = new int[classes];
+      for (float[] p : peakProbabilities) {
+        n[decide(p, background, o)]++;
+      }
+      double err = 0;
+      for (int c = 0; c < classes; c++) {
+        if (c != background) {
+          err = Math.max(err, Math.abs(n[c] - trueCounts[c]) / (double) Math.max(1, trueCounts[c]));
+        }
+      }
+      if (err < bestErr) {
+        bestErr = err;
+        best = o.clone();
+      }
+      for (int c = 0; c < classes; c++) {
+        if (c != background) {
+          o[c] += 0.5 / (1 + step / 25.0) * Math.log((trueCounts[c] + 1.0) / (n[c] + 1.0));
+        }
+      }
+    }
+    return best;
+  }
+
+  /** Steps of {@link #fitOffsets}. */
+  public static final int FIT_STEPS = 500;
 
   /** Detections per class index, for {@code classes} classes. */
   public static int[] counts(List<Detection> detections, int classes) {

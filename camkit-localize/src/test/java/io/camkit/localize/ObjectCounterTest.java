@@ -121,6 +121,40 @@ class ObjectCounterTest {
   }
 
   @Test
+  void classOffsetsShiftOnlyTheClassDecisionAndTheFitMatchesKnownCounts() {
+    // 10 peaks over classes a, b (background 2): 8 lean to a (p_a 0.5, p_b 0.20 … 0.34) but only 5 are a's,
+    // 2 lean to b.
+    List<float[]> peaks = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      peaks.add(new float[] {0.5f, 0.2f + 0.02f * i, 0.3f - 0.02f * i});
+    }
+    peaks.add(new float[] {0.2f, 0.7f, 0.1f});
+    peaks.add(new float[] {0.1f, 0.8f, 0.1f});
+    assertThat(ObjectCounter.decide(peaks.get(0), 2, new double[3])).isZero();
+    // log(0.2) + log(0.5/0.2) = log(0.5): a tie, decided for the lower index; a little more and it is b
+    assertThat(ObjectCounter.decide(peaks.get(0), 2, new double[] {0, Math.log(0.5 / 0.2) - 1e-6, 0})).isZero();
+    assertThat(ObjectCounter.decide(peaks.get(0), 2, new double[] {0, Math.log(0.5 / 0.2) + 1e-6, 0})).isEqualTo(1);
+    double[] o = ObjectCounter.fitOffsets(peaks, new int[] {5, 5, 0}, 2);
+    int[] n = new int[3];
+    for (float[] p : peaks) {
+      n[ObjectCounter.decide(p, 2, o)]++;
+    }
+    assertThat(n).containsExactly(5, 5, 0);
+    assertThat(o[2]).isZero();
+    // on the grid: the same peaks, other classes
+    float[] p = grid();
+    put(p, 2, 2, 0, 0.5f);
+    p[W * H + 2 * W + 2] = 0.4f;
+    p[2 * W * H + 2 * W + 2] = 0.1f;
+    List<ObjectCounter.Detection> plain = new ObjectCounter(0.5, 2).detect(3, W, H, p, 2);
+    List<ObjectCounter.Detection> shifted = new ObjectCounter(0.5, 2).detect(3, W, H, p, 2, new double[] {0, 0.5, 0});
+    assertThat(plain).singleElement().extracting(ObjectCounter.Detection::classIndex).isEqualTo(0);
+    assertThat(shifted).singleElement().extracting(ObjectCounter.Detection::classIndex).isEqualTo(1);
+    assertThat(shifted.get(0).x()).isEqualTo(plain.get(0).x());
+    assertThat(shifted.get(0).probability()).isEqualTo(0.4f);
+  }
+
+  @Test
   void badGridsAreRejected() {
     assertThatThrownBy(() -> new ObjectCounter(0.5, 1).detect(3, W, H, new float[10], 2))
         .isInstanceOf(IllegalArgumentException.class);
