@@ -20,11 +20,13 @@ import java.util.List;
  * The counted peaks over the image, one colour per class: {@code peaks.png}, the whole image
  * subsampled to at most the overlay size with a dot per peak, and {@code peaks-detail.png}, the
  * image's top-left {@value #DETAIL_W}×{@value #DETAIL_H} pixels at twice full size with a cross per
- * peak and, when the truth is known, each true object's box in its class's colour.
+ * peak and, when the truth is known, each true object's box in its class's colour, over a strip
+ * naming the colours.
  */
 final class CountPictures {
-  static final int DETAIL_W = 480;
-  static final int DETAIL_H = 320;
+  static final int DETAIL_W = 288;
+  static final int DETAIL_H = 240;
+  private static final int STRIP = 18;
   private static final Color[] PALETTE = {
     new Color(0xFF3030), new Color(0x30FF30), new Color(0x3080FF), new Color(0xFFE020), new Color(0xFF40FF),
     new Color(0x30FFFF), new Color(0xFF9020), new Color(0xFFFFFF),
@@ -59,7 +61,7 @@ final class CountPictures {
     int h = Math.min(DETAIL_H, src.height());
     int scale = 2;
     BufferedImage crop = src.read(0, 0, w, h).toBufferedImage();
-    BufferedImage detail = new BufferedImage(w * scale, h * scale, BufferedImage.TYPE_INT_RGB);
+    BufferedImage detail = new BufferedImage(w * scale, h * scale + STRIP, BufferedImage.TYPE_INT_RGB);
     g = detail.createGraphics();
     g.drawImage(crop, 0, 0, w * scale, h * scale, null);
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -87,6 +89,22 @@ final class CountPictures {
         g.drawLine(x, y - 5, x, y + 5);
         g.setStroke(new BasicStroke(2.5f));
       }
+    }
+    g.setColor(Color.BLACK);
+    g.fillRect(0, h * scale, w * scale, STRIP);
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
+    int x = 4;
+    String head = truth != null ? "+ peak, \u25A1 true box:" : "+ peak:";
+    g.setColor(Color.WHITE);
+    g.drawString(head, x, h * scale + 13);
+    x += g.getFontMetrics().stringWidth(head) + 6;
+    for (int c = 0; c < names.size(); c++) {
+      if (counted.path("classes").path(names.get(c)).isMissingNode()) {
+        continue;
+      }
+      g.setColor(colour(c));
+      g.drawString(names.get(c), x, h * scale + 13);
+      x += g.getFontMetrics().stringWidth(names.get(c)) + 6;
     }
     g.dispose();
     ImageFiles.writePng(detail, dir.resolve("peaks-detail.png"));

@@ -71,14 +71,15 @@ final class HeatmapCommand implements Callable<Integer> {
   Double threshold;
 
   @Option(names = "--min-distance", description = "least distance between two counted peaks, image pixels (default:"
-      + " a quarter of the model's training image size with a background class, else half)")
+      + " 5/12 of the model's training image size with a background class, 20 px for 48-px crops; else half)")
   Double minDistance;
 
   @Option(names = "--window", description = "average each class's scores over K×K grid locations before the softmax"
       + " (probabilities.npy, the overlays and --count use the averaged ones; scores.npy stays raw): for a GAP head, K ="
-      + " training size ÷ stride gives the classifier's own window; smaller K smooths (default: ${DEFAULT-VALUE}, each"
-      + " location's own scores)")
-  int window = 1;
+      + " training size ÷ stride gives the classifier's own window; smaller K smooths (default: 1, each"
+      + " location's own scores; with a background class and a GAP or class-map head: half the training window,"
+      + " training size ÷ stride ÷ 2, 6 for 48-px camnet crops)")
+  Integer window;
 
   @Option(names = "--fit-class-offsets", description = "with --count, a background class and the truth: fit per-class"
       + " log offsets that make the peaks' class decisions match the true counts on this (validation) image, write"
@@ -99,6 +100,12 @@ final class HeatmapCommand implements Callable<Integer> {
    */
   static final double DEFAULT_THRESHOLD = 0.5;
 
+  /**
+   * Default least peak distance with a background class, as a fraction of the training size (20 px at
+   * 48 px): chosen with the threshold and the window on a validation mosaic, see docs/BENCHMARKS.md.
+   */
+  static final double DEFAULT_DISTANCE = 5.0 / 12;
+
   @Option(names = "--overlay-size", description = "longer side of the overlay PNGs (default: ${DEFAULT-VALUE})")
   int overlaySize = 1600;
 
@@ -108,7 +115,7 @@ final class HeatmapCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
-    if (tile < 1 || window < 1 || overlaySize < 16 || (threshold != null && !(threshold >= 0 && threshold <= 1))
+    if (tile < 1 || (window != null && window < 1) || overlaySize < 16 || (threshold != null && !(threshold >= 0 && threshold <= 1))
         || (minDistance != null && !(minDistance >= 0))) {
       throw new CamkitException("--tile and --window must be ≥ 1, --overlay-size ≥ 16, --threshold in [0, 1], --min-distance ≥ 0");
     }
@@ -149,6 +156,10 @@ final class HeatmapCommand implements Callable<Integer> {
       try (Progress p = new Progress("heatmap", tiles, 0, "tiles")) {
         scores = TiledScorer.score(fcn, src, tile, (d, t) -> p.step(d, "tile " + d + "/" + t));
       }
+      if (window == null) {
+        window = card.backgroundIndex() >= 0 && !m.options().arch().equals("cnn-flatten")
+            ? Math.max(1, (int) Math.round(m.options().imageSize() / (2.0 * rf.stride()))) : 1;
+      }
       ScoreGrid probs = scores.windowMean(window).softmax();
       Files.createDirectories(dir);
       long[] shape = {scores.classes(), scores.height(), scores.width()};
@@ -158,7 +169,8 @@ final class HeatmapCommand implements Callable<Integer> {
       ObjectNode meta = describe(src, m, rf, scores, tiles);
       if (count) {
         int background = card.backgroundIndex();
-        double d = minDistance != null ? minDistance : m.options().imageSize() / (background >= 0 ? 4.0 : 2.0);
+        double d = minDistance != null ? minDistance
+            : m.options().imageSize() * (background >= 0 ? DEFAULT_DISTANCE : 0.5);
         double tau = threshold != null ? threshold : DEFAULT_THRESHOLD;
         Path truthFile = truth != null ? truth : beside(image);
         List<CountScore.Truth> known = truthFile == null ? null : readTruth(truthFile, m.classes());

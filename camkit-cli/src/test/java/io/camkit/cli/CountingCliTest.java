@@ -82,7 +82,8 @@ class CountingCliTest {
     JsonNode truth = json.readTree(tmp.resolve("mos/mosaic.json").toFile());
     assertThat(counts.path("backgroundClass").asText()).isEqualTo("background");
     assertThat(counts.path("classes").has("background")).isFalse();
-    assertThat(counts.path("minDistance").asDouble()).isEqualTo(8.0); // a quarter of the 32-px training size
+    assertThat(counts.path("minDistance").asDouble()).isEqualTo(32 * 5 / 12.0); // 5/12 of the 32-px training size
+    assertThat(counts.path("window").asInt()).isEqualTo(4); // half the 8-location window of a 32-px camnet
     int sum = 0;
     for (String c : List.of("disc", "triangle", "square", "star", "cross", "ring")) {
       JsonNode k = counts.path("classes").path(c);
@@ -114,6 +115,7 @@ class CountingCliTest {
     }
     assertThat(ImageFiles.read(one.resolve("peaks.png")).width()).isEqualTo(200);
     assertThat(ImageFiles.read(one.resolve("peaks-detail.png")).width()).isEqualTo(400); // 200 px at 2×
+    assertThat(ImageFiles.read(one.resolve("peaks-detail.png")).height()).isEqualTo(2 * 136 + 18); // and a strip naming the colours
   }
 
   @Test
