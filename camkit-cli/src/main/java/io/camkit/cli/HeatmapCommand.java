@@ -142,6 +142,11 @@ final class HeatmapCommand implements Callable<Integer> {
       throw new CamkitException("class offsets need a model with a background class (train --background-class); "
           + model + " has none");
     }
+    Path truthFile = !count ? null : truth != null ? truth : beside(image);
+    if (fitClassOffsets && truthFile == null) {
+      throw new CamkitException("--fit-class-offsets needs the true counts: give --truth mosaic.json");
+    }
+    List<CountScore.Truth> known = truthFile == null ? null : readTruth(truthFile, card.classes());
     Path dir = out != null ? out : Path.of(stem(image) + "-heatmap");
     try (CamModel m = CamModel.load(model);
         FullyConvolutionalNet fcn = FullyConvolutionalNet.of(m);
@@ -172,11 +177,6 @@ final class HeatmapCommand implements Callable<Integer> {
         double d = minDistance != null ? minDistance
             : m.options().imageSize() * (background >= 0 ? DEFAULT_DISTANCE : 0.5);
         double tau = threshold != null ? threshold : DEFAULT_THRESHOLD;
-        Path truthFile = truth != null ? truth : beside(image);
-        List<CountScore.Truth> known = truthFile == null ? null : readTruth(truthFile, m.classes());
-        if (fitClassOffsets && known == null) {
-          throw new CamkitException("--fit-class-offsets needs the true counts: give --truth mosaic.json");
-        }
         ObjectNode counted = background >= 0
             ? countObjects(probs, rf, m.classes(), selected, background, tau, d, known, dir)
             : count(probs, rf, m.classes(), selected, tau, d, known);

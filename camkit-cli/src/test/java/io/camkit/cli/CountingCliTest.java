@@ -169,6 +169,11 @@ class CountingCliTest {
     assertThat(run(2, "heatmap", "--model", model.toString(), "--image", mosaic.toString(), "--out", out.toString(),
         "--count", "--class-offsets", tmp.resolve("nope.json").toString())[1].strip())
         .startsWith("camkit: no such class offsets file:");
+    Path plain = tmp.resolve("plain.png"); // a copy without mosaic.json beside it
+    Files.copy(mosaic, plain, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertThat(run(2, "heatmap", "--model", model.toString(), "--image", plain.toString(), "--out", out.toString(),
+        "--count", "--fit-class-offsets")[1].strip())
+        .isEqualTo("camkit: --fit-class-offsets needs the true counts: give --truth mosaic.json");
     assertThat(out).doesNotExist();
   }
 }
