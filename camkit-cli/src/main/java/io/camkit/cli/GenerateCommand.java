@@ -26,11 +26,36 @@ final class GenerateCommand implements Callable<Integer> {
       + " edge, mosaic.png, with its objects and per-class counts in mosaic.json (for camkit heatmap --count)")
   String mosaic;
 
+  @Option(names = "--split", description = "with --mosaic: the split whose images fill it: test, or val to choose"
+      + " counting settings on a mosaic disjoint from the test one (default: ${DEFAULT-VALUE})")
+  String split = "test";
+
+  @Option(names = "--crops", description = "instead: a class-folder dataset for counting (train/ and val/, one folder"
+      + " per class plus background/): --train-size (--val-size) images of the split laid as a mosaic, one crop"
+      + " centred on each object, and background crops whose central half holds no object centre (objects off"
+      + " centre or cut, seams, clutter) or that show clutter alone; train it with camkit train --background-class")
+  boolean crops;
+
+  @Option(names = "--background-per-object", description = "with --crops: background crops per object crop"
+      + " (default: ${DEFAULT-VALUE})")
+  double backgroundPerObject = 1.0;
+
+  @Option(names = "--clutter-share", description = "with --crops: share of the background crops that show clutter"
+      + " alone (no object even in part) (default: ${DEFAULT-VALUE})")
+  double clutterShare = 1.0 / 3;
+
   @Override
   public Integer call() throws Exception {
     ShapesOptions o = shapes.options();
+    if (crops && mosaic != null) {
+      throw new io.camkit.core.CamkitException("--crops and --mosaic write different things: give one of them");
+    }
+    if (crops) {
+      CropFiles.write(o, backgroundPerObject, clutterShare, out);
+      return 0;
+    }
     if (mosaic != null) {
-      MosaicFiles.write(o, mosaic, out);
+      MosaicFiles.write(o, mosaic, MosaicFiles.split(split), out);
       return 0;
     }
     write(o, out);

@@ -39,6 +39,11 @@ final class TrainCommand implements Callable<Integer> {
       + " box, which pulls τ* towards 0")
   Path tauData;
 
+  @Option(names = "--background-class", description = "the class that means 'no object here' (e.g. the background/"
+      + " crops of generate --crops): stored in the model card, and heatmap --count counts every other class; 'none':"
+      + " no background class (default: 'background' when the data has a class of that name, else none)")
+  String backgroundClass;
+
   @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nTransfer learning (a new head on a pretrained backbone):%n")
   TransferMixin transfer;
 
@@ -78,21 +83,48 @@ final class TrainCommand implements Callable<Integer> {
       }
       tauSet = t.dataset();
     }
+    String background = backgroundClass(train.dataset().classes());
     Workflows.reportProblems(train.dataset().size() + val.dataset().size(), problems, out);
     if (!supervision.labels()) { // masks: τ chosen on --tau-data when given, else on the validation split
       SupervisedRuns.train(train.dataset(), tauSet, data, supervision, training, transfer, out);
       return 0;
     }
     if (transfer != null) {
+      if (background != null && backgroundClass != null) {
+        throw new io.camkit.core.CamkitException("--background-class is stored in a camkit model's card; a transfer"
+            + " model (--backbone) has none: train without --backbone to count with a background class");
+      }
       Path model = Workflows.trainTransfer(train.dataset(), val.dataset(), transfer, training, out);
       System.out.println("model saved to " + model);
       Workflows.calibrate(model, tauSet);
       return 0;
     }
+    if (background != null) {
+      System.out.println("background class: " + background + " (heatmap --count ignores it)");
+    }
     Path model = Workflows.train(train.dataset(), val.dataset(), Map.of("folder", data.toAbsolutePath().toString()),
-        training, out);
+        training, out, background);
     System.out.println("model saved to " + model);
     Workflows.calibrate(model, tauSet);
     return 0;
+  }
+
+  /** The background class the options name among {@code classes}, or null for none. */
+  String backgroundClass(List<String> classes) {
+    if (backgroundClass == null) {
+      return classes.contains(io.camkit.dataset.shapes.CountingCrops.BACKGROUND)
+          ? io.camkit.dataset.shapes.CountingCrops.BACKGROUND : null;
+    }
+    if (backgroundClass.equals("none")) {
+      return null;
+    }
+    if (!classes.contains(backgroundClass)) {
+      throw new io.camkit.core.CamkitException("--background-class '" + backgroundClass + "' is not a class of the"
+          + " training data " + classes + "; name one of them, or 'none'");
+    }
+    if (classes.size() < 2) {
+      throw new io.camkit.core.CamkitException("--background-class needs at least one other class to count");
+    }
+    return backgroundClass;
   }
 }

@@ -74,6 +74,12 @@ final class Workflows {
   /** Trains a new model (or resumes) and saves it to {@code out/model}; returns the model folder. */
   static Path train(
       Dataset train, Dataset val, Object dataSource, TrainMixin options, Path out) throws IOException {
+    return train(train, val, dataSource, options, out, null);
+  }
+
+  /** As {@link #train(Dataset, Dataset, Object, TrainMixin, Path)}; the card marks {@code backgroundClass} (or none). */
+  static Path train(Dataset train, Dataset val, Object dataSource, TrainMixin options, Path out,
+      String backgroundClass) throws IOException {
     TrainOptions opts = options.options();
     if (options.multiLabel || train.multiLabel()) {
       opts = opts.withMultiLabel(true);
@@ -99,7 +105,7 @@ final class Workflows {
         System.out.printf(Locale.ROOT, "learned LSE β = %.4f (started at %s)%n",
             model.net().classMapHead().learnedBeta(), net.head().beta());
       }
-      trainer.saveModel(model, modelDir, train, dataSource, history);
+      trainer.saveModel(model, modelDir, train, dataSource, history, backgroundClass);
       List<TrainingCurves.Point> pts = new ArrayList<>();
       for (EpochStats s : history) {
         pts.add(new TrainingCurves.Point(s.epoch(), s.trainLoss(), s.valLoss(), s.trainAccuracy(), s.valAccuracy()));

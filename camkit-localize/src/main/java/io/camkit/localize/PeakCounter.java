@@ -48,18 +48,33 @@ public final class PeakCounter {
     candidates.sort(Comparator.comparingDouble((Peak p) -> p.value()).reversed());
     List<Peak> kept = new ArrayList<>();
     double d2 = minDistance * minDistance;
+    // Kept peaks in buckets of side ≥ d: any kept peak closer than d lies in the 3×3 buckets around.
+    int side = (int) Math.max(1, Math.ceil(minDistance));
+    int bw = (w + side - 1) / side;
+    java.util.Map<Integer, List<Peak>> buckets = new java.util.HashMap<>();
     for (Peak p : candidates) {
       boolean free = true;
-      for (Peak k : kept) {
-        double dx = p.x() - k.x();
-        double dy = p.y() - k.y();
-        if (dx * dx + dy * dy < d2) {
-          free = false;
-          break;
+      int bx = p.x() / side;
+      int by = p.y() / side;
+      search:
+      for (int j = by - 1; j <= by + 1; j++) {
+        for (int i = bx - 1; i <= bx + 1; i++) {
+          if (i < 0 || j < 0 || i >= bw) {
+            continue;
+          }
+          for (Peak k : buckets.getOrDefault(j * bw + i, List.of())) {
+            double dx = p.x() - k.x();
+            double dy = p.y() - k.y();
+            if (dx * dx + dy * dy < d2) {
+              free = false;
+              break search;
+            }
+          }
         }
       }
       if (free) {
         kept.add(p);
+        buckets.computeIfAbsent(by * bw + bx, b -> new ArrayList<>()).add(p);
       }
     }
     return kept;

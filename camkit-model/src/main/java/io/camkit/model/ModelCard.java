@@ -15,7 +15,9 @@ import java.util.List;
 /**
  * Everything needed to rebuild and trust a trained model, saved as {@code model.json} beside its
  * weights: camkit version, architecture options, class names, training options (with the seed),
- * the data it saw and its learning curve.
+ * the data it saw and its learning curve, and which class, if any, is background ({@code camkit
+ * train --background-class}): the class that counting ignores. Cards written before it read with
+ * {@code backgroundClass = null}.
  */
 public record ModelCard(
     String camkitVersion,
@@ -25,7 +27,8 @@ public record ModelCard(
     List<String> classes,
     TrainOptions training,
     DataDescription data,
-    List<EpochStats> history) {
+    List<EpochStats> history,
+    String backgroundClass) {
 
   public static final String FILE = "model.json";
 
@@ -41,6 +44,25 @@ public record ModelCard(
       throw new IllegalArgumentException(
           classes.size() + " class names for a " + options.classes() + "-class network");
     }
+    if (backgroundClass != null && !classes.contains(backgroundClass)) {
+      throw new IllegalArgumentException("background class '" + backgroundClass + "' is not one of " + classes);
+    }
+  }
+
+  /** A card without a background class. */
+  public ModelCard(String camkitVersion, String createdAt, String architecture, CamNetOptions options,
+      List<String> classes, TrainOptions training, DataDescription data, List<EpochStats> history) {
+    this(camkitVersion, createdAt, architecture, options, classes, training, data, history, null);
+  }
+
+  /** This card with {@code name} (one of its classes, or null for none) as the background class. */
+  public ModelCard withBackgroundClass(String name) {
+    return new ModelCard(camkitVersion, createdAt, architecture, options, classes, training, data, history, name);
+  }
+
+  /** The index of the background class, or −1 when the model has none. */
+  public int backgroundIndex() {
+    return backgroundClass == null ? -1 : classes.indexOf(backgroundClass);
   }
 
   public void write(Path dir) throws IOException {

@@ -87,6 +87,29 @@ public final class ShapesGenerator {
     return new Sample(id, canvas.toImage(), objects);
   }
 
+  /**
+   * A picture of clutter only, the same size as the images: background gradient, {@code lines}
+   * line segments, {@code distractors} shape fragments (of any class) and noise, drawn as in {@link
+   * #sample} but with no object. Image {@code index} of {@code split}, from its own random stream
+   * (not image {@code index}'s), deterministic like the samples.
+   */
+  public io.camkit.core.RgbImage clutter(Split split, int index) {
+    SplittableRandom rng = new SplittableRandom(mix(options.seed() ^ CLUTTER_SALT, split.ordinal(), index));
+    Canvas canvas = new Canvas(options.imageSize());
+    paintBackground(canvas, rng);
+    for (int i = 0; i < options.lines(); i++) {
+      paintLine(canvas, rng);
+    }
+    for (int i = 0; i < options.distractors(); i++) {
+      paintFragment(canvas, rng, List.of());
+    }
+    addNoise(canvas, rng);
+    return canvas.toImage();
+  }
+
+  /** Separates the clutter pictures' random streams from the samples'. */
+  private static final long CLUTTER_SALT = 0x5DEECE66DL;
+
   private List<ShapeClass> pickDistinct(SplittableRandom rng, int n) {
     List<ShapeClass> all = new ArrayList<>(List.of(ShapeClass.values()));
     List<ShapeClass> out = new ArrayList<>();

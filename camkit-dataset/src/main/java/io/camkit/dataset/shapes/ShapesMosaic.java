@@ -27,6 +27,15 @@ public record ShapesMosaic(BufferedImage image, List<ObjectAnnotation> objects, 
 
   /** The {@code width}×{@code height} mosaic of {@code generator}'s test images. */
   public static ShapesMosaic of(ShapesGenerator generator, int width, int height) {
+    return of(generator, width, height, Split.TEST);
+  }
+
+  /**
+   * The {@code width}×{@code height} mosaic of images {@code 0, 1, …} of {@code split} (the
+   * validation or training split gives a mosaic disjoint from the test one, to choose settings on
+   * or to cut training crops from).
+   */
+  public static ShapesMosaic of(ShapesGenerator generator, int width, int height, Split split) {
     int s = generator.options().imageSize();
     if (width < s || height < s) {
       throw new IllegalArgumentException("a " + width + "×" + height + " mosaic holds no " + s + "×" + s + " cell");
@@ -45,7 +54,7 @@ public record ShapesMosaic(BufferedImage image, List<ObjectAnnotation> objects, 
     for (int i = 0; i < cols * rows; i++) {
       int ox = (i % cols) * s;
       int oy = (i / cols) * s;
-      Sample sample = generator.sample(Split.TEST, i);
+      Sample sample = generator.sample(split, i);
       for (int y = 0; y < s; y++) {
         for (int x = 0; x < s; x++) {
           line[x] = (sample.image().get(x, y, 0) << 16) | (sample.image().get(x, y, 1) << 8) | sample.image().get(x, y, 2);

@@ -58,6 +58,49 @@ public record ScoreGrid(int classes, int width, int height, float[] values) {
   }
 
   /**
+   * Each class's mean over the {@code k×k} locations around each location: columns {@code x − ⌊(k −
+   * 1)/2⌋ … x + ⌊k/2⌋} (rows likewise), clipped to the grid (the mean of the locations inside). For a
+   * GAP head's class maps, {@code k} = training size ÷ stride gives, away from the borders, the
+   * classifier's logits on the training-size window there (its GAP over that window); smaller k
+   * smooths. {@code k = 1} is this grid.
+   */
+  public ScoreGrid windowMean(int k) {
+    if (k < 1) {
+      throw new IllegalArgumentException("window " + k);
+    }
+    if (k == 1) {
+      return this;
+    }
+    int lo = (k - 1) / 2;
+    int hi = k / 2;
+    int plane = width * height;
+    float[] out = new float[values.length];
+    double[] integral = new double[(width + 1) * (height + 1)];
+    for (int c = 0; c < classes; c++) {
+      int base = c * plane;
+      for (int y = 0; y < height; y++) {
+        double row = 0;
+        for (int x = 0; x < width; x++) {
+          row += values[base + y * width + x];
+          integral[(y + 1) * (width + 1) + x + 1] = integral[y * (width + 1) + x + 1] + row;
+        }
+      }
+      for (int y = 0; y < height; y++) {
+        int y0 = Math.max(0, y - lo);
+        int y1 = Math.min(height, y + hi + 1);
+        for (int x = 0; x < width; x++) {
+          int x0 = Math.max(0, x - lo);
+          int x1 = Math.min(width, x + hi + 1);
+          double sum = integral[y1 * (width + 1) + x1] - integral[y0 * (width + 1) + x1]
+              - integral[y1 * (width + 1) + x0] + integral[y0 * (width + 1) + x0];
+          out[base + y * width + x] = (float) (sum / ((long) (x1 - x0) * (y1 - y0)));
+        }
+      }
+    }
+    return new ScoreGrid(classes, width, height, out);
+  }
+
+  /**
    * Class {@code c}'s values at image pixels, for drawing: a {@code width}×{@code height} map whose
    * pixel {@code (u, v)} stands for image pixel {@code (f·u, f·v)} (a preview subsampled by
    * {@code f}), bilinear between the locations' window centres {@code rf.centre(o)} and held

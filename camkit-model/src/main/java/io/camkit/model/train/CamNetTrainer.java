@@ -83,8 +83,14 @@ public final class CamNetTrainer {
    */
   public ModelCard saveModel(CamModel model, Path dir, Dataset train, Object dataSource, List<EpochStats> history)
       throws IOException {
+    return saveModel(model, dir, train, dataSource, history, null);
+  }
+
+  /** As {@link #saveModel(CamModel, Path, Dataset, Object, List)}, marking {@code backgroundClass} (or none). */
+  public ModelCard saveModel(CamModel model, Path dir, Dataset train, Object dataSource, List<EpochStats> history,
+      String backgroundClass) throws IOException {
     ModelCard card = new ModelCard(Version.get(), Instant.now().toString(), model.options().arch(), model.options(),
-        model.classes(), options, DataDescription.of(train, dataSource), history);
+        model.classes(), options, DataDescription.of(train, dataSource), history, backgroundClass);
     model.save(dir, card);
     return card;
   }
