@@ -55,19 +55,28 @@ final class ExperimentCommand implements Runnable {
       TrainOptions t = D.training();
       TrainOptions opts = new TrainOptions(epochs, t.batchSize(), t.learningRate(), t.weightDecay(), t.warmupSteps(),
           false, 0, seed);
-      List<String> names = new java.util.ArrayList<>();
-      for (String m : models) {
-        switch (m.trim().toLowerCase(java.util.Locale.ROOT)) {
-          case "flatten" -> names.add("CNN-flatten");
-          case "gap" -> names.add("CNN-GAP");
-          default -> throw new io.camkit.core.CamkitException("--models: unknown network '" + m
-              + "'; choose flatten, gap or both (comma-separated)");
-        }
-      }
+      List<String> names = chosen("--models", models, java.util.Map.of("flatten", "CNN-flatten", "gap", "CNN-GAP"));
       var settings = new ShiftExperiment.Settings(mnist, trainSize, testSize, opts, D.dropout(), names);
       ShiftExperiment.run(settings, out, TrainingProgress::new);
       return report(out, "shift");
     }
+  }
+
+  /**
+   * The experiment's names of the {@code given} command-line keys ({@code names}: key → name), in
+   * the order given; an unknown key is one line naming the option and the keys it takes.
+   */
+  static List<String> chosen(String option, List<String> given, java.util.Map<String, String> names) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String g : given) {
+      String name = names.get(g.trim().toLowerCase(java.util.Locale.ROOT));
+      if (name == null) {
+        throw new io.camkit.core.CamkitException(option + ": unknown value '" + g.trim() + "'; choose from "
+            + String.join(", ", new java.util.TreeSet<>(names.keySet())) + " (comma-separated)");
+      }
+      out.add(name);
+    }
+    return out;
   }
 
   /** Prints an experiment's Markdown table and where its files are. */
@@ -117,16 +126,8 @@ final class ExperimentCommand implements Runnable {
       var t = training(d.training());
       t = new TrainOptions(t.epochs(), t.batchSize(), lr, t.weightDecay(), t.warmupSteps(), t.flip(), t.maxShift(),
           t.seed());
-      List<String> names = new java.util.ArrayList<>();
-      for (String h : heads) {
-        switch (h.trim().toLowerCase(java.util.Locale.ROOT)) {
-          case "fc" -> names.add("FC");
-          case "fc-dropout" -> names.add("FC + dropout");
-          case "gap" -> names.add("GAP");
-          default -> throw new io.camkit.core.CamkitException("--heads: unknown head '" + h
-              + "'; choose fc, fc-dropout, gap (comma-separated)");
-        }
-      }
+      List<String> names = chosen("--heads", heads,
+          java.util.Map.of("fc", "FC", "fc-dropout", "FC + dropout", "gap", "GAP"));
       RegularizerExperiment.run(new RegularizerExperiment.Settings(d.data(), t, stopping, names), out,
           TrainingProgress::new);
       return report(out, "regularizer");

@@ -88,7 +88,7 @@ public final class SupervisedModel implements AutoCloseable {
         block.initialize(manager, DataType.FLOAT32, new Shape(1, 3, o.imageSize(), o.imageSize()));
       } else {
         SupervisedCard.Backbone b = card.backbone();
-        Path file = locate(dir, b);
+        Path file = TransferModel.locate(dir, b.path(), b.absolutePath());
         String sha = TransferCard.sha256(file);
         if (!sha.equals(b.sha256())) {
           throw new CamkitException("the backbone " + file + " is not the one the box head in " + dir + " was trained"
@@ -113,18 +113,6 @@ public final class SupervisedModel implements AutoCloseable {
       }
       throw e;
     }
-  }
-
-  private static Path locate(Path dir, SupervisedCard.Backbone b) {
-    Path rel = dir.resolve(b.path()).normalize();
-    if (Files.exists(rel)) {
-      return rel;
-    }
-    if (b.absolutePath() != null && Files.exists(Path.of(b.absolutePath()))) {
-      return Path.of(b.absolutePath());
-    }
-    throw new CamkitException("the backbone of " + dir + " is missing: neither " + rel + " nor " + b.absolutePath()
-        + " exists");
   }
 
   /** A box model's class scores and boxes (in each image's pixels), in inference mode. */

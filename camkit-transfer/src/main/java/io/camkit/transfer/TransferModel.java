@@ -93,7 +93,7 @@ public final class TransferModel extends ImportedModel {
   /** Opens a transfer model folder: checks the backbone's checksum, opens it, loads the head. */
   public static TransferModel load(Path dir) {
     TransferCard card = TransferCard.read(dir);
-    Path file = locate(dir, card.backbone());
+    Path file = locate(dir, card.backbone().path(), card.backbone().absolutePath());
     String sha = TransferCard.sha256(file);
     if (!sha.equals(card.backbone().sha256())) {
       throw new CamkitException("the backbone " + file + " is not the one the head in " + dir + " was trained on"
@@ -127,15 +127,19 @@ public final class TransferModel extends ImportedModel {
     }
   }
 
-  private static Path locate(Path dir, TransferCard.Backbone b) {
-    Path rel = dir.resolve(b.path()).normalize();
+  /**
+   * A backbone a model folder {@code dir} records: {@code path} relative to the folder, else
+   * {@code absolutePath} (where it was when the model was saved).
+   */
+  static Path locate(Path dir, String path, String absolutePath) {
+    Path rel = dir.resolve(path).normalize();
     if (Files.exists(rel)) {
       return rel;
     }
-    if (b.absolutePath() != null && Files.exists(Path.of(b.absolutePath()))) {
-      return Path.of(b.absolutePath());
+    if (absolutePath != null && Files.exists(Path.of(absolutePath))) {
+      return Path.of(absolutePath);
     }
-    throw new CamkitException("the backbone of " + dir + " is missing: neither " + rel + " nor " + b.absolutePath()
+    throw new CamkitException("the backbone of " + dir + " is missing: neither " + rel + " nor " + absolutePath
         + " exists");
   }
 

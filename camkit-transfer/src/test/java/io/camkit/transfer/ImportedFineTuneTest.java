@@ -132,9 +132,8 @@ class ImportedFineTuneTest {
   @Test
   void onnxFineTuningTrainsTheLastConvOnlyAndWritesACopy() throws Exception {
     Path data = SharedData.root().resolve("data");
-    Path onnx = data.resolve("weights_mobilenet_v1_0.75_224/converted/mobilenet_v1_0.75_224.onnx");
-    Path card = tmp.resolve("mobilenet.json");
-    Files.writeString(card, "{\"height\": 224, \"width\": 224, \"mean\": [0.5, 0.5, 0.5], \"std\": [0.5, 0.5, 0.5]}");
+    Path onnx = data.resolve(ONNX);
+    Path card = onnxCard();
     String shaBefore = TransferCard.sha256(onnx);
     Dataset train = eightBirds(data);
     TrainOptions t = new TrainOptions(1, 4, 1e-2f, 0f, 0, false, 0, 3L);
@@ -171,9 +170,8 @@ class ImportedFineTuneTest {
   @Test
   void onnxWithoutItsLastStrideGivesMapsTwiceAsFine() throws Exception {
     Path data = SharedData.root().resolve("data");
-    Path onnx = data.resolve("weights_mobilenet_v1_0.75_224/converted/mobilenet_v1_0.75_224.onnx");
-    Path card = tmp.resolve("mobilenet.json");
-    Files.writeString(card, "{\"height\": 224, \"width\": 224, \"mean\": [0.5, 0.5, 0.5], \"std\": [0.5, 0.5, 0.5]}");
+    Path onnx = data.resolve(ONNX);
+    Path card = onnxCard();
     String shaBefore = TransferCard.sha256(onnx);
     Dataset train = eightBirds(data);
     TrainOptions t = new TrainOptions(1, 4, 1e-2f, 0f, 0, false, 0, 3L);
@@ -191,6 +189,15 @@ class ImportedFineTuneTest {
       assertThat(m.features(scope, x, "features").getShape().getShape()).containsExactly(1, 768, 14, 14);
       assertThat(m.logits(scope, x).getShape().getShape()).containsExactly(1, 2);
     }
+  }
+
+  private static final String ONNX = "weights_mobilenet_v1_0.75_224/converted/mobilenet_v1_0.75_224.onnx";
+
+  /** The ONNX MobileNet's card: 224×224, pixels scaled to [−1, 1]. */
+  private Path onnxCard() throws IOException {
+    Path card = tmp.resolve("mobilenet.json");
+    Files.writeString(card, "{\"height\": 224, \"width\": 224, \"mean\": [0.5, 0.5, 0.5], \"std\": [0.5, 0.5, 0.5]}");
+    return card;
   }
 
   static Dataset eightBirds(Path data) {
