@@ -35,6 +35,12 @@ final class MapMixin {
       + " chosen on the validation split at training, in the model's calibration.json; else 0.2, Zhou et al. 2016)")
   Double tau;
 
+  @Option(names = "--refine", defaultValue = "auto", description = "refine the map with the image before boxes and"
+      + " masks (a guided filter, He et al. 2010): auto (the setting chosen with τ on the validation split at training,"
+      + " in calibration.json; none without one), none, or RADIUS,EPS (radius a fraction of the shorter side, e.g."
+      + " 0.16,0.01) (default: ${DEFAULT-VALUE})")
+  String refine;
+
   @Option(names = "--tta", description = "test-time augmentation: flip, shift, rotate or a comma-separated list; each"
       + " map is the average of the augmented copies' maps, each mapped back")
   String tta;
@@ -49,15 +55,18 @@ final class MapMixin {
     return Models.open(model, card, tokens.grid());
   }
 
-  /** τ for {@code method}: --tau, else the model's calibrated τ*, else 0.2; with where it came from. */
+  /**
+   * τ for {@code method}: --tau, else the model's calibrated τ*, else 0.2; and the map's refinement
+   * (--refine, else the calibrated one); with where they came from.
+   */
   Calibration.TauChoice tau(String method) {
-    return Calibration.choose(tau == null ? OptionalDouble.empty() : OptionalDouble.of(tau), Calibration.of(model),
-        MapRequest.of(method).methodName(), ThresholdLocalizer.DEFAULT_TAU);
+    return Calibration.choose(tau == null ? OptionalDouble.empty() : OptionalDouble.of(tau), refine,
+        Calibration.of(model), MapRequest.of(method).methodName(), ThresholdLocalizer.DEFAULT_TAU);
   }
 
   /** The request for {@code method} on {@code m}: layer, τ (see {@link #tau}) and TTA from the options. */
   MapRequest request(LayeredModel m, String method, Calibration.TauChoice tau) {
-    MapRequest r = MapRequest.of(method).withLayer(layer).withTau(tau.tau())
+    MapRequest r = tau.applyTo(MapRequest.of(method).withLayer(layer))
         .withFusion(io.camkit.explain.method.LayerFusion.parse(fuse));
     return tta == null ? r : r.withTta(TtaPresets.parse(tta, m.inputSize()));
   }

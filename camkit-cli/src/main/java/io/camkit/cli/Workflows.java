@@ -55,9 +55,10 @@ final class Workflows {
     try (LayeredModel m = Models.open(model)) {
       String method = m.supportsCam(m.defaultLayer()) ? "cam" : "gradcam";
       Calibration c;
-      try (Progress p = new Progress("choose τ on val", val.size(), 0, "images")) {
-        c = TauCalibration.onValidation(List.of(new Explainer(m, MapRequest.of(method))), val);
-        p.step(val.size(), "");
+      List<io.camkit.localize.GuidedFilter> refinements = io.camkit.localize.GuidedFilter.candidates();
+      try (Progress p = new Progress("choose τ and refinement on val", refinements.size() + 2, 0, "steps")) {
+        c = TauCalibration.onValidation(List.of(new Explainer(m, MapRequest.of(method))), val, refinements,
+            (done, total) -> p.step(done, ""));
       }
       if (io.camkit.core.Interruption.requested()) {
         throw new io.camkit.core.Interruption.Interrupted("interrupted while choosing τ on the validation split: the"
@@ -65,8 +66,11 @@ final class Workflows {
       }
       Path f = c.write(model);
       Calibration.Entry e = c.methods().get(method);
-      System.out.printf(Locale.ROOT, "τ* = %.2f for %s on the validation split (%d images, MaxBoxAcc %s) -> %s%n",
-          e.tau(), method, val.size(), Reports.pct(e.maxBoxAcc()), f);
+      System.out.printf(Locale.ROOT, "τ* = %.2f for %s on the validation split (%d images, MaxBoxAcc %s), %s -> %s%n",
+          e.tau(), method, val.size(), Reports.pct(e.maxBoxAcc()), e.guidedFilter() == null
+              ? "no refinement of the map (none of the " + refinements.size() + " guided filters tried did better)"
+              : "map refined by " + e.guidedFilter().describe(val.get(0).image().width(), val.get(0).image().height()),
+          f);
       return Optional.of(c);
     }
   }

@@ -3,7 +3,14 @@ package io.camkit.evaluate;
 import io.camkit.dataset.Dataset;
 import io.camkit.pipeline.Calibration;
 import io.camkit.pipeline.Explainer;
+import io.camkit.core.Interruption;
+import io.camkit.dataset.Sample;
+import io.camkit.localize.GuidedFilter;
+import io.camkit.localize.ThresholdLocalizer;
+import io.camkit.pipeline.ImageResult;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.stream.IntStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +19,7 @@ import java.util.Map;
  * Chooses τ on a validation split with boxes: for each explainer, its MaxBoxAcc τ* there (the τ
  * of best GT-known localization over the grid {0, 0.01, …, 1}; single-label or multi-label as the
  * data is), stored as a {@link Calibration} that localization and evaluation then use by default.
+ * {@link #onValidation(List, Dataset, List, Progress)} chooses the map's refinement with it.
  */
 public final class TauCalibration {
   private TauCalibration() {}
@@ -39,6 +47,66 @@ public final class TauCalibration {
         acc = m.maxBoxAcc();
       }
       methods.put(e.request().methodName(), new Calibration.Entry(tau, acc));
+    }
+    return new Calibration(validation.name(), validation.size(), explainers.get(0).layer(), methods,
+        Instant.now().toString());
+  }
+
+  /** Progress of a calibration: {@code done} of {@code total} settings scored. */
+  @FunctionalInterface
+  public interface Progress {
+    void step(int done, int total);
+  }
+
+  /**
+   * τ and the map's refinement chosen together: each image of the validation split is explained
+   * once, then every setting in {@code refinements} (and no refinement) is scored over the whole τ
+   * grid on the same maps; the setting and τ of best MaxBoxAcc win (no refinement on a tie, then
+   * the first in the list). Multi-label validation data chooses τ alone.
+   *
+   * @param refinements the settings to try, e.g. {@link GuidedFilter#candidates()}
+   */
+  public static Calibration onValidation(List<Explainer> explainers, Dataset validation,
+      List<GuidedFilter> refinements, Progress progress) {
+    if (validation.size() == 0 || validation.multiLabel() || refinements.isEmpty()) {
+      return onValidation(explainers, validation);
+    }
+    List<GuidedFilter> settings = new ArrayList<>();
+    settings.add(null);
+    settings.addAll(refinements);
+    int total = explainers.size() * (settings.size() + 1);
+    int done = 0;
+    Map<String, Calibration.Entry> methods = new LinkedHashMap<>();
+    List<Sample> samples = validation.samples();
+    int[] truth = samples.stream().mapToInt(Sample::label).toArray();
+    for (Explainer e : explainers) {
+      Interruption.check("stopped while choosing τ on the validation split");
+      List<ImageResult> results = e.explain(samples.stream().map(Sample::image).toList(),
+          samples.stream().map(Sample::id).toList(), Evaluation.predictedAndTrue(truth));
+      progress.step(++done, total);
+      Calibration.Entry best = null;
+      Calibration.Entry unrefined = null;
+      for (GuidedFilter f : settings) {
+        Interruption.check("stopped while choosing the map's refinement on the validation split");
+        Scorer scorer = new Scorer(ThresholdLocalizer.DEFAULT_TAU);
+        ImageOutcome[] scored = new ImageOutcome[samples.size()];
+        IntStream.range(0, samples.size()).parallel().forEach(i ->
+            scored[i] = Evaluation.score(scorer, samples.get(i), results.get(i).withRefinement(f)));
+        LocalizationAccumulator acc = new LocalizationAccumulator(ThresholdLocalizer.DEFAULT_TAU);
+        for (int i = 0; i < samples.size(); i++) {
+          acc.add(scored[i], samples.get(i).image().width(), samples.get(i).image().height());
+        }
+        LocalizationMetrics m = acc.snapshot();
+        if (f == null) {
+          unrefined = new Calibration.Entry(m.tauStar(), m.maxBoxAcc());
+        }
+        if (best == null || m.maxBoxAcc() > best.maxBoxAcc()) {
+          best = new Calibration.Entry(m.tauStar(), m.maxBoxAcc(), f, null);
+        }
+        progress.step(++done, total);
+      }
+      methods.put(e.request().methodName(), best.guidedFilter() == null ? best
+          : new Calibration.Entry(best.tau(), best.maxBoxAcc(), best.guidedFilter(), unrefined));
     }
     return new Calibration(validation.name(), validation.size(), explainers.get(0).layer(), methods,
         Instant.now().toString());

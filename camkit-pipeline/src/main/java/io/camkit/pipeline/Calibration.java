@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.camkit.core.AtomicFiles;
 import io.camkit.core.CamkitException;
 import io.camkit.core.Options;
+import io.camkit.localize.GuidedFilter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,8 @@ import java.util.OptionalDouble;
  * The box threshold τ* of each method, chosen on a held-out validation split with boxes (the
  * τ of best MaxBoxAcc there), stored beside the model so that localization on new images uses it
  * by default: the protocol of Choe et al., "Evaluating Weakly Supervised Object Localization
- * Methods Right" (CVPR 2020) — hyper-parameters are chosen on validation, never on test.
+ * Methods Right" (CVPR 2020) — hyper-parameters are chosen on validation, never on test. With τ, the
+ * refinement of the map ({@link GuidedFilter}) chosen there, if one did better than none.
  *
  * <p>File: {@code calibration.json} inside a model folder (camkit and transfer models), or {@code
  * NAME.calibration.json} beside a model file ({@code NAME.pt}, {@code NAME.onnx}).
@@ -39,10 +41,20 @@ public record Calibration(String dataset, int images, String layer, Map<String, 
   /**
    * @param tau the best τ on the validation split, in [0, 1]
    * @param maxBoxAcc GT-known localization there at that τ
+   * @param guidedFilter the map refinement chosen there with τ ({@link GuidedFilter}), or null when
+   *     the unrefined map did best or no refinement was tried (files written before it existed)
+   * @param unrefined with a refinement: τ* and MaxBoxAcc of the map without it, on the same split
+   *     (what the refinement adds); else null
    */
-  public record Entry(double tau, double maxBoxAcc) {
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  public record Entry(double tau, double maxBoxAcc, GuidedFilter guidedFilter, Entry unrefined) {
     public Entry {
       Options.check(tau >= 0 && tau <= 1, "tau", tau, "0..1");
+    }
+
+    /** τ alone, no refinement. */
+    public Entry(double tau, double maxBoxAcc) {
+      this(tau, maxBoxAcc, null, null);
     }
   }
 
@@ -86,36 +98,90 @@ public record Calibration(String dataset, int images, String layer, Map<String, 
   }
 
   /**
-   * The τ a localization uses, and where it came from (every report says so).
+   * How a map becomes a box: the τ a localization uses and the refinement of the map before it, and
+   * where they came from (every report says so).
    *
    * @param tau the value
    * @param source e.g. "chosen by the user", "τ* of cam on the validation split val (200 images)",
-   *     "the default of Zhou et al. 2016 (no calibration for gradcam)"
+   *     "the default of Zhou et al. 2016 (no calibration for gradcam)"; with a refinement, what it is
+   *     and where it came from
+   * @param refine the map's refinement, or null for none
    */
-  public record TauChoice(double tau, String source) {}
+  public record TauChoice(double tau, String source, GuidedFilter refine) {
+    /** τ alone, no refinement. */
+    public TauChoice(double tau, String source) {
+      this(tau, source, null);
+    }
+
+    /** {@code request} with this τ and this refinement. */
+    public MapRequest applyTo(MapRequest request) {
+      return request.withTau(tau).withRefinement(refine);
+    }
+  }
 
   /**
-   * The user's τ if given; else the calibrated τ* of {@code method}; else the default 0.2.
+   * The user's τ if given; else the calibrated τ* of {@code method}; else the default 0.2; with the
+   * refinement chosen with the calibrated τ, if any (see {@link #choose(OptionalDouble, String,
+   * Optional, String, double)}).
    *
    * @param userTau τ given by the user, or empty
    * @param calibration the model's calibration, or empty
    */
   public static TauChoice choose(OptionalDouble userTau, Optional<Calibration> calibration, String method,
       double defaultTau) {
+    return choose(userTau, null, calibration, method, defaultTau);
+  }
+
+  /**
+   * As {@link #choose(OptionalDouble, Optional, String, double)} with the user's say on the map's
+   * refinement.
+   *
+   * @param userRefine null or "auto": the calibrated refinement of {@code method} (none without a
+   *     calibration); "none": no refinement; "RADIUS,EPS": that guided filter ({@link
+   *     GuidedFilter#parse})
+   * @throws IllegalArgumentException for a refinement that is none of these, with the expected forms
+   */
+  public static TauChoice choose(OptionalDouble userTau, String userRefine, Optional<Calibration> calibration,
+      String method, double defaultTau) {
+    Entry e = calibration.map(c -> c.methods().get(method)).orElse(null);
+    GuidedFilter refine;
+    String refineSource;
+    String r = userRefine == null ? "auto" : userRefine.trim().toLowerCase(java.util.Locale.ROOT);
+    if (r.equals("auto")) {
+      refine = e == null ? null : e.guidedFilter();
+      refineSource = "chosen with τ on the validation split";
+    } else if (r.equals("none")) {
+      refine = null;
+      refineSource = null;
+    } else {
+      try {
+        refine = GuidedFilter.parse(r);
+      } catch (IllegalArgumentException bad) {
+        throw new IllegalArgumentException("--refine '" + userRefine + "': expected auto, none or RADIUS,EPS of a guided"
+            + " filter (e.g. 0.16,0.01); " + bad.getMessage());
+      }
+      refineSource = "chosen by the user";
+    }
+    String refined = refine == null ? "" : "; map refined by a guided filter, radius " + fmt(refine.radius())
+        + " of the shorter side, ε " + fmt(refine.eps()) + " (" + refineSource + ")";
     if (userTau.isPresent()) {
-      return new TauChoice(userTau.getAsDouble(), "chosen by the user");
+      return new TauChoice(userTau.getAsDouble(), "chosen by the user" + refined, refine);
     }
     if (calibration.isPresent()) {
       Calibration c = calibration.get();
-      OptionalDouble t = c.tauFor(method);
-      if (t.isPresent()) {
-        return new TauChoice(t.getAsDouble(), "τ* of " + method + " on the validation split " + c.dataset() + " ("
+      if (e != null) {
+        return new TauChoice(e.tau(), "τ* of " + method + " on the validation split " + c.dataset() + " ("
             + c.images() + " images, MaxBoxAcc " + String.format(java.util.Locale.ROOT, "%.1f %%",
-                100 * c.methods().get(method).maxBoxAcc()) + ")");
+                100 * e.maxBoxAcc()) + ")" + refined, refine);
       }
       return new TauChoice(defaultTau, "the default of Zhou et al. 2016 (the model's calibration has no τ* for "
-          + method + ")");
+          + method + ")" + refined, refine);
     }
-    return new TauChoice(defaultTau, "the default of Zhou et al. 2016 (the model has no calibration)");
+    return new TauChoice(defaultTau, "the default of Zhou et al. 2016 (the model has no calibration)" + refined,
+        refine);
+  }
+
+  private static String fmt(double v) {
+    return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
   }
 }

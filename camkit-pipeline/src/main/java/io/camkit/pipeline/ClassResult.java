@@ -2,14 +2,17 @@ package io.camkit.pipeline;
 
 import io.camkit.core.Box;
 import io.camkit.core.HeatMap;
+import io.camkit.core.RgbImage;
 import io.camkit.explain.method.ClassMap;
+import io.camkit.localize.GuidedFilter;
 import io.camkit.localize.Localization;
 import io.camkit.localize.ThresholdLocalizer;
 import java.util.Optional;
 
 /**
  * One class's explanation of one image: the raw map as the method gave it, the map normalised at
- * the image's resolution, and the box and mask at τ.
+ * the image's resolution (and refined with the image when the request asks: {@link GuidedFilter}),
+ * and the box and mask at τ.
  *
  * <p>The normalised map and the localization are computed on first use and kept (an evaluation
  * that sweeps all thresholds itself never pays for the box at τ); both are thread-safe.
@@ -17,18 +20,31 @@ import java.util.Optional;
 public final class ClassResult {
   private final ClassMap map;
   private final Provenance provenance;
-  private final int imageWidth;
-  private final int imageHeight;
+  private final RgbImage image;
   private final boolean relu;
+  private final GuidedFilter refine;
   private volatile HeatMap normalized;
   private volatile Localization localization;
 
-  ClassResult(ClassMap map, Provenance provenance, int imageWidth, int imageHeight, boolean relu) {
+  ClassResult(ClassMap map, Provenance provenance, RgbImage image, boolean relu, GuidedFilter refine) {
     this.map = map;
     this.provenance = provenance;
-    this.imageWidth = imageWidth;
-    this.imageHeight = imageHeight;
+    this.image = image;
     this.relu = relu;
+    this.refine = refine;
+  }
+
+  /**
+   * The same raw map under another refinement (null: none): what choosing the refinement on a
+   * validation split compares without running the model again.
+   */
+  public ClassResult withRefinement(GuidedFilter other) {
+    return new ClassResult(map, provenance.refined(other), image, relu, other);
+  }
+
+  /** The refinement applied in {@link #normalized()}, if any. */
+  public Optional<GuidedFilter> refinement() {
+    return Optional.ofNullable(refine);
   }
 
   /** The raw map {@code [h, w]} before ReLU and normalisation, with the method's own fields. */
@@ -51,12 +67,19 @@ public final class ClassResult {
   /**
    * The map at the image's resolution {@code [imageHeight, imageWidth]}, in [0, 1] with maximum 1
    * ({@link ClassMap#upsampled(int, int)}: ReLU, min-max, bilinear resize, min-max; without the
-   * ReLU when the request says so). A NaN or all-negative map gives zeros ({@link #degenerate()}).
+   * ReLU when the request says so), then refined with the image if the request asks ({@link
+   * GuidedFilter#apply}: again in [0, 1], maximum 1). A NaN or all-negative map gives zeros ({@link
+   * #degenerate()}).
    */
   public HeatMap normalized() {
     HeatMap n = normalized;
     if (n == null) {
-      n = relu ? map.upsampled(imageWidth, imageHeight) : map.upsampledWithoutRelu(imageWidth, imageHeight);
+      int w = image.width();
+      int h = image.height();
+      n = relu ? map.upsampled(w, h) : map.upsampledWithoutRelu(w, h);
+      if (refine != null) {
+        n = refine.apply(image, n);
+      }
       normalized = n;
     }
     return n;

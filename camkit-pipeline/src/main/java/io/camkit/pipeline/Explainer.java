@@ -192,8 +192,8 @@ public final class Explainer {
         int c = m.classIndex();
         Provenance p = new Provenance(model.description(), request.methodName(), layer, c, className(c),
             c >= 0 ? scores[c] : m.score(), c >= 0 ? probs[c] : Float.NaN, m.resolution(), request.tau(),
-            request.tta().size(), millis);
-        classes.add(new ClassResult(m, p, img.width(), img.height(), request.relu()));
+            request.tta().size(), millis, request.refine() == null ? "none" : request.refine().spec());
+        classes.add(new ClassResult(m, p, img, request.relu(), request.refine()));
       }
       out.add(new ImageResult(sources.get(i), img.width(), img.height(), scores, probs, top(scores, probs), classes,
           millis));

@@ -48,6 +48,12 @@ public record ImageResult(
     return classes.stream().filter(r -> r.classIndex() == c).findFirst();
   }
 
+  /** Every map of this image under another refinement (null: none); the scores are the same. */
+  public ImageResult withRefinement(io.camkit.localize.GuidedFilter refine) {
+    return new ImageResult(source, width, height, scores, probabilities, top,
+        classes.stream().map(c -> c.withRefinement(refine)).toList(), explainMillis);
+  }
+
   /** The first map (the predicted class's, for the default request). */
   public ClassResult first() {
     return classes.get(0);

@@ -6,13 +6,14 @@ import io.camkit.explain.method.CamMethod;
 import io.camkit.explain.method.CamMethods;
 import io.camkit.explain.method.LayerFusion;
 import io.camkit.explain.target.TargetSelector;
+import io.camkit.localize.GuidedFilter;
 import io.camkit.localize.ThresholdLocalizer;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * What to explain and how: the method, the layer it reads, which classes get a map, whether the
- * maps are averaged over test-time augmentations, and how a map becomes a box.
+ * maps are averaged over test-time augmentations, and how a map becomes a box (τ, refinement).
  *
  * <p>Immutable; the {@code with…} methods return a changed copy. The method object itself carries
  * its own options (batch size, Score-CAM's batch of masks…), as {@link CamMethods#byName} builds
@@ -34,10 +35,13 @@ import java.util.Objects;
  * @param topK how many of the best classes each result lists in {@link ImageResult#top()} (≥ 1;
  *     cut to the number of classes)
  * @param fusion how the maps of several layers become one (default: their mean)
+ * @param refine edge-aware refinement of the normalised map with the image before boxes and masks
+ *     are taken ({@link GuidedFilter}), or null for none (the default); {@code camkit train}
+ *     chooses it on the validation split with τ ({@link Calibration})
  */
 public record MapRequest(
     CamMethod method, String layer, TargetSelector targets, List<Augmentation> tta, double tau, boolean relu,
-    int topK, LayerFusion fusion) {
+    int topK, LayerFusion fusion, GuidedFilter refine) {
 
   /** Predictions listed per image by default. */
   public static final int DEFAULT_TOP_K = 5;
@@ -54,7 +58,7 @@ public record MapRequest(
   /** {@code method} at the default layer, for the predicted class, no TTA, τ = 0.2, ReLU, top 5. */
   public static MapRequest of(CamMethod method) {
     return new MapRequest(method, null, TargetSelector.predicted(), List.of(), ThresholdLocalizer.DEFAULT_TAU, true,
-        DEFAULT_TOP_K, LayerFusion.MEAN);
+        DEFAULT_TOP_K, LayerFusion.MEAN, null);
   }
 
   /** {@link #of(CamMethod)} with the method named as on the command line ("gradcam", "scorecam"…). */
@@ -63,31 +67,41 @@ public record MapRequest(
   }
 
   public MapRequest withLayer(String layer) {
-    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion);
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion, refine);
   }
 
   public MapRequest withTargets(TargetSelector targets) {
-    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion);
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion, refine);
   }
 
   public MapRequest withTta(List<Augmentation> tta) {
-    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion);
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion, refine);
   }
 
   public MapRequest withTau(double tau) {
-    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion);
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion, refine);
   }
 
   public MapRequest withRelu(boolean relu) {
-    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion);
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion, refine);
   }
 
   public MapRequest withTopK(int topK) {
-    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion);
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion, refine);
   }
 
   public MapRequest withFusion(LayerFusion fusion) {
-    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion);
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion, refine);
+  }
+
+  /** With the map refined by {@code refine} before boxes and masks; null for none. */
+  public MapRequest withRefinement(GuidedFilter refine) {
+    return new MapRequest(method, layer, targets, tta, tau, relu, topK, fusion, refine);
+  }
+
+  /** The refinement, if any. */
+  public java.util.Optional<GuidedFilter> refinement() {
+    return java.util.Optional.ofNullable(refine);
   }
 
   /** The layers asked for: empty for none (auto), else the comma-separated names in order. */

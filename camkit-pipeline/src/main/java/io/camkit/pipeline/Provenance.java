@@ -15,7 +15,16 @@ package io.camkit.pipeline;
  * @param tau the box threshold
  * @param augmentations how many test-time augmentations were averaged (0: none)
  * @param explainMillis this image's share of its batch's explain time (forward, backward, maps)
+ * @param refinement how the normalised map was refined before boxes: "none", or the guided
+ *     filter's "RADIUS,EPS" ({@code GuidedFilter#spec})
  */
 public record Provenance(
     String model, String method, String layer, int classIndex, String className, float score, float probability,
-    String resolution, double tau, int augmentations, double explainMillis) {}
+    String resolution, double tau, int augmentations, double explainMillis, String refinement) {
+
+  /** The same map under another refinement (null: none). */
+  Provenance refined(io.camkit.localize.GuidedFilter refine) {
+    return new Provenance(model, method, layer, classIndex, className, score, probability, resolution, tau,
+        augmentations, explainMillis, refine == null ? "none" : refine.spec());
+  }
+}

@@ -1,6 +1,9 @@
 package io.camkit.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.camkit.localize.GuidedFilter;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,5 +45,47 @@ class CalibrationTest {
     assertThat(score.source()).contains("no τ* for scorecam");
     assertThat(Calibration.choose(OptionalDouble.empty(), Optional.empty(), "cam", 0.2).source())
         .contains("the model has no calibration");
+  }
+
+  static Calibration refined() {
+    return new Calibration("val", 500, "features.6",
+        Map.of("cam", new Calibration.Entry(0.66, 0.992, new GuidedFilter(0.25, 0.01),
+            new Calibration.Entry(0.45, 0.646))), "now");
+  }
+
+  @Test
+  void theRefinementChosenWithTauIsStoredAndReadBack() throws Exception {
+    Path folder = Files.createDirectories(tmp.resolve("refined"));
+    refined().write(folder);
+    assertThat(Files.readString(folder.resolve("calibration.json"))).contains("\"radius\" : 0.25", "\"eps\" : 0.01");
+    assertThat(Calibration.of(folder)).contains(refined());
+    // a file written before refinements existed reads as "no refinement"
+    Files.writeString(folder.resolve("calibration.json"), "{\"dataset\": \"val\", \"images\": 60, \"layer\": \"f\","
+        + " \"methods\": {\"cam\": {\"tau\": 0.44, \"maxBoxAcc\": 0.65}}, \"createdAt\": \"x\"}");
+    assertThat(Calibration.of(folder).orElseThrow().methods().get("cam").guidedFilter()).isNull();
+  }
+
+  @Test
+  void theCalibratedRefinementComesWithTauUnlessTheUserSaysOtherwise() {
+    Optional<Calibration> c = Optional.of(refined());
+    Calibration.TauChoice auto = Calibration.choose(OptionalDouble.empty(), "auto", c, "cam", 0.2);
+    assertThat(auto.tau()).isEqualTo(0.66);
+    assertThat(auto.refine()).isEqualTo(new GuidedFilter(0.25, 0.01));
+    assertThat(auto.source()).isEqualTo("τ* of cam on the validation split val (500 images, MaxBoxAcc 99.2 %); map"
+        + " refined by a guided filter, radius 0.25 of the shorter side, ε 0.01 (chosen with τ on the validation split)");
+    // the user's τ keeps the calibrated refinement; "none" drops it; RADIUS,EPS replaces it
+    assertThat(Calibration.choose(OptionalDouble.of(0.5), null, c, "cam", 0.2).refine())
+        .isEqualTo(new GuidedFilter(0.25, 0.01));
+    Calibration.TauChoice none = Calibration.choose(OptionalDouble.empty(), "none", c, "cam", 0.2);
+    assertThat(none.refine()).isNull();
+    assertThat(none.tau()).isEqualTo(0.66);
+    Calibration.TauChoice mine = Calibration.choose(OptionalDouble.empty(), "0.08,0.1", Optional.empty(), "cam", 0.2);
+    assertThat(mine.refine()).isEqualTo(new GuidedFilter(0.08, 0.1));
+    assertThat(mine.source()).endsWith("(chosen by the user)");
+    MapRequest r = mine.applyTo(MapRequest.of("cam"));
+    assertThat(r.tau()).isEqualTo(0.2);
+    assertThat(r.refinement()).contains(new GuidedFilter(0.08, 0.1));
+    assertThatThrownBy(() -> Calibration.choose(OptionalDouble.empty(), "sharp", c, "cam", 0.2))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("auto, none or RADIUS,EPS");
   }
 }

@@ -123,6 +123,7 @@ public final class EvaluationReport {
     prov.put("layer", explainers.get(0).layer());
     prov.put("tau", requests.get(0).tau());
     prov.put("tauSource", context.tauSource());
+    prov.put("refinement", requests.get(0).refine() == null ? "none" : requests.get(0).refine().spec());
     List<Path> files = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     if (partial != null) {
@@ -134,7 +135,8 @@ public final class EvaluationReport {
     double[] firstCurve = multiLabel ? multi.get(0).maxBoxAccCurve() : single.get(0).maxBoxAccCurve();
     if (requests.get(0).tau() != io.camkit.localize.ThresholdLocalizer.DEFAULT_TAU) {
       notes.add(atTauLine(firstCurve, io.camkit.localize.ThresholdLocalizer.DEFAULT_TAU,
-          "the default of Zhou et al. 2016, for comparison"));
+          "the default of Zhou et al. 2016, for comparison"
+              + (requests.get(0).refine() == null ? "" : ", on the same refined map")));
     }
     if (multiLabel) {
       MultiLabelEvaluation.Result r = multi.get(0);

@@ -57,7 +57,7 @@ public final class DatasetScores {
   /** Scores every image; call once, on a background thread. */
   void run() {
     try {
-      Explainer explainer = new Explainer(model.model(), MapRequest.of(method).withTau(tau.tau()).withTopK(1));
+      Explainer explainer = new Explainer(model.model(), tau.applyTo(MapRequest.of(method)).withTopK(1));
       List<Sample> samples = dataset.data().samples();
       List<Row> out = new ArrayList<>(samples.size());
       for (int from = 0; from < samples.size(); from += CHUNK) {

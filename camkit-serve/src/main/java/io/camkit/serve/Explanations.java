@@ -100,7 +100,7 @@ public final class Explanations {
       Calibration.TauChoice tau = tau(served, method, p.tau());
       Explainer explainer;
       try {
-        explainer = new Explainer(m, MapRequest.of(method).withLayer(p.layer()).withTau(tau.tau())
+        explainer = new Explainer(m, tau.applyTo(MapRequest.of(method).withLayer(p.layer()))
             .withTargets(targets).withTopK(Math.min(p.topK(), m.classes().size())));
       } catch (CamkitException e) {
         throw new ApiError(400, e.getMessage());
@@ -131,7 +131,7 @@ public final class Explanations {
         .put("classIndex", c.classIndex()).put("className", c.className())
         .put("score", c.provenance().score()).put("probability", c.provenance().probability())
         .put("tau", tau.tau()).put("tauSource", tau.source()).put("degenerate", c.degenerate())
-        .put("resolution", c.provenance().resolution());
+        .put("resolution", c.provenance().resolution()).put("refinement", c.provenance().refinement());
     putBox(n, "box", c.box());
     HeatMap norm = c.normalized();
     boolean exact = (long) norm.width() * norm.height() <= MAX_GRID;

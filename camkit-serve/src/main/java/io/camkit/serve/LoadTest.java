@@ -142,8 +142,8 @@ public final class LoadTest {
     // overhead, after the load has warmed the JIT: one request at a time next to the same library call: N
     // requests back to back, a pause, then N library calls on this thread. Not interleaved: libtorch gives each calling thread its own OpenMP team, and
     // a team that has just finished spins for a while, so alternating threads on 2 cores measures the contention.
-    Explainer explainer = new Explainer(served.model(), MapRequest.of(s.method())
-        .withTau(Explanations.tau(served, s.method(), null).tau()));
+    Explainer explainer = new Explainer(served.model(), Explanations.tau(served, s.method(), null)
+        .applyTo(MapRequest.of(s.method())));
     for (int i = 0; i < 20; i++) {
       send(client, request);
     }

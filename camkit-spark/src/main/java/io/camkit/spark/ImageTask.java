@@ -56,18 +56,24 @@ final class ImageTask implements FlatMapFunction<Iterator<String>, Row> {
   /** Failures injected through {@link #FAIL_FIRST_ATTEMPT} in this JVM. */
   static final java.util.concurrent.atomic.AtomicInteger INJECTED = new java.util.concurrent.atomic.AtomicInteger();
 
-  /** What every task needs: the model, the methods with their τ, and the file limit. */
-  record Spec(String model, String card, List<String> methods, List<Double> taus, String layer, boolean relu,
-      long maxBytes, String overlays) implements Serializable {
-    private static final long serialVersionUID = 1L;
+  /**
+   * What every task needs: the model, the methods with their τ and map refinement ("none" or a
+   * guided filter's "RADIUS,EPS"), and the file limit.
+   */
+  record Spec(String model, String card, List<String> methods, List<Double> taus, List<String> refines, String layer,
+      boolean relu, long maxBytes, String overlays) implements Serializable {
+    private static final long serialVersionUID = 2L;
 
     Spec {
       methods = List.copyOf(methods);
       taus = List.copyOf(taus);
+      refines = List.copyOf(refines);
     }
 
     MapRequest request(int m) {
-      return MapRequest.of(methods.get(m)).withLayer(layer).withTau(taus.get(m)).withRelu(relu);
+      String r = refines.get(m);
+      return MapRequest.of(methods.get(m)).withLayer(layer).withTau(taus.get(m)).withRelu(relu)
+          .withRefinement("none".equals(r) ? null : io.camkit.localize.GuidedFilter.parse(r));
     }
   }
 

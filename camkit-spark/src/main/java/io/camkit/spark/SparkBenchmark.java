@@ -6,6 +6,7 @@ import io.camkit.dataset.io.DatasetFolders;
 import io.camkit.evaluate.Evaluation;
 import io.camkit.interop.Models;
 import io.camkit.model.layers.LayeredModel;
+import io.camkit.pipeline.Calibration;
 import io.camkit.pipeline.Explainer;
 import io.camkit.pipeline.MapRequest;
 import java.nio.file.Files;
@@ -48,11 +49,12 @@ public final class SparkBenchmark {
     String method = args[4];
     Files.createDirectories(out);
 
-    double tau = SparkJob.tauChoice(model, method, null).tau();
+    Calibration.TauChoice tauChoice = SparkJob.tauChoice(model, method, null);
+    double tau = tauChoice.tau();
     // Warm-up (JIT, PyTorch's first passes) on 16 images, so that no run below pays for it.
     try (LayeredModel m = Models.open(Path.of(model), card == null ? null : Path.of(card))) {
       Dataset all = DatasetFolders.read(Path.of(data)).dataset();
-      Evaluation.run(new Explainer(m, MapRequest.of(method).withTau(tau)), all.head(Math.min(16, all.size())));
+      Evaluation.run(new Explainer(m, tauChoice.applyTo(MapRequest.of(method))), all.head(Math.min(16, all.size())));
     }
     int rounds = Integer.getInteger("camkit.bench.rounds", 2);
     System.out.println("| round | run | session start s | run s | images/s | images/s with start | CPU s | CPU ms/image |");
@@ -63,7 +65,7 @@ public final class SparkBenchmark {
       Dataset dataset = DatasetFolders.read(Path.of(data)).dataset();
       Evaluation.Result plain;
       try (LayeredModel m = Models.open(Path.of(model), card == null ? null : Path.of(card))) {
-        plain = Evaluation.run(new Explainer(m, MapRequest.of(method).withTau(tau)), dataset);
+        plain = Evaluation.run(new Explainer(m, tauChoice.applyTo(MapRequest.of(method))), dataset);
       }
       double plainS = (System.nanoTime() - t0) / 1e9;
       double plainCpu = (cpuNanos() - c0) / 1e9;

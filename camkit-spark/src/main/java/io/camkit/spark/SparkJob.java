@@ -165,7 +165,7 @@ public final class SparkJob {
     for (String method : s.methods()) {
       Calibration.TauChoice t = tauChoice(s.model(), method, s.tau());
       taus.add(t);
-      layers.add(new Explainer(model, MapRequest.of(method).withLayer(s.layer()).withTau(t.tau())).layer());
+      layers.add(new Explainer(model, t.applyTo(MapRequest.of(method).withLayer(s.layer()))).layer());
     }
     if (s.mode() == Mode.EVALUATE) {
       Path dir = Path.of(s.data());
@@ -185,7 +185,8 @@ public final class SparkJob {
     int partitions = s.partitions() > 0 ? s.partitions() : Math.min(files.size(), jsc.defaultParallelism());
     Broadcast<GroundTruth> gt = truth == null ? null : jsc.broadcast(truth);
     ImageTask.Spec spec = new ImageTask.Spec(s.model(), s.card(), s.methods(),
-        taus.stream().map(Calibration.TauChoice::tau).toList(), s.layer(), s.relu(), s.maxBytes(),
+        taus.stream().map(Calibration.TauChoice::tau).toList(),
+        taus.stream().map(t -> t.refine() == null ? "none" : t.refine().spec()).toList(), s.layer(), s.relu(), s.maxBytes(),
         s.overlays() ? child(s.out(), "overlays") : null);
     JavaRDD<Row> rows = jsc.parallelize(files, partitions).mapPartitions(new ImageTask(spec, gt));
     String rowsDir = child(s.out(), "rows.parquet");
