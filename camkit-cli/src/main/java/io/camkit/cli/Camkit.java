@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       GenerateCommand.class,
       TrainCommand.class,
+      CalibrateCommand.class,
       LocalizeCommand.class,
       HeatmapCommand.class,
       EvaluateCommand.class,

@@ -37,6 +37,43 @@ class CalibrationCliTest {
         "--out", user.toString(), "--tau", "0.35")).isZero();
     JsonNode m2 = new ObjectMapper().readTree(user.resolve("metrics.json").toFile());
     assertThat(m2.path("provenance").path("tau").asDouble()).isEqualTo(0.35);
-    assertThat(m2.path("provenance").path("tauSource").asText()).isEqualTo("chosen by the user");
+    // the user's τ keeps the refinement chosen at training (the source names both), unless --refine none
+    assertThat(m2.path("provenance").path("tauSource").asText()).startsWith("chosen by the user")
+        .contains(m2.path("provenance").path("refinement").asText().equals("none") ? "" : "map refined by");
+  }
+
+  @Test
+  void calibrateChoosesTauAndTheRefinementForAnExistingModelAndEvaluateFollowsOrOverrides() throws Exception {
+    Path data = TinyRuns.generateAndTrain(tmp, 120, 24, 12);
+    Path model = tmp.resolve("run/model");
+    java.nio.file.Files.delete(model.resolve("calibration.json"));
+    assertThat(Camkit.execute("calibrate", "--model", model.toString(), "--data", data.resolve("val").toString()))
+        .isZero();
+    JsonNode cam = new ObjectMapper().readTree(model.resolve("calibration.json").toFile()).path("methods").path("cam");
+    double tauStar = cam.path("tau").asDouble();
+    boolean refined = cam.has("guidedFilter");
+    // evaluate on that same split: at τ* (and the refinement chosen with it) GT-known equals the MaxBoxAcc stored
+    Path out = tmp.resolve("eval");
+    assertThat(Camkit.execute("evaluate", "--model", model.toString(), "--data", data.resolve("val").toString(),
+        "--out", out.toString())).isZero();
+    JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+    assertThat(metrics.path("provenance").path("tau").asDouble()).isEqualTo(tauStar);
+    assertThat(metrics.path("metrics").path("gtKnownLocalization").asDouble())
+        .isEqualTo(cam.path("maxBoxAcc").asDouble());
+    assertThat(metrics.path("provenance").path("refinement").asText())
+        .isEqualTo(refined ? cam.path("guidedFilter").path("radius").asText() + "," + cam.path("guidedFilter")
+            .path("eps").asText() : "none");
+    // the user's refinement replaces it, and the report says so
+    Path mine = tmp.resolve("eval-mine");
+    assertThat(Camkit.execute("evaluate", "--model", model.toString(), "--data", data.resolve("val").toString(),
+        "--out", mine.toString(), "--refine", "0.08,0.1")).isZero();
+    JsonNode m2 = new ObjectMapper().readTree(mine.resolve("metrics.json").toFile());
+    assertThat(m2.path("provenance").path("refinement").asText()).isEqualTo("0.08,0.1");
+    assertThat(m2.path("provenance").path("tauSource").asText()).endsWith("ε 0.1 (chosen by the user)");
+    // a refinement that is none of the forms: a one-line error, no output
+    Path bad = tmp.resolve("eval-bad");
+    assertThat(Camkit.execute("evaluate", "--model", model.toString(), "--data", data.resolve("val").toString(),
+        "--out", bad.toString(), "--refine", "sharp")).isNotZero();
+    assertThat(bad.resolve("metrics.json")).doesNotExist();
   }
 }

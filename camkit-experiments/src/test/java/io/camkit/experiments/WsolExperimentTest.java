@@ -26,6 +26,8 @@ class WsolExperimentTest {
       assertThat(r.gtKnownAt02()).as(r.method()).isLessThanOrEqualTo(r.testMaxBoxAcc());
       assertThat(r.pxap()).as(r.method()).isBetween(0.0, 1.0); // every shapes object has a mask
       assertThat(r.maskMIoU()).as(r.method()).isBetween(0.0, 1.0);
+      assertThat(r.gtKnownRefined()).as(r.method()).isBetween(0.0, 1.0);
+      assertThat(r.refinement()).as(r.method()).matches("none|0\\.\\d+,0\\.\\d+");
     }
     // The fused row is the same ACoL network: its classification is branch A's, its training the same run.
     assertThat(rows.get(3).top1()).isEqualTo(rows.get(2).top1());
@@ -57,6 +59,7 @@ class WsolExperimentTest {
       assertThat(r.top1()).as(r.method() + " mAP").isBetween(0.0, 1.0);
       assertThat(r.gtKnownAtTauStar()).as(r.method()).isLessThanOrEqualTo(r.testMaxBoxAcc());
       assertThat(r.maxBoxAccV2()).as(r.method()).isNaN();
+      assertThat(r.gtKnownRefined()).as(r.method()).isNaN();
     }
     assertThat(tmp.resolve("wsol.md")).content().contains("| method | hyper-parameters (of candidates) | val MaxBoxAcc | mAP |")
         .contains("multi-label training").contains("| – | – |"); // MaxBoxAccV2 and PxAP not computed

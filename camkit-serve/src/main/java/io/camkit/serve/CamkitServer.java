@@ -128,7 +128,11 @@ public final class CamkitServer implements AutoCloseable {
       config.jetty.port = options.port();
       config.jetty.threadPool = new QueuedThreadPool(Math.max(16, 2 * (options.workers() + options.queue()) + 8), 4);
       config.http.maxRequestSize = maxUpload + 65_536;
-      config.jetty.multipartConfig.maxFileSize(maxUpload, SizeUnit.BYTES);
+      // Jetty's parser must not stop in the middle of a body it has begun to read: it would close the
+      // connection with the rest unread, and the client, still sending, can lose the 413 to the reset.
+      // It reads up to the request limit; the handler refuses a file over maxUpload once it is read
+      // (413), and a body declared larger than the request limit before reading any of it.
+      config.jetty.multipartConfig.maxFileSize(maxUpload + 65_536, SizeUnit.BYTES);
       config.jetty.multipartConfig.maxTotalRequestSize(maxUpload + 65_536, SizeUnit.BYTES);
       config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
       config.routes.before(this::guard);

@@ -103,4 +103,34 @@ final class Http {
       throw new UncheckedIOException(e);
     }
   }
+
+  /**
+   * The headers of a multipart upload that declares {@code contentLength} bytes, sent without the
+   * body, and the server's answer (status line, headers and body, read by its Content-Length): what
+   * a server that refuses on the declared length answers before reading anything.
+   */
+  static String uploadHeadersOnly(int port, long contentLength) {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      out.write(("POST /api/explain HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary="
+          + BOUNDARY + "\r\nContent-Length: " + contentLength + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = s.getInputStream();
+      ByteArrayOutputStream head = new ByteArrayOutputStream();
+      int b;
+      while ((b = in.read()) >= 0) {
+        head.write(b);
+        if (head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+          break;
+        }
+      }
+      String headers = head.toString(StandardCharsets.ISO_8859_1);
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(headers);
+      byte[] body = m.find() ? in.readNBytes(Integer.parseInt(m.group(1))) : new byte[0];
+      return headers + new String(body, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }

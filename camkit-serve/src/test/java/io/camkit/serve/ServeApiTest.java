@@ -192,7 +192,12 @@ class ServeApiTest {
   void uploadsOverTheCapGet413() throws IOException {
     try (CamkitServer small = fx.server(ServeFixtures.loopback().withLimits(4096, 1, 2, Duration.ofSeconds(30)))) {
       Http h = new Http(small.port());
-      assertError(h.explain(new byte[100_000], "big.png", Map.of()), 413, "larger than the server's limit of 4096");
+      // Refused on its declared length before any byte of the body is read. Sent as headers alone:
+      // the JDK client sending the whole 100 kB was still writing when the 413 and the close came, and
+      // now and then reported the reset ("header parser received no bytes") instead: a client race,
+      // not the server's answer, which is what this checks.
+      assertThat(Http.uploadHeadersOnly(small.port(), 100_000))
+          .startsWith("HTTP/1.1 413").contains("larger than the server's limit of 4096");
       assertError(h.explain(new byte[6000], "big.png", Map.of()), 413, "4096");
       assertThat(h.explain(png(fx.shapes.get(0).image()), "ok.png", Map.of()).statusCode()).isEqualTo(200);
     }
