@@ -31,13 +31,13 @@ import picocli.CommandLine.Option;
 /** {@code camkit demo}: generate → train → evaluate → render, on the built-in benchmark. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Generate the built-in benchmark, train a CNN-GAP net on image labels only, localize with CAM, score and"
-        + " draw. Without --epochs and --lr the demo trains " + DemoCommand.EPOCHS + " epochs at a peak learning rate of "
-        + DemoCommand.LR + " (train's 16 at 0.001 reach the same classification in twice the time).")
+        + " draw. Without --epochs and --lr the demo trains 8 epochs at a peak learning rate of 0.003 (train's 16 at"
+        + " 0.001 reach the same classification in twice the time).")
 final class DemoCommand implements Callable<Integer> {
-  /** The demo's schedule when the user gives none: measured to classify as well as 16 epochs at 1e-3 (docs/BENCHMARKS.md). */
-  static final int EPOCHS = 8;
+  /** The demo's schedule when the user gives none ({@link io.camkit.model.train.TrainOptions#demoSchedule()}). */
+  static final int EPOCHS = io.camkit.model.train.TrainOptions.demoSchedule().epochs();
 
-  static final float LR = 0.003f;
+  static final float LR = io.camkit.model.train.TrainOptions.demoSchedule().learningRate();
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

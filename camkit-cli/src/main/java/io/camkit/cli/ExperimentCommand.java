@@ -152,7 +152,8 @@ final class ExperimentCommand implements Runnable {
           + " GT-known loc at τ = 0.2 and τ*, MaxBoxAccV2, PxAP, mask mIoU, training time.")
   static final class Wsol extends OnBenchmark {
     @Option(names = "--quick", description = "demo --quick's benchmark and recipe (48×48, 2400 training images, 12"
-        + " epochs): a few minutes for the five methods on a 2-core CPU, instead of about an hour")
+        + " epochs): a few minutes for the five methods on a 2-core CPU, instead of about half an hour (the demo's 8000"
+        + " images and 8 epochs)")
     boolean quick;
 
     @Option(names = "--grid", description = "choose each method's own hyper-parameters on validation (HaS patch side,"
