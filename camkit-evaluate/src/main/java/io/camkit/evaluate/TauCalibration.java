@@ -62,15 +62,17 @@ public final class TauCalibration {
    * τ and the map's refinement chosen together: each image of the validation split is explained
    * once, then every setting in {@code refinements} (and no refinement) is scored over the whole τ
    * grid on the same maps; the setting and τ of best MaxBoxAcc win (no refinement on a tie, then
-   * the first in the list). Multi-label validation data chooses τ alone.
+   * the first in the list). Multi-label validation data is scored as {@link MultiLabelEvaluation}
+   * scores it (each present class from its own map).
    *
    * @param refinements the settings to try, e.g. {@link GuidedFilter#candidates()}
    */
   public static Calibration onValidation(List<Explainer> explainers, Dataset validation,
       List<GuidedFilter> refinements, Progress progress) {
-    if (validation.size() == 0 || validation.multiLabel() || refinements.isEmpty()) {
+    if (validation.size() == 0 || refinements.isEmpty()) {
       return onValidation(explainers, validation);
     }
+    boolean multi = validation.multiLabel();
     List<GuidedFilter> settings = new ArrayList<>();
     settings.add(null);
     settings.addAll(refinements);
@@ -82,26 +84,21 @@ public final class TauCalibration {
     for (Explainer e : explainers) {
       Interruption.check("stopped while choosing τ on the validation split");
       List<ImageResult> results = e.explain(samples.stream().map(Sample::image).toList(),
-          samples.stream().map(Sample::id).toList(), Evaluation.predictedAndTrue(truth));
+          samples.stream().map(Sample::id).toList(), multi
+              ? (first, y) -> MultiLabelEvaluation.presentClasses(samples.subList(first, first + y.length))
+              : Evaluation.predictedAndTrue(truth));
       progress.step(++done, total);
       Calibration.Entry best = null;
       Calibration.Entry unrefined = null;
       for (GuidedFilter f : settings) {
         Interruption.check("stopped while choosing the map's refinement on the validation split");
-        Scorer scorer = new Scorer(ThresholdLocalizer.DEFAULT_TAU);
-        ImageOutcome[] scored = new ImageOutcome[samples.size()];
-        IntStream.range(0, samples.size()).parallel().forEach(i ->
-            scored[i] = Evaluation.score(scorer, samples.get(i), results.get(i).withRefinement(f)));
-        LocalizationAccumulator acc = new LocalizationAccumulator(ThresholdLocalizer.DEFAULT_TAU);
-        for (int i = 0; i < samples.size(); i++) {
-          acc.add(scored[i], samples.get(i).image().width(), samples.get(i).image().height());
-        }
-        LocalizationMetrics m = acc.snapshot();
+        double[] tauAndAcc = multi ? multiLabel(samples, results, f, e.model().classes().size())
+            : singleLabel(samples, results, f);
         if (f == null) {
-          unrefined = new Calibration.Entry(m.tauStar(), m.maxBoxAcc());
+          unrefined = new Calibration.Entry(tauAndAcc[0], tauAndAcc[1]);
         }
-        if (best == null || m.maxBoxAcc() > best.maxBoxAcc()) {
-          best = new Calibration.Entry(m.tauStar(), m.maxBoxAcc(), f, null);
+        if (best == null || tauAndAcc[1] > best.maxBoxAcc()) {
+          best = new Calibration.Entry(tauAndAcc[0], tauAndAcc[1], f, null);
         }
         progress.step(++done, total);
       }
@@ -110,5 +107,36 @@ public final class TauCalibration {
     }
     return new Calibration(validation.name(), validation.size(), explainers.get(0).layer(), methods,
         Instant.now().toString());
+  }
+
+  /** τ* and MaxBoxAcc as {@link Evaluation#run} finds them, on maps already computed. */
+  private static double[] singleLabel(List<Sample> samples, List<ImageResult> results, GuidedFilter f) {
+    Scorer scorer = new Scorer(ThresholdLocalizer.DEFAULT_TAU);
+    ImageOutcome[] scored = new ImageOutcome[samples.size()];
+    IntStream.range(0, samples.size()).parallel().forEach(i ->
+        scored[i] = Evaluation.score(scorer, samples.get(i), results.get(i).withRefinement(f)));
+    LocalizationAccumulator acc = new LocalizationAccumulator(ThresholdLocalizer.DEFAULT_TAU);
+    for (int i = 0; i < samples.size(); i++) {
+      acc.add(scored[i], samples.get(i).image().width(), samples.get(i).image().height());
+    }
+    LocalizationMetrics m = acc.snapshot();
+    return new double[] {m.tauStar(), m.maxBoxAcc()};
+  }
+
+  /** τ* and MaxBoxAcc as {@link MultiLabelEvaluation#run} finds them (each present class from its own map). */
+  private static double[] multiLabel(List<Sample> samples, List<ImageResult> results, GuidedFilter f, int classes) {
+    MultiLabelAccumulator[] parts = new MultiLabelAccumulator[samples.size()];
+    IntStream.range(0, samples.size()).parallel().forEach(i -> {
+      ImageResult r = results.get(i).withRefinement(f);
+      parts[i] = new MultiLabelAccumulator(classes, ThresholdLocalizer.DEFAULT_TAU).add(samples.get(i), r.scores(),
+          c -> r.forClass(c).orElseThrow(() -> new IllegalStateException("no map of class " + c + " for "
+              + r.source())).normalized());
+    });
+    MultiLabelAccumulator acc = new MultiLabelAccumulator(classes, ThresholdLocalizer.DEFAULT_TAU);
+    for (MultiLabelAccumulator p : parts) {
+      acc.merge(p);
+    }
+    MultiLabelMetrics m = acc.snapshot();
+    return new double[] {m.tauStar(), m.maxBoxAcc()};
   }
 }

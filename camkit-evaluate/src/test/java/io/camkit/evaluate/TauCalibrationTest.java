@@ -61,4 +61,24 @@ class TauCalibrationTest {
       assertThat(c.methods()).isEqualTo(TauCalibration.onValidation(e, val).methods());
     }
   }
+
+  @Test
+  void multiLabelDataIsScoredPerPresentClassAsItsEvaluationDoes() {
+    Dataset val = new io.camkit.dataset.shapes.ShapesGenerator(new io.camkit.dataset.shapes.ShapesOptions(32, 8, 12, 1,
+        3, 1, 1, 0.02, 20, 0, 0, 9L)).generate(io.camkit.dataset.Split.TRAIN);
+    assertThat(val.multiLabel()).isTrue();
+    try (CamModelLayers camnet = TinyModels.camnet(val)) {
+      GuidedFilter g = new GuidedFilter(0.25, 0.01);
+      Calibration c = TauCalibration.onValidation(List.of(new Explainer(camnet, MapRequest.of("cam"))), val,
+          List.of(g), (done, total) -> {});
+      Calibration.Entry e = c.methods().get("cam");
+      MultiLabelMetrics m = MultiLabelEvaluation.run(new Explainer(camnet, MapRequest.of("cam")
+          .withRefinement(e.guidedFilter())), val, new Evaluation.Listener() {}).metrics();
+      assertThat(m.maxBoxAcc()).isEqualTo(e.maxBoxAcc());
+      assertThat(m.tauStar()).isEqualTo(e.tau());
+      MultiLabelMetrics plain = MultiLabelEvaluation.run(new Explainer(camnet, MapRequest.of("cam")), val,
+          new Evaluation.Listener() {}).metrics();
+      assertThat(e.maxBoxAcc()).isGreaterThanOrEqualTo(plain.maxBoxAcc());
+    }
+  }
 }

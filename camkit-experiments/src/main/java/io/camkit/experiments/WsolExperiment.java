@@ -305,7 +305,7 @@ public final class WsolExperiment {
           r.method(), r.hyper().isEmpty() ? "–" : r.hyper(), r.candidates(), Reports.pct(r.valMaxBoxAcc()),
           100 * r.top1(), 100 * r.gtKnownAt02(), r.tauStar(), 100 * r.gtKnownAtTauStar(), 100 * r.testMaxBoxAcc(),
           Reports.pct(r.maxBoxAccV2()), Reports.pct(r.pxap()), 100 * r.maskMIoU(),
-          Double.isNaN(r.gtKnownRefined()) ? "– (single-label only)"
+          Double.isNaN(r.gtKnownRefined()) ? "– (not computed for multi-label rows)"
               : Reports.pct(r.gtKnownRefined()) + " (" + r.refinement() + ")", r.trainSeconds()));
     }
     Map<String, List<Double>> series = new LinkedHashMap<>();
