@@ -108,7 +108,20 @@ public record GuidedFilter(double radius, double eps) {
     return new HeatMap(map.width(), map.height(), q);
   }
 
-  /** The filter's output {@code q} itself (not normalised), row-major {@code [H, W]}. */
+  /**
+   * The shorter side, in pixels, above which the linear coefficients are computed on a subsampled
+   * grid and interpolated back: the "fast guided filter" of He and Sun (arXiv:1505.00996, 2015).
+   * It bounds the filter's memory and time by about this side squared plus one pass over the
+   * image, whatever the photo's size; below it the filter is exact.
+   */
+  public static final int EXACT_SIDE = 512;
+
+  /**
+   * The filter's output {@code q} itself (not normalised), row-major {@code [H, W]}: exact when the
+   * shorter side is at most {@link #EXACT_SIDE}; otherwise the coefficients ā, b̄ are computed on
+   * the image and map averaged over s×s blocks (s = ⌈min(w, h) / EXACT_SIDE⌉, radius r / s) and
+   * interpolated bilinearly to every pixel, where {@code q = āᵀ I + b̄} uses the pixel's own colour.
+   */
   public float[] filter(RgbImage guide, HeatMap map) {
     int w = map.width();
     int h = map.height();
@@ -116,20 +129,70 @@ public record GuidedFilter(double radius, double eps) {
       throw new IllegalArgumentException("guide " + guide.width() + "x" + guide.height() + " and map " + w + "x" + h
           + " differ in size");
     }
-    int n = w * h;
     int r = radiusPixels(w, h);
-    double[][] c = new double[3][n];
+    int step = (int) Math.ceil(Math.min(w, h) / (double) EXACT_SIDE);
     byte[] rgb = guide.bytes();
-    for (int i = 0; i < n; i++) {
-      for (int k = 0; k < 3; k++) {
-        c[k][i] = (rgb[3 * i + k] & 0xff) / 255.0;
+    float[] mv = map.values();
+    int gw = (w + step - 1) / step;
+    int gh = (h + step - 1) / step;
+    int n = gw * gh;
+    // colour planes in [0, 1] and the map, averaged over step×step blocks (step 1: the pixels themselves)
+    double[][] c = new double[3][n];
+    double[] p = new double[n];
+    int[] count = new int[n];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int i = y * w + x;
+        int g = (y / step) * gw + x / step;
+        for (int k = 0; k < 3; k++) {
+          c[k][g] += (rgb[3 * i + k] & 0xff) / 255.0;
+        }
+        p[g] += mv[i];
+        count[g]++;
       }
     }
-    double[] p = new double[n];
-    float[] mv = map.values();
-    for (int i = 0; i < n; i++) {
-      p[i] = mv[i];
+    for (int g = 0; g < n; g++) {
+      for (int k = 0; k < 3; k++) {
+        c[k][g] /= count[g];
+      }
+      p[g] /= count[g];
     }
+    double[][] ab = coefficients(c, p, gw, gh, step == 1 ? r : Math.max(1, (int) Math.round(r / (double) step)));
+    float[] q = new float[w * h];
+    if (step == 1) {
+      for (int i = 0; i < q.length; i++) {
+        q[i] = (float) (ab[0][i] * c[0][i] + ab[1][i] * c[1][i] + ab[2][i] * c[2][i] + ab[3][i]);
+      }
+      return q;
+    }
+    for (int y = 0; y < h; y++) {
+      // bilinear weights between block centres, clamped at the border
+      double v = Math.min(gh - 1, Math.max(0, (y + 0.5) / step - 0.5));
+      int y0 = (int) v;
+      int y1 = Math.min(gh - 1, y0 + 1);
+      double fy = v - y0;
+      for (int x = 0; x < w; x++) {
+        double u = Math.min(gw - 1, Math.max(0, (x + 0.5) / step - 0.5));
+        int x0 = (int) u;
+        int x1 = Math.min(gw - 1, x0 + 1);
+        double fx = u - x0;
+        int i = y * w + x;
+        double out = 0;
+        for (int k = 0; k < 4; k++) {
+          double[] m = ab[k];
+          double coef = (1 - fy) * ((1 - fx) * m[y0 * gw + x0] + fx * m[y0 * gw + x1])
+              + fy * ((1 - fx) * m[y1 * gw + x0] + fx * m[y1 * gw + x1]);
+          out += k < 3 ? coef * (rgb[3 * i + k] & 0xff) / 255.0 : coef;
+        }
+        q[i] = (float) out;
+      }
+    }
+    return q;
+  }
+
+  /** ā (three colour planes) and b̄ of the filter on a grid of {@code w × h} with window radius {@code r}. */
+  private double[][] coefficients(double[][] c, double[] p, int w, int h, int r) {
+    int n = w * h;
     BoxMean box = new BoxMean(w, h, r);
     double[][] mean = {box.of(c[0]), box.of(c[1]), box.of(c[2])};
     double[] meanP = box.of(p);
@@ -189,13 +252,7 @@ public record GuidedFilter(double radius, double eps) {
       a[2][i] = a2;
       b[i] = meanP[i] - a0 * mean[0][i] - a1 * mean[1][i] - a2 * mean[2][i];
     }
-    double[][] meanA = {box.of(a[0]), box.of(a[1]), box.of(a[2])};
-    double[] meanB = box.of(b);
-    float[] q = new float[n];
-    for (int i = 0; i < n; i++) {
-      q[i] = (float) (meanA[0][i] * c[0][i] + meanA[1][i] * c[1][i] + meanA[2][i] * c[2][i] + meanB[i]);
-    }
-    return q;
+    return new double[][] {box.of(a[0]), box.of(a[1]), box.of(a[2]), box.of(b)};
   }
 
   private static String trim(double v) {

@@ -50,7 +50,9 @@ class GuidedFilterTest {
   @Test
   void aBlurredMapSnapsToTheObjectsEdges() {
     // A 6×6 bright square on a dark background; the map is the square grown by 3 px (a CAM's halo).
-    // The refined map thresholded at 0.5 is the square itself, the raw one is the grown square.
+    // The refined map keeps the square at its maximum and lowers the halo below 0.6 of it (to 0.39–0.49,
+    // as a NumPy transcription of the filter gives): thresholded at 0.6 it is the square itself, the raw
+    // map the grown square.
     int s = 24;
     byte[] rgb = new byte[s * s * 3];
     float[] p = new float[s * s];
@@ -64,8 +66,8 @@ class GuidedFilterTest {
     HeatMap refined = new GuidedFilter(0.2, 0.001).apply(new RgbImage(s, s, rgb), new HeatMap(s, s, p));
     assertThat(refined.max()).isEqualTo(1f);
     assertThat(refined.min()).isGreaterThanOrEqualTo(0f);
-    Localization raw = new ThresholdLocalizer(0.5).localizeNormalised(new HeatMap(s, s, p));
-    Localization sharp = new ThresholdLocalizer(0.5).localizeNormalised(refined);
+    Localization raw = new ThresholdLocalizer(0.6).localizeNormalised(new HeatMap(s, s, p));
+    Localization sharp = new ThresholdLocalizer(0.6).localizeNormalised(refined);
     assertThat(raw.box()).contains(new io.camkit.core.Box(6, 6, 18, 18));
     assertThat(sharp.box()).contains(new io.camkit.core.Box(9, 9, 15, 15));
   }
@@ -98,5 +100,43 @@ class GuidedFilterTest {
     assertThatThrownBy(() -> new GuidedFilter(0.1, 0)).hasMessageContaining("eps");
     assertThatThrownBy(() -> new GuidedFilter(0.1, 0.01).filter(uniform(4, 4, 0), new HeatMap(3, 4, new float[12])))
         .hasMessageContaining("differ in size");
+  }
+
+  @Test
+  void largeImagesUseSubsampledCoefficientsAndStillPassALinearMapAndSnapToEdges() {
+    // 1100×600: shorter side 600 > 512, so the coefficients come from 2×2 blocks. A map linear in
+    // the colours is linear in the block means too: the interpolated coefficients are the same
+    // everywhere and q = p.
+    int w = 1100;
+    int h = 600;
+    Random rnd = new Random(8);
+    byte[] rgb = new byte[w * h * 3];
+    rnd.nextBytes(rgb);
+    float[] p = new float[w * h];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = (float) (0.3 + 0.5 * (rgb[3 * i] & 0xff) / 255.0 - 0.2 * (rgb[3 * i + 1] & 0xff) / 255.0);
+    }
+    float[] q = new GuidedFilter(0.1, 1e-9).filter(new RgbImage(w, h, rgb), new HeatMap(w, h, p));
+    for (int i = 0; i < p.length; i += 997) {
+      assertThat(q[i]).as("pixel %d", i).isCloseTo(p[i], within(1e-3f));
+    }
+    // and a haloed square snaps back to within a pixel of its edges (the same case as above, × 30; halo
+    // 0.39–0.53 of the max there in the NumPy transcription of the exact filter)
+    int s = 720;
+    byte[] sq = new byte[s * s * 3];
+    float[] m = new float[s * s];
+    for (int y = 0; y < s; y++) {
+      for (int x = 0; x < s; x++) {
+        boolean in = x >= 270 && x < 450 && y >= 270 && y < 450;
+        java.util.Arrays.fill(sq, 3 * (y * s + x), 3 * (y * s + x) + 3, (byte) (in ? 220 : 30));
+        m[y * s + x] = x >= 180 && x < 540 && y >= 180 && y < 540 ? 1f : 0f;
+      }
+    }
+    HeatMap refined = new GuidedFilter(0.2, 0.001).apply(new RgbImage(s, s, sq), new HeatMap(s, s, m));
+    io.camkit.core.Box box = new ThresholdLocalizer(0.6).localizeNormalised(refined).box().orElseThrow();
+    assertThat(box.x0()).isBetween(269, 271);
+    assertThat(box.y0()).isBetween(269, 271);
+    assertThat(box.x1()).isBetween(449, 451);
+    assertThat(box.y1()).isBetween(449, 451);
   }
 }
