@@ -59,6 +59,9 @@ public final class Explanations {
     }
     ObjectNode cal = n.putObject("calibratedTau");
     served.calibration().ifPresent(c -> c.methods().forEach((k, v) -> cal.put(k, v.tau())));
+    ObjectNode refine = n.putObject("calibratedRefinement");
+    served.calibration().ifPresent(c -> c.methods().forEach((k, v) -> refine.put(k, v.guidedFilter() == null
+        ? "none" : v.guidedFilter().spec())));
     return n;
   }
 
