@@ -49,8 +49,7 @@ final class CalibrateCommand implements Callable<Integer> {
     if (val.dataset().size() == 0) {
       throw new CamkitException(data + " holds no annotated image: nothing to choose τ on");
     }
-    val.problems().forEach(p -> System.err.println((p.skipped() ? "skipped: " : "problem: ") + p));
-    System.out.println("data: " + io.camkit.dataset.io.DataProblems.summary(val.dataset().size(), val.problems()));
+    Workflows.printProblems(val.dataset().size(), val.problems(), "");
     Workflows.calibrate(model, val.dataset());
     return 0;
   }

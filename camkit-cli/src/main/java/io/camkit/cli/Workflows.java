@@ -36,10 +36,14 @@ final class Workflows {
    * summary line ({@code N images, M skipped: …}) on stdout, and {@code out/problems.json}.
    */
   static void reportProblems(int images, List<DataProblem> problems, Path out) throws IOException {
-    problems.forEach(p -> System.err.println((p.skipped() ? "skipped: " : "problem: ") + p));
-    System.out.println("data: " + DataProblems.summary(images, problems)
-        + (problems.isEmpty() ? "" : " (every one in " + out.resolve(DataProblems.FILE) + ")"));
+    printProblems(images, problems, problems.isEmpty() ? "" : " (every one in " + out.resolve(DataProblems.FILE) + ")");
     DataProblems.writeJson(images, problems, out.resolve(DataProblems.FILE));
+  }
+
+  /** Each problem on stderr, then the summary line ({@code data: N images, M skipped…}) and {@code suffix} on stdout. */
+  static void printProblems(int images, List<DataProblem> problems, String suffix) {
+    problems.forEach(p -> System.err.println((p.skipped() ? "skipped: " : "problem: ") + p));
+    System.out.println("data: " + DataProblems.summary(images, problems) + suffix);
   }
 
   /**

@@ -75,6 +75,11 @@ public record GuidedFilter(double radius, double eps) {
     return String.format(Locale.ROOT, "%s,%s", trim(radius), trim(eps));
   }
 
+  /** For reports: "guided filter, radius 0.16 of the shorter side, ε 0.01". */
+  public String describe() {
+    return String.format(Locale.ROOT, "guided filter, radius %s of the shorter side, ε %s", trim(radius), trim(eps));
+  }
+
   /** For reports: "guided filter, radius 0.16 of the shorter side (15 px at 96×96), ε 0.01". */
   public String describe(int width, int height) {
     return String.format(Locale.ROOT, "guided filter, radius %s of the shorter side (%d px at %d×%d), ε %s",

@@ -86,6 +86,7 @@ class GuidedFilterTest {
     assertThat(f.radiusPixels(500, 375)).isEqualTo(60);
     assertThat(f.radiusPixels(3, 2)).isEqualTo(1);
     assertThat(f.describe(96, 96)).isEqualTo("guided filter, radius 0.16 of the shorter side (15 px at 96×96), ε 0.01");
+    assertThat(f.describe()).isEqualTo("guided filter, radius 0.16 of the shorter side, ε 0.01");
   }
 
   @Test

@@ -162,8 +162,7 @@ public record Calibration(String dataset, int images, String layer, Map<String, 
       }
       refineSource = "chosen by the user";
     }
-    String refined = refine == null ? "" : "; map refined by a guided filter, radius " + fmt(refine.radius())
-        + " of the shorter side, ε " + fmt(refine.eps()) + " (" + refineSource + ")";
+    String refined = refine == null ? "" : "; map refined by a " + refine.describe() + " (" + refineSource + ")";
     if (userTau.isPresent()) {
       return new TauChoice(userTau.getAsDouble(), "chosen by the user" + refined, refine);
     }
@@ -181,7 +180,4 @@ public record Calibration(String dataset, int images, String layer, Map<String, 
         refine);
   }
 
-  private static String fmt(double v) {
-    return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
-  }
 }
