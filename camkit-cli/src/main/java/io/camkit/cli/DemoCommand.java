@@ -159,7 +159,7 @@ final class DemoCommand implements Callable<Integer> {
         Reports.pct(m.gtKnownLocalization()), tauStar, fromVal.isPresent()
             ? "its τ* on the validation split, MaxBoxAcc " + Reports.pct(fromVal.get().maxBoxAcc()) + " there"
             : "no τ* of the unrefined map was stored",
-        Reports.pct(r.maxBoxAccCurve()[(int) Math.round(ThresholdLocalizer.DEFAULT_TAU * (r.maxBoxAccCurve().length - 1))]),
+        Reports.pct(EvaluationReport.atTau(r.maxBoxAccCurve(), ThresholdLocalizer.DEFAULT_TAU)),
         m.maxBoxAccV2() == null ? "–" : Reports.pct(m.maxBoxAccV2().mean()), Reports.pct(m.pxap()));
     System.out.println(line);
     Path report = out.resolve("report.md");

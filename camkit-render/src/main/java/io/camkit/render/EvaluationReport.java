@@ -190,9 +190,14 @@ public final class EvaluationReport {
     return sb.toString();
   }
 
+  /** GT-known localization at {@code tau} read from a MaxBoxAcc curve over the τ grid {0, 1/(n−1), …, 1}. */
+  public static double atTau(double[] curve, double tau) {
+    return curve[(int) Math.round(tau * (curve.length - 1))];
+  }
+
   /** GT-known localization read off {@code curve} at {@code tau}, saying where that τ comes from. */
   public static String atTauLine(double[] curve, double tau, String source) {
-    double v = curve[(int) Math.round(tau * (curve.length - 1))];
+    double v = atTau(curve, tau);
     return String.format(Locale.ROOT, "GT-known localization at τ = %.2f (%s): %s", tau, source, Reports.pct(v));
   }
 
