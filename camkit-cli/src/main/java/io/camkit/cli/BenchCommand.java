@@ -6,6 +6,7 @@ import io.camkit.experiments.EvaluateBenchmark;
 import io.camkit.experiments.ExplainBenchmark;
 import io.camkit.explain.method.CamMethod;
 import io.camkit.explain.method.CamMethods;
+import io.camkit.explain.method.ScoreCam;
 import io.camkit.interop.Models;
 import io.camkit.interop.torchscript.TorchScriptCard;
 import io.camkit.interop.torchscript.TorchScriptModel;
@@ -54,12 +55,33 @@ final class BenchCommand implements Runnable {
     @Option(names = "--rounds", description = "timed repetitions per measurement (default: ${DEFAULT-VALUE})")
     int rounds = 9;
 
+    @Option(names = "--mask-batch", split = ",", description = "Score-CAM family: masked inputs per forward pass;"
+        + " several values are timed side by side (default: the method's, ${DEFAULT-VALUE})")
+    int[] maskBatches = {new ScoreCam().maskBatch()};
+
+    @Option(names = "--compare-layouts", description = "Score-CAM family: also time masked inputs in the plain"
+        + " NCHW layout beside channels-last")
+    boolean compareLayouts;
+
     @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out = Path.of("runs/bench");
 
     @Override
     public Integer call() throws Exception {
-      List<CamMethod> chosen = methods.stream().map(CamMethods::byName).toList();
+      List<CamMethod> chosen = new ArrayList<>();
+      for (String name : methods) {
+        CamMethod first = CamMethods.byName(name);
+        if (!(first instanceof ScoreCam)) {
+          chosen.add(first);
+          continue;
+        }
+        for (int mb : maskBatches) {
+          chosen.add(((ScoreCam) CamMethods.byName(name)).maskBatch(mb));
+          if (compareLayouts) {
+            chosen.add(((ScoreCam) CamMethods.byName(name)).maskBatch(mb).channelsLast(false));
+          }
+        }
+      }
       List<ExplainBenchmark.Line> lines = new ArrayList<>();
       try (LayeredModel m = model != null ? Models.open(model) : freshCamnet()) {
         lines.addAll(ExplainBenchmark.run(m, model != null ? m.description() : "camnet 96 px (fresh)", chosen, batches,

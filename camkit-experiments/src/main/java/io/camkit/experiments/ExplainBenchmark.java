@@ -63,7 +63,8 @@ public final class ExplainBenchmark {
           double[] fwd = new double[r];
           double[] met = new double[r];
           for (int i = 0; i < warm + r; i++) {
-            double f = time(() -> forward(model, scope, x));
+            // a Score-CAM round is seconds long: its forward is the median of 15 taken just before it
+            double f = score ? medianOf(15, () -> forward(model, scope, x)) : time(() -> forward(model, scope, x));
             double t = time(() -> explain(m, model, scope, x, layer));
             if (i >= warm) {
               fwd[i - warm] = f / batch;
@@ -88,14 +89,28 @@ public final class ExplainBenchmark {
             target = Double.isNaN(limit) ? "(n passes: no target)" : String.format(Locale.ROOT, "≤ %.2f×", limit);
             ok = Double.isNaN(limit) || ratio <= limit;
           }
-          Line line = new Line(name, m.name(), batch, mm, fm, ratio, target, ok);
+          String label = score ? label((ScoreCam) m) : m.name();
+          Line line = new Line(name, label, batch, mm, fm, ratio, target, ok);
           out.add(line);
           log.accept(String.format(Locale.ROOT, "%s %-16s batch %d: %.2f ms/image, forward %.2f ms/image, %.2f× %s",
-              name, m.name(), batch, mm, fm, ratio, target));
+              name, label, batch, mm, fm, ratio, target));
         }
       }
     }
     return out;
+  }
+
+  /** "scorecam (mask batch 8)", with ", NCHW" when its masked inputs are not channels-last. */
+  static String label(ScoreCam m) {
+    return m.name() + " (mask batch " + m.maskBatch() + (m.channelsLast() ? "" : ", NCHW") + ")";
+  }
+
+  private static double medianOf(int n, Runnable r) {
+    double[] t = new double[n];
+    for (int i = 0; i < n; i++) {
+      t[i] = time(r);
+    }
+    return median(t);
   }
 
   private static double medianForward(LayeredModel model, NDManager scope, int[] in, int batch, int rounds) {

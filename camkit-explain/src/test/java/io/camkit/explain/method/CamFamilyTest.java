@@ -168,6 +168,22 @@ class CamFamilyTest {
   }
 
   /**
+   * Score-CAM builds its masked inputs channels-last: the values are exactly those of {@code x ⊙ m}
+   * (a 3 × 2 × 5 image and 4 masks, so that a wrong permutation of the axes would move them).
+   */
+  @Test
+  void channelsLastMaskedInputsHoldThePlainProduct() {
+    NDArray img = scope.arange(30f).reshape(1, 3, 2, 5);
+    NDArray masks = scope.arange(40f).div(40f).reshape(4, 1, 2, 5);
+    NDArray hwc = ScoreCam.hwc(img);
+    assertThat(hwc.getShape()).isEqualTo(new Shape(1, 2, 5, 3));
+    assertThat(hwc.toFloatArray()).startsWith(0f, 10f, 20f, 1f, 11f, 21f); // pixel (0, 0), then (0, 1)
+    NDArray cl = ScoreCam.maskedChannelsLast(hwc, masks);
+    assertThat(cl.getShape()).isEqualTo(new Shape(4, 3, 2, 5));
+    assertThat(cl.toFloatArray()).containsExactly(img.mul(masks).toFloatArray());
+  }
+
+  /**
    * A channel that is 0 everywhere masks the input to 0 whatever its index: dead channels share one
    * pass, and the weights equal those of running every channel. Here channel 1 is made dead; the
    * masked scores are then s_0, s(0) = 0.5 (the bias alone) for channel 1, and s_2.

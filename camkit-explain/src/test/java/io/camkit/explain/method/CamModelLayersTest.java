@@ -77,4 +77,24 @@ class CamModelLayersTest {
       assertThat(map.resolution()).isEqualTo("8×8");
     }
   }
+
+  /**
+   * Score-CAM's channels-last masked inputs change the memory layout only: on a convolutional net
+   * (a 3×32×24 input, so a transposed height and width would not even fit) the weights of every
+   * channel, hence the map, equal those of plain NCHW inputs up to the order of float sums.
+   */
+  @Test
+  void scoreCamChannelsLastGivesThePlainLayoutsMap() {
+    try (CamModel m = model(); NDManager scope = NDManager.newBaseManager("PyTorch")) {
+      CamModelLayers l = new CamModelLayers(m);
+      NDArray x = scope.randomNormal(new Shape(2, 3, 32, 24));
+      for (String layer : List.of("features.3", "features.6")) {
+        float[] last = new ScoreCam().maskBatch(3).explain(l, scope, x, layer, TargetSelector.classIndex(2))
+            .get(1).raw().values();
+        float[] plain = new ScoreCam().maskBatch(3).channelsLast(false)
+            .explain(l, scope, x, layer, TargetSelector.classIndex(2)).get(1).raw().values();
+        assertThat(last).as(layer).containsExactly(plain, within(1e-5f));
+      }
+    }
+  }
 }
