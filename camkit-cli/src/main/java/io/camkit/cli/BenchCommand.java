@@ -2,6 +2,7 @@ package io.camkit.cli;
 
 import io.camkit.core.AtomicFiles;
 import io.camkit.core.CamkitException;
+import io.camkit.core.PeakMemory;
 import io.camkit.experiments.EvaluateBenchmark;
 import io.camkit.experiments.ExplainBenchmark;
 import io.camkit.explain.method.CamMethod;
@@ -47,9 +48,13 @@ final class BenchCommand implements Runnable {
 
     @Option(names = "--method", split = ",", description = "methods (default: all but sscam and iscam, which cost"
         + " 35 and 10 times Score-CAM's passes)")
-    List<String> methods = CamMethods.names().stream().filter(n -> !n.equals("sscam") && !n.equals("iscam")).toList();
+    List<String> methods = DEFAULT_METHODS;
 
-    @Option(names = "--batch", split = ",", description = "batch sizes (default: 1,8)")
+    static final List<String> DEFAULT_METHODS =
+        CamMethods.names().stream().filter(n -> !n.equals("sscam") && !n.equals("iscam")).toList();
+
+    @Option(names = "--batch", split = ",", description = "batch sizes (default: 1,8; the Score-CAM family at batch 1"
+        + " only unless --method names it)")
     int[] batches = {1, 8};
 
     @Option(names = "--rounds", description = "timed repetitions per measurement (default: ${DEFAULT-VALUE})")
@@ -65,6 +70,11 @@ final class BenchCommand implements Runnable {
 
     @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out = Path.of("runs/bench");
+
+    /** Score-CAM and its kin at every batch size when named in --method, else at batch 1 only. */
+    private boolean scoreAtEveryBatch() {
+      return methods != DEFAULT_METHODS;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -85,7 +95,7 @@ final class BenchCommand implements Runnable {
       List<ExplainBenchmark.Line> lines = new ArrayList<>();
       try (LayeredModel m = model != null ? Models.open(model) : freshCamnet()) {
         lines.addAll(ExplainBenchmark.run(m, model != null ? m.description() : "camnet 96 px (fresh)", chosen, batches,
-            rounds, 1, System.out::println));
+            rounds, 1, scoreAtEveryBatch(), System.out::println));
       }
       if (refs != null) {
         Path pt = refs.resolve("resnet18_seed0_split.torchscript.pt");
@@ -96,7 +106,8 @@ final class BenchCommand implements Runnable {
             new TorchScriptCard.Split("layer3", "features3", "head3"),
             new TorchScriptCard.Split("layer4", "features", "head")));
         try (LayeredModel r = TorchScriptModel.load(pt, card)) {
-          lines.addAll(ExplainBenchmark.run(r, "resnet18 224 px", chosen, batches, rounds, 1, System.out::println));
+          lines.addAll(ExplainBenchmark.run(r, "resnet18 224 px", chosen, batches, rounds, 1, scoreAtEveryBatch(),
+              System.out::println));
         }
       }
       String table = ExplainBenchmark.markdownTable(lines);
@@ -104,9 +115,10 @@ final class BenchCommand implements Runnable {
       AtomicFiles.writeString(out.resolve("bench-explain.md"), "# camkit bench explain\n\n"
           + Runtime.getRuntime().availableProcessors() + " CPU threads, Java " + System.getProperty("java.version")
           + "; medians of " + rounds + " alternating rounds after warm-up; target layer = the model's default.\n\n"
-          + table);
+          + table + "\nPeak resident memory of the whole run (VmHWM): " + PeakMemory.describe() + ".\n");
       System.out.println();
       System.out.println(table);
+      System.out.println("peak resident memory of the whole run (VmHWM): " + PeakMemory.describe());
       System.out.println("written: " + out.resolve("bench-explain.md"));
       return 0;
     }

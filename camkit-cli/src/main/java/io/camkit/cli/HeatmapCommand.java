@@ -485,16 +485,7 @@ final class HeatmapCommand implements Callable<Integer> {
         heap += pool.getPeakUsage().getUsed();
       }
     }
-    String hwm = "n/a";
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
-          hwm = String.format(Locale.ROOT, "%.0f MiB", Long.parseLong(line.replaceAll("\\D", "")) / 1024.0);
-        }
-      }
-    } catch (java.io.IOException | NumberFormatException e) {
-      // not Linux: no VmHWM
-    }
+    String hwm = io.camkit.core.PeakMemory.describe();
     System.out.printf(Locale.ROOT, "stats: wall %.1f s, peak heap %.0f MiB, peak RSS (VmHWM) %s%n",
         seconds, heap / 1048576.0, hwm);
   }

@@ -42,9 +42,11 @@ public final class ExplainBenchmark {
 
   /**
    * @param rounds timed repetitions per measurement (medians of these); Score-CAM gets at most 2
+   * @param scoreAtEveryBatch whether the Score-CAM family (K masked forwards per image) is timed at
+   *     every batch size, not only at batch 1
    */
   public static List<Line> run(LayeredModel model, String name, List<CamMethod> methods, int[] batches, int rounds,
-      long seed, Consumer<String> log) {
+      long seed, boolean scoreAtEveryBatch, Consumer<String> log) {
     String layer = model.defaultLayer();
     long k = model.layer(layer).shape()[0];
     int[] in = model.inputSize();
@@ -55,8 +57,8 @@ public final class ExplainBenchmark {
         NDArray x = scope.randomUniform(-1, 1, new Shape(batch, 3, in[0], in[1]));
         for (CamMethod m : methods) {
           boolean score = m instanceof ScoreCam; // and SS-CAM, IS-CAM: n passes per channel
-          if (score && batch > 1) {
-            continue; // K masked forwards per image: measured at batch 1 only
+          if (score && batch > 1 && !scoreAtEveryBatch) {
+            continue; // K masked forwards per image: measured at batch 1 unless asked
           }
           int r = score ? Math.min(2, rounds) : rounds;
           int warm = score ? 1 : 2;

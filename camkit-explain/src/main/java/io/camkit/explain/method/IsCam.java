@@ -56,6 +56,8 @@ public final class IsCam extends ScoreCam {
 
   @Override
   protected NDArray perturb(NDManager pass, NDArray masks, int sample) {
-    return masks.mul(coefficient(sample, samples));
+    NDArray scaled = masks.mul(coefficient(sample, samples));
+    scaled.attach(pass); // freed with the pass, not kept until the mask batch ends
+    return scaled;
   }
 }

@@ -91,10 +91,12 @@ public class ScoreCam extends CamMethod {
   }
 
   /**
-   * Each image's temporaries (its K upsampled masks {@code [K, 1, H, W]}, the masked inputs and
-   * everything the model computes on them) live in a manager of their own, closed once the image's
-   * row of weights is known, and each mask batch's in one closed after its pass: memory is bounded
-   * by one image's masks and one mask batch, not by the batch size times K (issue 11).
+   * Each image's temporaries live in a manager of their own, closed once the image's row of weights
+   * is known; each mask batch's B upsampled masks {@code [B, 1, H, W]} in one closed after the
+   * batch, and each pass's masked inputs and everything the model computes on them in one closed
+   * after the pass: memory is bounded by one mask batch, not by K upsampled masks per image nor by
+   * the batch size times K (issue 11; at 224 px K = 512 masks are 103 MB, and their normalisation
+   * held three such tensors).
    */
   @Override
   protected NDArray weights(LayerCapture c) {
@@ -105,18 +107,6 @@ public class ScoreCam extends CamMethod {
     for (int i = 0; i < c.batch(); i++) {
       try (NDManager image = c.scope().newSubManager()) {
         NDArray a = into(image, c.activations().get(i)).expandDims(0); // [1, K, h, w]
-        NDArray masks;
-        if (normaliseFirst) { // torch-cam: ψ at h × w, then up
-          NDArray flat = a.reshape(k, -1);
-          NDArray shifted = flat.sub(flat.min(new int[] {1}, true));
-          NDArray norm = shifted.div(shifted.max(new int[] {1}, true).add(EPS)).reshape(a.getShape());
-          masks = upsample(image, norm, hIn, wIn).reshape(k, 1, hIn, wIn);
-        } else { // pytorch-grad-cam: up, then ψ at H × W
-          NDArray up = upsample(image, a, hIn, wIn).reshape(k, hIn * wIn);
-          NDArray lo = up.min(new int[] {1}, true);
-          NDArray hi = up.max(new int[] {1}, true);
-          masks = up.sub(lo).div(hi.sub(lo).add(EPS)).reshape(k, 1, hIn, wIn);
-        }
         NDArray xi = into(image, c.input().get(i)).expandDims(0); // [1, 3, H, W]
         NDArray xiHwc = channelsLast ? hwc(xi) : null; // [1, H, W, 3], contiguous
         Target t = forImage(c.target(), i);
@@ -130,23 +120,26 @@ public class ScoreCam extends CamMethod {
         for (int from = 0; from < run.length; from += maskBatch) {
           int to = Math.min(run.length, from + maskBatch);
           NDArray sum = null;
-          for (int sample = 0; sample < samples; sample++) {
-            io.camkit.core.Interruption.check("stopped during " + displayName() + "'s masked passes");
-            try (NDManager pass = image.newSubManager()) {
-              NDArray chosen = masks.get(new ai.djl.ndarray.index.NDIndex("{}",
-                  pass.create(java.util.Arrays.copyOfRange(run, from, to))));
-              NDArray m = perturb(pass, into(pass, chosen), sample); // [B, 1, H, W]
-              NDArray masked = into(pass, channelsLast ? maskedChannelsLast(xiHwc, m) : xi.mul(m)); // [B, 3, H, W]
-              NDArray s = t instanceof io.camkit.explain.target.MapTarget
-                  ? score(c.model(), pass, c.model().features(pass, masked, c.layer()), c.layer(), t)
-                  : t.score(c.model().logits(pass, masked));
-              s.attach(image);
-              sum = sum == null ? s : sum.add(s);
+          try (NDManager batch = image.newSubManager()) {
+            // only this mask batch's B channels are upsampled: [B, 1, H, W], not all K at once
+            NDArray masks = masks(batch, a.get(new ai.djl.ndarray.index.NDIndex(":, {}",
+                batch.create(java.util.Arrays.copyOfRange(run, from, to)))), hIn, wIn);
+            for (int sample = 0; sample < samples; sample++) {
+              io.camkit.core.Interruption.check("stopped during " + displayName() + "'s masked passes");
+              try (NDManager pass = batch.newSubManager()) {
+                NDArray m = perturb(pass, masks, sample); // [B, 1, H, W]
+                NDArray masked = channelsLast ? maskedChannelsLast(pass, xiHwc, m) : into(pass, xi.mul(m)); // [B, 3, H, W]
+                NDArray s = t instanceof io.camkit.explain.target.MapTarget
+                    ? score(c.model(), pass, c.model().features(pass, masked, c.layer()), c.layer(), t)
+                    : t.score(c.model().logits(pass, masked));
+                s.attach(image);
+                sum = sum == null ? s : sum.add(s);
+              }
+              // in units of the image's K channels × samples, the shared dead channels counted as done with their pass
+              long units = (long) from * samples + (long) (to - from) * (sample + 1);
+              io.camkit.core.InnerProgress.update(displayName().toLowerCase(java.util.Locale.ROOT) + " masked passes",
+                  (long) i * k * samples + units * k / run.length, (long) c.batch() * k * samples);
             }
-            // in units of the image's K channels × samples, the shared dead channels counted as done with their pass
-            long units = (long) from * samples + (long) (to - from) * (sample + 1);
-            io.camkit.core.InnerProgress.update(displayName().toLowerCase(java.util.Locale.ROOT) + " masked passes",
-                (long) i * k * samples + units * k / run.length, (long) c.batch() * k * samples);
           }
           float[] v = (samples == 1 ? sum : sum.div(samples)).toFloatArray();
           for (int j = from; j < to; j++) {
@@ -170,6 +163,26 @@ public class ScoreCam extends CamMethod {
     return NDArrays.concat(new NDList(rows)); // [N, K]
   }
 
+  /**
+   * The masks of channels {@code a [1, B, h, w]}: upsampled to {@code H × W} and min-max
+   * normalised per channel, in the order of {@link #torchCamMasks()} or pytorch-grad-cam's;
+   * {@code [B, 1, H, W]}.
+   */
+  private NDArray masks(NDManager m, NDArray a, long hIn, long wIn) {
+    long b = a.getShape().get(1);
+    if (normaliseFirst) { // torch-cam: ψ at h × w, then up
+      NDArray flat = a.reshape(b, -1);
+      NDArray shifted = flat.sub(flat.min(new int[] {1}, true));
+      NDArray norm = shifted.div(shifted.max(new int[] {1}, true).add(EPS)).reshape(a.getShape());
+      return upsample(m, norm, hIn, wIn).reshape(b, 1, hIn, wIn);
+    }
+    // pytorch-grad-cam: up, then ψ at H × W
+    NDArray up = upsample(m, a, hIn, wIn).reshape(b, hIn * wIn);
+    NDArray lo = up.min(new int[] {1}, true);
+    NDArray hi = up.max(new int[] {1}, true);
+    return up.sub(lo).div(hi.sub(lo).add(EPS)).reshape(b, 1, hIn, wIn);
+  }
+
   /** {@code x [1, C, H, W]} copied into channels-last order: {@code [1, H, W, C]}, contiguous. */
   static NDArray hwc(NDArray x) {
     Shape s = x.getShape();
@@ -180,11 +193,14 @@ public class ScoreCam extends CamMethod {
   /**
    * {@code x ⊙ m} for {@code xHwc [1, H, W, C]} (from {@link #hwc}) and masks {@code m [B, 1, H,
    * W]}: the product is computed as {@code [B, H, W, C]}, contiguous, and returned as its {@code [B,
-   * C, H, W]} view, i.e. a channels-last tensor with the same values as {@code x.mul(m)}.
+   * C, H, W]} view, i.e. a channels-last tensor with the same values as {@code x.mul(m)}; it and
+   * every intermediate array are attached to {@code into}.
    */
-  static NDArray maskedChannelsLast(NDArray xHwc, NDArray m) {
+  static NDArray maskedChannelsLast(NDManager into, NDArray xHwc, NDArray m) {
     Shape s = m.getShape();
-    return xHwc.mul(m.reshape(s.get(0), s.get(2), s.get(3), 1)).transpose(0, 3, 1, 2);
+    NDArray mHwc = m.reshape(s.get(0), s.get(2), s.get(3), 1); // a view of the same storage
+    mHwc.attach(into);
+    return mHwc.mul(xHwc).transpose(0, 3, 1, 2);
   }
 
   /** Channels of {@code a [1, K, h, w]} that are exactly 0 everywhere. */

@@ -72,6 +72,6 @@ public final class SsCam extends ScoreCam {
     if (sigma == 0) {
       return masks;
     }
-    return masks.add(pass.randomNormal(0, sigma, masks.getShape(), DataType.FLOAT32));
+    return pass.randomNormal(0, sigma, masks.getShape(), DataType.FLOAT32).add(masks); // attached to the pass
   }
 }

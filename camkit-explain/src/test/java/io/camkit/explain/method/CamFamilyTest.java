@@ -178,7 +178,7 @@ class CamFamilyTest {
     NDArray hwc = ScoreCam.hwc(img);
     assertThat(hwc.getShape()).isEqualTo(new Shape(1, 2, 5, 3));
     assertThat(hwc.toFloatArray()).startsWith(0f, 10f, 20f, 1f, 11f, 21f); // pixel (0, 0), then (0, 1)
-    NDArray cl = ScoreCam.maskedChannelsLast(hwc, masks);
+    NDArray cl = ScoreCam.maskedChannelsLast(scope, hwc, masks);
     assertThat(cl.getShape()).isEqualTo(new Shape(4, 3, 2, 5));
     assertThat(cl.toFloatArray()).containsExactly(img.mul(masks).toFloatArray());
   }
