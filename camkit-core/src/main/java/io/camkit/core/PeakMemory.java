@@ -24,6 +24,20 @@ public final class PeakMemory {
     return OptionalLong.empty();
   }
 
+  /**
+   * Resets the high-water mark to the current resident set size (Linux ≥ 4.0: {@code 5} written
+   * to {@code /proc/self/clear_refs}), so that {@link #residentBytes()} then reports the peak of
+   * what runs after this call. Returns false where that is not possible.
+   */
+  public static boolean reset() {
+    try {
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** {@link #residentBytes()} as "1234 MiB", or "n/a (no /proc/self/status)". */
   public static String describe() {
     OptionalLong b = residentBytes();

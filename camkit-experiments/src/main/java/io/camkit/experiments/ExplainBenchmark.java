@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.camkit.core.PeakMemory;
 import io.camkit.explain.method.CamMethod;
 import io.camkit.explain.method.ScoreCam;
 import io.camkit.explain.target.TargetSelector;
@@ -36,9 +37,12 @@ public final class ExplainBenchmark {
    * @param ratio {@code msPerImage / forwardMsPerImage}
    * @param target the ratio the method should stay under, as text
    * @param withinTarget whether it does
+   * @param peakRssBytes the process's peak resident memory while the method ran (its high-water
+   *     mark reset before each call, {@link PeakMemory}), the model and JVM included; −1 where the
+   *     system does not tell
    */
   public record Line(String model, String method, int batch, double msPerImage, double forwardMsPerImage,
-      double ratio, String target, boolean withinTarget) {}
+      double ratio, String target, boolean withinTarget, long peakRssBytes) {}
 
   /**
    * @param rounds timed repetitions per measurement (medians of these); Score-CAM gets at most 2
@@ -64,10 +68,15 @@ public final class ExplainBenchmark {
           int warm = score ? 1 : 2;
           double[] fwd = new double[r];
           double[] met = new double[r];
+          long peak = -1;
           for (int i = 0; i < warm + r; i++) {
             // a Score-CAM round is seconds long: its forward is the median of 15 taken just before it
             double f = score ? medianOf(15, () -> forward(model, scope, x)) : time(() -> forward(model, scope, x));
+            boolean reset = PeakMemory.reset();
             double t = time(() -> explain(m, model, scope, x, layer));
+            if (reset) {
+              peak = Math.max(peak, PeakMemory.residentBytes().orElse(-1));
+            }
             if (i >= warm) {
               fwd[i - warm] = f / batch;
               met[i - warm] = t / batch;
@@ -92,7 +101,7 @@ public final class ExplainBenchmark {
             ok = Double.isNaN(limit) || ratio <= limit;
           }
           String label = score ? label((ScoreCam) m) : m.name();
-          Line line = new Line(name, label, batch, mm, fm, ratio, target, ok);
+          Line line = new Line(name, label, batch, mm, fm, ratio, target, ok, peak);
           out.add(line);
           log.accept(String.format(Locale.ROOT, "%s %-16s batch %d: %.2f ms/image, forward %.2f ms/image, %.2f× %s",
               name, label, batch, mm, fm, ratio, target));
@@ -129,14 +138,26 @@ public final class ExplainBenchmark {
 
   private static void forward(LayeredModel model, NDManager scope, NDArray x) {
     try (NDManager s = scope.newSubManager()) {
-      model.logits(s, x).toFloatArray();
+      model.logits(s, in(s, x)).toFloatArray();
     }
   }
 
   private static void explain(CamMethod m, LayeredModel model, NDManager scope, NDArray x, String layer) {
     try (NDManager s = scope.newSubManager()) {
-      m.explain(model, s, x, layer, TargetSelector.predicted());
+      m.explain(model, s, in(s, x), layer, TargetSelector.predicted());
     }
+  }
+
+  /**
+   * A view of {@code x} attached to {@code s}: arrays computed from an input attach to the input's
+   * manager, so each timed call gets its own handle and everything it computes is freed with
+   * {@code s}, not kept in the batch's long-lived scope (which held every forward's activations
+   * until the batch size was done and inflated the peak memory of the calls after them).
+   */
+  private static NDArray in(NDManager s, NDArray x) {
+    NDArray view = x.reshape(x.getShape());
+    view.attach(s);
+    return view;
   }
 
   private static double time(Runnable r) {
@@ -154,11 +175,15 @@ public final class ExplainBenchmark {
 
   /** A Markdown table of the lines. */
   public static String markdownTable(List<Line> lines) {
-    StringBuilder sb = new StringBuilder("| model | method | batch | ms/image | forward ms/image | ratio | target | met |\n");
-    sb.append("|---|---|---|---|---|---|---|---|\n");
+    StringBuilder sb = new StringBuilder(
+        "| model | method | batch | ms/image | forward ms/image | ratio | target | met | peak RSS while it ran |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|\n");
     for (Line l : lines) {
-      sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %.2f | %.2f× | %s | %s |%n", l.model(), l.method(),
-          l.batch(), l.msPerImage(), l.forwardMsPerImage(), l.ratio(), l.target(), l.withinTarget() ? "yes" : "**no**"));
+      String rss = l.peakRssBytes() < 0 ? "– (no /proc/self/clear_refs)"
+          : String.format(Locale.ROOT, "%.0f MiB", l.peakRssBytes() / 1048576.0);
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %.2f | %.2f× | %s | %s | %s |%n", l.model(),
+          l.method(), l.batch(), l.msPerImage(), l.forwardMsPerImage(), l.ratio(), l.target(),
+          l.withinTarget() ? "yes" : "**no**", rss));
     }
     return sb.toString();
   }
