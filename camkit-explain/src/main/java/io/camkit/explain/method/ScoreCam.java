@@ -76,9 +76,10 @@ public class ScoreCam extends CamMethod {
   /**
    * Whether the masked inputs are laid out channels-last in memory (logical shape {@code [B, 3, H,
    * W]}, stored as {@code [B, H, W, 3]}), default true: PyTorch's oneDNN convolutions then run
-   * without converting every activation to and from their blocked layout, 1.2–1.4× faster per
-   * masked input on the reference ResNet-18 at mask batch 8 (docs/BENCHMARKS.md). The values, and so
-   * the map, are the same up to the order of float sums; false keeps the plain {@code NCHW} layout.
+   * without converting every activation to and from their blocked layout: 1.25–1.43× faster per
+   * image on the reference ResNet-18 in paired runs (docs/BENCHMARKS.md). The values of the masked
+   * inputs are the same, the map the same up to the order of float sums; false keeps the plain
+   * {@code NCHW} layout.
    */
   public ScoreCam channelsLast(boolean on) {
     this.channelsLast = on;
@@ -127,8 +128,9 @@ public class ScoreCam extends CamMethod {
           NDArray sum = null;
           try (NDManager batch = image.newSubManager()) {
             // only this mask batch's B channels are upsampled: [B, 1, H, W], not all K at once
-            NDArray masks = masks(batch, a.get(new ai.djl.ndarray.index.NDIndex(":, {}",
-                batch.create(java.util.Arrays.copyOfRange(run, from, to)))), hIn, wIn);
+            NDArray chosen = into(batch, a.get(new ai.djl.ndarray.index.NDIndex(":, {}",
+                batch.create(java.util.Arrays.copyOfRange(run, from, to))))); // [1, B, h, w]
+            NDArray masks = masks(batch, chosen, hIn, wIn);
             for (int sample = 0; sample < samples; sample++) {
               io.camkit.core.Interruption.check("stopped during " + displayName() + "'s masked passes");
               try (NDManager pass = batch.newSubManager()) {
