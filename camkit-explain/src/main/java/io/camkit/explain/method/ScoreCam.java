@@ -114,7 +114,7 @@ public class ScoreCam extends CamMethod {
       try (NDManager image = c.scope().newSubManager()) {
         NDArray a = into(image, c.activations().get(i)).expandDims(0); // [1, K, h, w]
         NDArray xi = into(image, c.input().get(i)).expandDims(0); // [1, 3, H, W]
-        NDArray xiHwc = channelsLast ? hwc(xi) : null; // [1, H, W, 3], contiguous
+        NDArray xiHwc = channelsLast ? io.camkit.model.ChannelsLast.hwc(xi) : null; // [1, H, W, 3], contiguous
         Target t = forImage(c.target(), i);
         int samples = samples();
         startImage(image, k, hIn, wIn);
@@ -190,15 +190,8 @@ public class ScoreCam extends CamMethod {
     return up.sub(lo).div(hi.sub(lo).add(EPS)).reshape(b, 1, hIn, wIn);
   }
 
-  /** {@code x [1, C, H, W]} copied into channels-last order: {@code [1, H, W, C]}, contiguous. */
-  static NDArray hwc(NDArray x) {
-    Shape s = x.getShape();
-    // the flat reshape of the permuted view cannot be a view: it copies in [1, H, W, C] order
-    return x.transpose(0, 2, 3, 1).reshape(1, -1).reshape(1, s.get(2), s.get(3), s.get(1));
-  }
-
   /**
-   * {@code x ⊙ m} for {@code xHwc [1, H, W, C]} (from {@link #hwc}) and masks {@code m [B, 1, H,
+   * {@code x ⊙ m} for {@code xHwc [1, H, W, C]} (from {@link io.camkit.model.ChannelsLast#hwc}) and masks {@code m [B, 1, H,
    * W]}: the product is computed as {@code [B, H, W, C]}, contiguous, and returned as its {@code [B,
    * C, H, W]} view, i.e. a channels-last tensor with the same values as {@code x.mul(m)}; it and
    * every intermediate array are attached to {@code into}.

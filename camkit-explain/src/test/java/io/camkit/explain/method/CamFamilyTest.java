@@ -175,7 +175,7 @@ class CamFamilyTest {
   void channelsLastMaskedInputsHoldThePlainProduct() {
     NDArray img = scope.arange(30f).reshape(1, 3, 2, 5);
     NDArray masks = scope.arange(40f).div(40f).reshape(4, 1, 2, 5);
-    NDArray hwc = ScoreCam.hwc(img);
+    NDArray hwc = io.camkit.model.ChannelsLast.hwc(img);
     assertThat(hwc.getShape()).isEqualTo(new Shape(1, 2, 5, 3));
     assertThat(hwc.toFloatArray()).startsWith(0f, 10f, 20f, 1f, 11f, 21f); // pixel (0, 0), then (0, 1)
     NDArray cl = ScoreCam.maskedChannelsLast(scope, hwc, masks);
