@@ -32,6 +32,11 @@ final class CalibrateCommand implements Callable<Integer> {
       + " class drawn from the official training split)")
   Path data;
 
+  @Option(names = "--method", split = ",", description = "the methods to choose τ and the refinement for (default:"
+      + " cam, or gradcam where the head is not GAP + linear); τ* of other methods already stored on the same"
+      + " validation images is kept")
+  java.util.List<String> methods;
+
   @Option(names = "--strict", description = "stop at the first bad annotation or damaged image (default: name it"
       + " and go on)")
   boolean strict;
@@ -50,7 +55,7 @@ final class CalibrateCommand implements Callable<Integer> {
       throw new CamkitException(data + " holds no annotated image: nothing to choose τ on");
     }
     Workflows.printProblems(val.dataset().size(), val.problems(), "");
-    Workflows.calibrate(model, val.dataset());
+    Workflows.calibrate(model, val.dataset(), methods);
     return 0;
   }
 }

@@ -52,29 +52,52 @@ final class Workflows {
    * use it by default. Nothing is written when there is no validation split.
    */
   static Optional<Calibration> calibrate(Path model, Dataset val) throws IOException {
+    return calibrate(model, val, null);
+  }
+
+  /**
+   * Chooses τ* and the refinement of each of {@code methods} (null: cam, or gradcam where the head is
+   * not GAP + linear) on {@code val} and stores them beside the model. Entries already stored for
+   * other methods are kept when they were chosen on the same validation images at the same layer.
+   */
+  static Optional<Calibration> calibrate(Path model, Dataset val, List<String> methods) throws IOException {
     if (val.size() == 0) {
       System.out.println("no validation split: no τ chosen; localize and evaluate use τ = 0.2 unless told otherwise");
       return Optional.empty();
     }
     try (LayeredModel m = Models.open(model)) {
-      String method = m.supportsCam(m.defaultLayer()) ? "cam" : "gradcam";
+      List<String> chosen = methods != null && !methods.isEmpty() ? methods
+          : List.of(m.supportsCam(m.defaultLayer()) ? "cam" : "gradcam");
+      List<Explainer> explainers = new java.util.ArrayList<>();
+      for (String method : chosen) {
+        io.camkit.explain.method.CamMethods.byName(method); // an unknown name fails here, with the valid ones
+        explainers.add(new Explainer(m, MapRequest.of(method)));
+      }
       Calibration c;
       List<io.camkit.localize.GuidedFilter> refinements = io.camkit.localize.GuidedFilter.candidates();
       try (Progress p = new Progress("choose τ and refinement on val", refinements.size() + 2, 0, "steps")) {
-        c = TauCalibration.onValidation(List.of(new Explainer(m, MapRequest.of(method))), val, refinements,
-            (done, total) -> p.step(done, ""));
+        c = TauCalibration.onValidation(explainers, val, refinements, (done, total) -> p.step(done, ""));
       }
       if (io.camkit.core.Interruption.requested()) {
         throw new io.camkit.core.Interruption.Interrupted("interrupted while choosing τ on the validation split: the"
             + " model in " + model + " is complete; no τ was stored (localize and evaluate use τ = 0.2 or --tau)");
       }
+      Optional<Calibration> before = Calibration.of(model);
+      if (before.isPresent() && before.get().dataset().equals(c.dataset()) && before.get().images() == c.images()
+          && before.get().layer().equals(c.layer())) {
+        java.util.Map<String, Calibration.Entry> merged = new java.util.LinkedHashMap<>(before.get().methods());
+        merged.putAll(c.methods());
+        c = new Calibration(c.dataset(), c.images(), c.layer(), merged, c.createdAt());
+      }
       Path f = c.write(model);
-      Calibration.Entry e = c.methods().get(method);
-      System.out.printf(Locale.ROOT, "τ* = %.2f for %s on the validation split (%d images, MaxBoxAcc %s), %s -> %s%n",
-          e.tau(), method, val.size(), Reports.pct(e.maxBoxAcc()), e.guidedFilter() == null
-              ? "no refinement of the map (none of the " + refinements.size() + " guided filters tried did better)"
-              : "map refined by " + e.guidedFilter().describe(val.get(0).image().width(), val.get(0).image().height()),
-          f);
+      for (String method : chosen) {
+        Calibration.Entry e = c.methods().get(method);
+        System.out.printf(Locale.ROOT, "τ* = %.2f for %s on the validation split (%d images, MaxBoxAcc %s), %s%n",
+            e.tau(), method, val.size(), Reports.pct(e.maxBoxAcc()), e.guidedFilter() == null
+                ? "no refinement of the map (none of the " + refinements.size() + " guided filters tried did better)"
+                : "map refined by " + e.guidedFilter().describe(val.get(0).image().width(), val.get(0).image().height()));
+      }
+      System.out.println("written: " + f);
       return Optional.of(c);
     }
   }

@@ -75,5 +75,29 @@ class CalibrationCliTest {
     assertThat(Camkit.execute("evaluate", "--model", model.toString(), "--data", data.resolve("val").toString(),
         "--out", bad.toString(), "--refine", "sharp")).isNotZero();
     assertThat(bad.resolve("metrics.json")).doesNotExist();
+
+    // --method: τ* and refinement of another method, chosen on the same split, stored beside cam's (kept)
+    assertThat(Camkit.execute("calibrate", "--model", model.toString(), "--data", data.resolve("val").toString(),
+        "--method", "layercam")).isZero();
+    JsonNode both = new ObjectMapper().readTree(model.resolve("calibration.json").toFile()).path("methods");
+    assertThat(both.path("cam")).isEqualTo(cam);
+    JsonNode layercam = both.path("layercam");
+    assertThat(layercam.path("tau").asDouble()).isBetween(0.0, 1.0);
+    // evaluate with both methods on that split: each at its own τ*, where its GT-known equals its stored MaxBoxAcc
+    Path two = tmp.resolve("eval-two");
+    assertThat(Camkit.execute("evaluate", "--model", model.toString(), "--data", data.resolve("val").toString(),
+        "--out", two.toString(), "--method", "cam,layercam", "--faithfulness-images", "0")).isZero();
+    JsonNode rows = new ObjectMapper().readTree(two.resolve("methods.json").toFile()).path("methods");
+    for (JsonNode row : rows) {
+      JsonNode stored = both.path(row.path("method").asText());
+      assertThat(row.path("localization").path("tau").asDouble()).isEqualTo(stored.path("tau").asDouble());
+      assertThat(row.path("localization").path("gtKnownLocalization").asDouble())
+          .isEqualTo(stored.path("maxBoxAcc").asDouble());
+    }
+    // an unknown method: a non-zero exit, the calibration untouched
+    assertThat(Camkit.execute("calibrate", "--model", model.toString(), "--data", data.resolve("val").toString(),
+        "--method", "nosuchcam")).isNotZero();
+    assertThat(new ObjectMapper().readTree(model.resolve("calibration.json").toFile()).path("methods"))
+        .isEqualTo(both);
   }
 }
