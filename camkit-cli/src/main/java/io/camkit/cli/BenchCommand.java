@@ -48,10 +48,7 @@ final class BenchCommand implements Runnable {
 
     @Option(names = "--method", split = ",", description = "methods (default: all but sscam and iscam, which cost"
         + " 35 and 10 times Score-CAM's passes)")
-    List<String> methods = DEFAULT_METHODS;
-
-    static final List<String> DEFAULT_METHODS =
-        CamMethods.names().stream().filter(n -> !n.equals("sscam") && !n.equals("iscam")).toList();
+    List<String> methods; // null: every method but sscam and iscam
 
     @Option(names = "--batch", split = ",", description = "batch sizes (default: 1,8; the Score-CAM family at batch 1"
         + " only unless --method names it)")
@@ -71,15 +68,14 @@ final class BenchCommand implements Runnable {
     @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out = Path.of("runs/bench");
 
-    /** Score-CAM and its kin at every batch size when named in --method, else at batch 1 only. */
-    private boolean scoreAtEveryBatch() {
-      return methods != DEFAULT_METHODS;
-    }
-
     @Override
     public Integer call() throws Exception {
+      // Score-CAM and its kin run at every batch size when --method names them, else at batch 1 only
+      boolean scoreAtEveryBatch = methods != null;
+      List<String> names = methods != null ? methods
+          : CamMethods.names().stream().filter(n -> !n.equals("sscam") && !n.equals("iscam")).toList();
       List<CamMethod> chosen = new ArrayList<>();
-      for (String name : methods) {
+      for (String name : names) {
         CamMethod first = CamMethods.byName(name);
         if (!(first instanceof ScoreCam)) {
           chosen.add(first);
@@ -95,7 +91,7 @@ final class BenchCommand implements Runnable {
       List<ExplainBenchmark.Line> lines = new ArrayList<>();
       try (LayeredModel m = model != null ? Models.open(model) : freshCamnet()) {
         lines.addAll(ExplainBenchmark.run(m, model != null ? m.description() : "camnet 96 px (fresh)", chosen, batches,
-            rounds, 1, scoreAtEveryBatch(), System.out::println));
+            rounds, 1, scoreAtEveryBatch, System.out::println));
       }
       if (refs != null) {
         Path pt = refs.resolve("resnet18_seed0_split.torchscript.pt");
@@ -106,7 +102,7 @@ final class BenchCommand implements Runnable {
             new TorchScriptCard.Split("layer3", "features3", "head3"),
             new TorchScriptCard.Split("layer4", "features", "head")));
         try (LayeredModel r = TorchScriptModel.load(pt, card)) {
-          lines.addAll(ExplainBenchmark.run(r, "resnet18 224 px", chosen, batches, rounds, 1, scoreAtEveryBatch(),
+          lines.addAll(ExplainBenchmark.run(r, "resnet18 224 px", chosen, batches, rounds, 1, scoreAtEveryBatch,
               System.out::println));
         }
       }

@@ -8,6 +8,7 @@ import io.camkit.core.AtomicFiles;
 import io.camkit.core.CamkitException;
 import io.camkit.core.ImageFiles;
 import io.camkit.core.ImageRegions;
+import io.camkit.core.PeakMemory;
 import io.camkit.core.RgbImage;
 import io.camkit.core.io.Npy;
 import io.camkit.localize.CountScore;
@@ -485,7 +486,7 @@ final class HeatmapCommand implements Callable<Integer> {
         heap += pool.getPeakUsage().getUsed();
       }
     }
-    String hwm = io.camkit.core.PeakMemory.describe();
+    String hwm = PeakMemory.describe();
     System.out.printf(Locale.ROOT, "stats: wall %.1f s, peak heap %.0f MiB, peak RSS (VmHWM) %s%n",
         seconds, heap / 1048576.0, hwm);
   }

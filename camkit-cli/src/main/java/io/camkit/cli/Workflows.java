@@ -68,11 +68,7 @@ final class Workflows {
     try (LayeredModel m = Models.open(model)) {
       List<String> chosen = methods != null && !methods.isEmpty() ? methods
           : List.of(m.supportsCam(m.defaultLayer()) ? "cam" : "gradcam");
-      List<Explainer> explainers = new java.util.ArrayList<>();
-      for (String method : chosen) {
-        io.camkit.explain.method.CamMethods.byName(method); // an unknown name fails here, with the valid ones
-        explainers.add(new Explainer(m, MapRequest.of(method)));
-      }
+      List<Explainer> explainers = chosen.stream().map(method -> new Explainer(m, MapRequest.of(method))).toList();
       Calibration c;
       List<io.camkit.localize.GuidedFilter> refinements = io.camkit.localize.GuidedFilter.candidates();
       try (Progress p = new Progress("choose τ and refinement on val", refinements.size() + 2, 0, "steps")) {

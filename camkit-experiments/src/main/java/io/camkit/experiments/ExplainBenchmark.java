@@ -8,6 +8,7 @@ import io.camkit.core.PeakMemory;
 import io.camkit.explain.method.CamMethod;
 import io.camkit.explain.method.ScoreCam;
 import io.camkit.explain.target.TargetSelector;
+import io.camkit.model.ChannelsLast;
 import io.camkit.model.layers.LayeredModel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,7 +90,8 @@ public final class ExplainBenchmark {
           boolean ok;
           if (score) {
             int mb = ((ScoreCam) m).maskBatch();
-            double fb = medianForward(model, scope, in, mb, r); // one forward of a mask batch
+            // one forward of a mask batch, in the layout the method gives the model
+            double fb = medianForward(model, scope, in, mb, ((ScoreCam) m).channelsLast(), r);
             double passes = mm / fb;
             double limit = (double) k / mb * ((ScoreCam) m).passesPerChannel() * 1.2;
             target = String.format(Locale.ROOT, "≤ %.0f passes of %d (measured %.1f)", limit, mb, passes);
@@ -124,9 +126,11 @@ public final class ExplainBenchmark {
     return median(t);
   }
 
-  private static double medianForward(LayeredModel model, NDManager scope, int[] in, int batch, int rounds) {
+  private static double medianForward(LayeredModel model, NDManager scope, int[] in, int batch, boolean channelsLast,
+      int rounds) {
     try (NDManager s = scope.newSubManager()) {
-      NDArray x = s.randomUniform(-1, 1, new Shape(batch, 3, in[0], in[1]));
+      NDArray plain = s.randomUniform(-1, 1, new Shape(batch, 3, in[0], in[1]));
+      NDArray x = channelsLast ? ChannelsLast.copyOf(plain) : plain;
       forward(model, s, x);
       double[] t = new double[rounds];
       for (int i = 0; i < rounds; i++) {

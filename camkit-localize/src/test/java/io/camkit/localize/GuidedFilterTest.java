@@ -17,6 +17,35 @@ class GuidedFilterTest {
     return new RgbImage(w, h, b);
   }
 
+  /** {@code p = 0.3 + 0.5 R − 0.2 G} at every pixel of {@code rgb}, colours in [0, 1]. */
+  private static float[] linearInColours(byte[] rgb) {
+    float[] p = new float[rgb.length / 3];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = (float) (0.3 + 0.5 * (rgb[3 * i] & 0xff) / 255.0 - 0.2 * (rgb[3 * i + 1] & 0xff) / 255.0);
+    }
+    return p;
+  }
+
+  /**
+   * A 24k × 24k image with a bright square over [9k, 15k)² on a dark background, and a map that is
+   * the square grown by 3k px on each side (a CAM's halo), 1 inside and 0 outside.
+   */
+  private record HaloedSquare(RgbImage image, HeatMap map) {
+    static HaloedSquare scaled(int k) {
+      int s = 24 * k;
+      byte[] rgb = new byte[s * s * 3];
+      float[] p = new float[s * s];
+      for (int y = 0; y < s; y++) {
+        for (int x = 0; x < s; x++) {
+          boolean in = x >= 9 * k && x < 15 * k && y >= 9 * k && y < 15 * k;
+          java.util.Arrays.fill(rgb, 3 * (y * s + x), 3 * (y * s + x) + 3, (byte) (in ? 220 : 30));
+          p[y * s + x] = x >= 6 * k && x < 18 * k && y >= 6 * k && y < 18 * k ? 1f : 0f;
+        }
+      }
+      return new HaloedSquare(new RgbImage(s, s, rgb), new HeatMap(s, s, p));
+    }
+  }
+
   @Test
   void aConstantGuideGivesTheMeanOfTheWindowMeans() {
     // 3×1, radius 1 px: a = 0 (no colour variance), b = p̄ = [0.25, 0.5, 0.75] (clipped windows),
@@ -37,10 +66,7 @@ class GuidedFilterTest {
     byte[] rgb = new byte[w * h * 3];
     rnd.nextBytes(rgb);
     RgbImage guide = new RgbImage(w, h, rgb);
-    float[] p = new float[w * h];
-    for (int i = 0; i < p.length; i++) {
-      p[i] = (float) (0.3 + 0.5 * (rgb[3 * i] & 0xff) / 255.0 - 0.2 * (rgb[3 * i + 1] & 0xff) / 255.0);
-    }
+    float[] p = linearInColours(rgb);
     float[] q = new GuidedFilter(0.2, 1e-9).filter(guide, new HeatMap(w, h, p));
     for (int i = 0; i < p.length; i++) {
       assertThat(q[i]).as("pixel %d", i).isCloseTo(p[i], within(1e-4f));
@@ -53,20 +79,11 @@ class GuidedFilterTest {
     // The refined map keeps the square at its maximum and lowers the halo below 0.6 of it (to 0.39–0.49,
     // as a NumPy transcription of the filter gives): thresholded at 0.6 it is the square itself, the raw
     // map the grown square.
-    int s = 24;
-    byte[] rgb = new byte[s * s * 3];
-    float[] p = new float[s * s];
-    for (int y = 0; y < s; y++) {
-      for (int x = 0; x < s; x++) {
-        boolean in = x >= 9 && x < 15 && y >= 9 && y < 15;
-        java.util.Arrays.fill(rgb, 3 * (y * s + x), 3 * (y * s + x) + 3, (byte) (in ? 220 : 30));
-        p[y * s + x] = x >= 6 && x < 18 && y >= 6 && y < 18 ? 1f : 0f;
-      }
-    }
-    HeatMap refined = new GuidedFilter(0.2, 0.001).apply(new RgbImage(s, s, rgb), new HeatMap(s, s, p));
+    HaloedSquare sq = HaloedSquare.scaled(1);
+    HeatMap refined = new GuidedFilter(0.2, 0.001).apply(sq.image(), sq.map());
     assertThat(refined.max()).isEqualTo(1f);
     assertThat(refined.min()).isGreaterThanOrEqualTo(0f);
-    Localization raw = new ThresholdLocalizer(0.6).localizeNormalised(new HeatMap(s, s, p));
+    Localization raw = new ThresholdLocalizer(0.6).localizeNormalised(sq.map());
     Localization sharp = new ThresholdLocalizer(0.6).localizeNormalised(refined);
     assertThat(raw.box()).contains(new io.camkit.core.Box(6, 6, 18, 18));
     assertThat(sharp.box()).contains(new io.camkit.core.Box(9, 9, 15, 15));
@@ -113,27 +130,15 @@ class GuidedFilterTest {
     Random rnd = new Random(8);
     byte[] rgb = new byte[w * h * 3];
     rnd.nextBytes(rgb);
-    float[] p = new float[w * h];
-    for (int i = 0; i < p.length; i++) {
-      p[i] = (float) (0.3 + 0.5 * (rgb[3 * i] & 0xff) / 255.0 - 0.2 * (rgb[3 * i + 1] & 0xff) / 255.0);
-    }
+    float[] p = linearInColours(rgb);
     float[] q = new GuidedFilter(0.1, 1e-9).filter(new RgbImage(w, h, rgb), new HeatMap(w, h, p));
     for (int i = 0; i < p.length; i += 997) {
       assertThat(q[i]).as("pixel %d", i).isCloseTo(p[i], within(1e-3f));
     }
     // and a haloed square snaps back to within a pixel of its edges (the same case as above, × 30; halo
     // 0.39–0.53 of the max there in the NumPy transcription of the exact filter)
-    int s = 720;
-    byte[] sq = new byte[s * s * 3];
-    float[] m = new float[s * s];
-    for (int y = 0; y < s; y++) {
-      for (int x = 0; x < s; x++) {
-        boolean in = x >= 270 && x < 450 && y >= 270 && y < 450;
-        java.util.Arrays.fill(sq, 3 * (y * s + x), 3 * (y * s + x) + 3, (byte) (in ? 220 : 30));
-        m[y * s + x] = x >= 180 && x < 540 && y >= 180 && y < 540 ? 1f : 0f;
-      }
-    }
-    HeatMap refined = new GuidedFilter(0.2, 0.001).apply(new RgbImage(s, s, sq), new HeatMap(s, s, m));
+    HaloedSquare sq = HaloedSquare.scaled(30); // 720 px: square [270, 450)², halo to [180, 540)²
+    HeatMap refined = new GuidedFilter(0.2, 0.001).apply(sq.image(), sq.map());
     io.camkit.core.Box box = new ThresholdLocalizer(0.6).localizeNormalised(refined).box().orElseThrow();
     assertThat(box.x0()).isBetween(269, 271);
     assertThat(box.y0()).isBetween(269, 271);
