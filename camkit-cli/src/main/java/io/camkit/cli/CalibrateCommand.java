@@ -5,6 +5,7 @@ import io.camkit.dataset.Split;
 import io.camkit.dataset.io.CocoFormat;
 import io.camkit.dataset.io.CubFormat;
 import io.camkit.dataset.io.DatasetFolders;
+import io.camkit.pipeline.TtaPresets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -37,6 +38,11 @@ final class CalibrateCommand implements Callable<Integer> {
       + " validation images is kept")
   java.util.List<String> methods;
 
+  @Option(names = "--tta", description = "choose τ and the refinement for each method's maps averaged over these"
+      + " test-time augmentations (flip, shift, rotate or a comma-separated list), as evaluate and localize --tta"
+      + " compute them; stored beside the plain method's τ*, which is kept")
+  String tta;
+
   @Option(names = "--strict", description = "stop at the first bad annotation or damaged image (default: name it"
       + " and go on)")
   boolean strict;
@@ -55,7 +61,7 @@ final class CalibrateCommand implements Callable<Integer> {
       throw new CamkitException(data + " holds no annotated image: nothing to choose τ on");
     }
     Workflows.printProblems(val.dataset().size(), val.problems(), "");
-    Workflows.calibrate(model, val.dataset(), methods);
+    Workflows.calibrate(model, val.dataset(), methods, tta == null ? null : TtaPresets.canonical(tta));
     return 0;
   }
 }

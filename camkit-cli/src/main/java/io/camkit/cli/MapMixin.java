@@ -56,12 +56,14 @@ final class MapMixin {
   }
 
   /**
-   * τ for {@code method}: --tau, else the model's calibrated τ*, else 0.2; and the map's refinement
-   * (--refine, else the calibrated one); with where they came from.
+   * τ for {@code method}: --tau, else the model's calibrated τ* (of the method with these test-time
+   * augmentations, {@link Calibration#key}), else 0.2; and the map's refinement (--refine, else the
+   * calibrated one); with where they came from.
    */
   Calibration.TauChoice tau(String method) {
     return Calibration.choose(tau == null ? OptionalDouble.empty() : OptionalDouble.of(tau), refine,
-        Calibration.of(model), MapRequest.of(method).methodName(), ThresholdLocalizer.DEFAULT_TAU);
+        Calibration.of(model), Calibration.key(MapRequest.methodName(MapRequest.of(method).method().name(),
+            tta != null), tta == null ? null : TtaPresets.canonical(tta)), ThresholdLocalizer.DEFAULT_TAU);
   }
 
   /** The request for {@code method} on {@code m}: layer, τ (see {@link #tau}) and TTA from the options. */

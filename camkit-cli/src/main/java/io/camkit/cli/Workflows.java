@@ -12,6 +12,7 @@ import io.camkit.model.layers.LayeredModel;
 import io.camkit.pipeline.Calibration;
 import io.camkit.pipeline.Explainer;
 import io.camkit.pipeline.MapRequest;
+import io.camkit.pipeline.TtaPresets;
 import io.camkit.model.CamModel;
 import io.camkit.model.CamNetOptions;
 import io.camkit.model.train.CamNetTrainer;
@@ -61,6 +62,16 @@ final class Workflows {
    * other methods are kept when they were chosen on the same validation images at the same layer.
    */
   static Optional<Calibration> calibrate(Path model, Dataset val, List<String> methods) throws IOException {
+    return calibrate(model, val, methods, null);
+  }
+
+  /**
+   * As {@link #calibrate(Path, Dataset, List)}, each method's maps averaged over the test-time
+   * augmentations {@code tta} ({@link TtaPresets}; null for none): their τ* is stored under the
+   * method's name with the augmentations ({@link Calibration#key}), beside the plain method's.
+   */
+  static Optional<Calibration> calibrate(Path model, Dataset val, List<String> methods, String tta)
+      throws IOException {
     if (val.size() == 0) {
       System.out.println("no validation split: no τ chosen; localize and evaluate use τ = 0.2 unless told otherwise");
       return Optional.empty();
@@ -68,7 +79,8 @@ final class Workflows {
     try (LayeredModel m = Models.open(model)) {
       List<String> chosen = methods != null && !methods.isEmpty() ? methods
           : List.of(m.supportsCam(m.defaultLayer()) ? "cam" : "gradcam");
-      List<Explainer> explainers = chosen.stream().map(method -> new Explainer(m, MapRequest.of(method))).toList();
+      List<Explainer> explainers = chosen.stream().map(method -> new Explainer(m, tta == null ? MapRequest.of(method)
+          : MapRequest.of(method).withTta(TtaPresets.parse(tta, m.inputSize())))).toList();
       Calibration c;
       List<io.camkit.localize.GuidedFilter> refinements = io.camkit.localize.GuidedFilter.candidates();
       try (Progress p = new Progress("choose τ and refinement on val", refinements.size() + 2, 0, "steps")) {
@@ -86,7 +98,8 @@ final class Workflows {
         c = new Calibration(c.dataset(), c.images(), c.layer(), merged, c.createdAt());
       }
       Path f = c.write(model);
-      for (String method : chosen) {
+      for (Explainer explainer : explainers) {
+        String method = explainer.calibrationKey();
         Calibration.Entry e = c.methods().get(method);
         System.out.printf(Locale.ROOT, "τ* = %.2f for %s on the validation split (%d images, MaxBoxAcc %s), %s%n",
             e.tau(), method, val.size(), Reports.pct(e.maxBoxAcc()), e.guidedFilter() == null

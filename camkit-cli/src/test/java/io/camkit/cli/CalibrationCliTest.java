@@ -94,6 +94,31 @@ class CalibrationCliTest {
       assertThat(row.path("localization").path("gtKnownLocalization").asDouble())
           .isEqualTo(stored.path("maxBoxAcc").asDouble());
     }
+    // --tta: the maps averaged over a flip get a τ* of their own, stored under "tta-cam[flip]" beside the plain
+    // methods' (kept); evaluate --tta flip uses it and says so, and on that split GT-known equals its MaxBoxAcc
+    assertThat(Camkit.execute("calibrate", "--model", model.toString(), "--data", data.resolve("val").toString(),
+        "--tta", "flip")).isZero();
+    JsonNode withTta = new ObjectMapper().readTree(model.resolve("calibration.json").toFile()).path("methods");
+    assertThat(withTta.path("cam")).isEqualTo(cam);
+    assertThat(withTta.path("layercam")).isEqualTo(layercam);
+    JsonNode flipped = withTta.path("tta-cam[flip]");
+    assertThat(flipped.path("tau").isNumber()).isTrue();
+    Path tta = tmp.resolve("eval-tta");
+    assertThat(Camkit.execute("evaluate", "--model", model.toString(), "--data", data.resolve("val").toString(),
+        "--out", tta.toString(), "--tta", "flip")).isZero();
+    JsonNode mt = new ObjectMapper().readTree(tta.resolve("metrics.json").toFile());
+    assertThat(mt.path("provenance").path("tau").asDouble()).isEqualTo(flipped.path("tau").asDouble());
+    assertThat(mt.path("provenance").path("tauSource").asText()).startsWith("τ* of tta-cam[flip] on the validation");
+    assertThat(mt.path("metrics").path("gtKnownLocalization").asDouble())
+        .isEqualTo(flipped.path("maxBoxAcc").asDouble());
+    // other augmentations have no τ* of their own: the default, and the report says why
+    Path shift = tmp.resolve("eval-shift");
+    assertThat(Camkit.execute("evaluate", "--model", model.toString(), "--data", data.resolve("val").toString(),
+        "--out", shift.toString(), "--tta", "shift", "--images", "4")).isZero();
+    assertThat(new ObjectMapper().readTree(shift.resolve("metrics.json").toFile()).path("provenance")
+        .path("tauSource").asText()).contains("has no τ* for tta-cam[shift]");
+    both = withTta;
+
     // an unknown method: a non-zero exit, the calibration untouched
     assertThat(Camkit.execute("calibrate", "--model", model.toString(), "--data", data.resolve("val").toString(),
         "--method", "nosuchcam")).isNotZero();

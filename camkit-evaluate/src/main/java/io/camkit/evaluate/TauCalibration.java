@@ -19,7 +19,9 @@ import java.util.Map;
  * Chooses τ on a validation split with boxes: for each explainer, its MaxBoxAcc τ* there (the τ
  * of best GT-known localization over the grid {0, 0.01, …, 1}; single-label or multi-label as the
  * data is), stored as a {@link Calibration} that localization and evaluation then use by default.
- * {@link #onValidation(List, Dataset, List, Progress)} chooses the map's refinement with it.
+ * {@link #onValidation(List, Dataset, List, Progress)} chooses the map's refinement with it. Each
+ * entry is stored under {@link Explainer#calibrationKey()}: maps averaged over test-time
+ * augmentations get a τ of their own.
  */
 public final class TauCalibration {
   private TauCalibration() {}
@@ -46,7 +48,7 @@ public final class TauCalibration {
         tau = m.tauStar();
         acc = m.maxBoxAcc();
       }
-      methods.put(e.request().methodName(), new Calibration.Entry(tau, acc));
+      methods.put(e.calibrationKey(), new Calibration.Entry(tau, acc));
     }
     return new Calibration(validation.name(), validation.size(), explainers.get(0).layer(), methods,
         Instant.now().toString());
@@ -102,7 +104,7 @@ public final class TauCalibration {
         }
         progress.step(++done, total);
       }
-      methods.put(e.request().methodName(), best.guidedFilter() == null ? best
+      methods.put(e.calibrationKey(), best.guidedFilter() == null ? best
           : new Calibration.Entry(best.tau(), best.maxBoxAcc(), best.guidedFilter(), unrefined));
     }
     return new Calibration(validation.name(), validation.size(), explainers.get(0).layer(), methods,

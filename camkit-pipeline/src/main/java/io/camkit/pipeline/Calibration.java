@@ -62,6 +62,20 @@ public record Calibration(String dataset, int images, String layer, Map<String, 
     methods = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(methods));
   }
 
+  /**
+   * The name a method's τ* is stored under: its report name ("gradcampp") without test-time
+   * augmentation; with it, the report name and what the augmentations are ("tta-gradcampp[flip]",
+   * {@link TtaPresets#canonical}): maps averaged over augmented copies are smoother and flatter
+   * than one map, so they get a τ of their own, and a τ chosen for one set of augmentations is not
+   * used for another.
+   *
+   * @param methodName {@link MapRequest#methodName()}
+   * @param tta {@link TtaPresets#canonical} or {@link TtaPresets#describe}; null or empty for none
+   */
+  public static String key(String methodName, String tta) {
+    return tta == null || tta.isEmpty() ? methodName : methodName + "[" + tta + "]";
+  }
+
   /** τ* of {@code method}, if it was calibrated. */
   public OptionalDouble tauFor(String method) {
     Entry e = methods.get(method);

@@ -70,6 +70,15 @@ public final class Explainer {
     return request;
   }
 
+  /**
+   * The name this explainer's τ* is stored under in a {@link Calibration}: the method's report name,
+   * with its test-time augmentations when it has some ({@link Calibration#key}).
+   */
+  public String calibrationKey() {
+    return Calibration.key(request.methodName(),
+        request.tta().isEmpty() ? null : TtaPresets.describe(request.tta(), model.inputSize()));
+  }
+
   /** Whether the request's method can read {@code layer} of {@code model}. */
   private static boolean usable(LayeredModel model, MapRequest request, String layer) {
     try {

@@ -114,6 +114,11 @@ public record MapRequest(
 
   /** The method's report name: "gradcam", or "tta-gradcam" with test-time augmentation. */
   public String methodName() {
-    return tta.isEmpty() ? method.name() : "tta-" + method.name();
+    return methodName(method.name(), !tta.isEmpty());
+  }
+
+  /** The report name of method {@code name} ("gradcam"), with test-time augmentation or not ("tta-gradcam"). */
+  public static String methodName(String name, boolean tta) {
+    return tta ? "tta-" + name : name;
   }
 }

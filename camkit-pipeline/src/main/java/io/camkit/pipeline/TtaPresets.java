@@ -21,6 +21,48 @@ public final class TtaPresets {
   private TtaPresets() {}
 
   /**
+   * The preset names of {@code spec} once each, in the order of {@link #NAMES}: "shift, flip,flip"
+   * gives "flip,shift"; the name a calibration stores TTA under ({@link Calibration#key}).
+   *
+   * @throws CamkitException for a name that is not a preset
+   */
+  public static String canonical(String spec) {
+    Set<String> names = new LinkedHashSet<>();
+    for (String raw : spec.split(",")) {
+      String name = raw.trim().toLowerCase(Locale.ROOT);
+      if (!NAMES.contains(name)) {
+        throw unknown(raw);
+      }
+      names.add(name);
+    }
+    return String.join(",", NAMES.stream().filter(names::contains).toList());
+  }
+
+  /**
+   * What {@code tta} is, as {@link #canonical} names it when it is a union of presets for this
+   * input size ({@code describe(parse(s, size), size) = canonical(s)}); otherwise each augmentation
+   * other than the identity, e.g. "angle 5°, dx 3, dy 0", joined by "; " (a set built in Java).
+   */
+  public static String describe(List<Augmentation> tta, int[] inputSize) {
+    Set<Augmentation> asked = new java.util.HashSet<>(tta);
+    asked.add(Augmentation.identity());
+    for (int subset = 1; subset < 1 << NAMES.size(); subset++) {
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < NAMES.size(); i++) {
+        if ((subset & 1 << i) != 0) {
+          names.add(NAMES.get(i));
+        }
+      }
+      String spec = String.join(",", names);
+      if (new java.util.HashSet<>(parse(spec, inputSize)).equals(asked)) {
+        return spec;
+      }
+    }
+    return String.join("; ", tta.stream().filter(a -> !a.isIdentity()).map(a -> String.format(Locale.ROOT,
+        "angle %s°, dx %s, dy %s%s", a.angleDeg(), a.dx(), a.dy(), a.flip() ? ", flipped" : "")).toList());
+  }
+
+  /**
    * @param spec e.g. "flip" or "flip,shift"
    * @param inputSize the model's input {@code [H, W]}
    */
@@ -43,10 +85,14 @@ public final class TtaPresets {
           set.add(new Augmentation(10, 0, 0, false));
           set.add(new Augmentation(-10, 0, 0, false));
         }
-        default -> throw new CamkitException("unknown test-time augmentation '" + raw.trim() + "'; choose from "
-            + String.join(", ", NAMES) + " (comma-separated)");
+        default -> throw unknown(raw);
       }
     }
     return new ArrayList<>(set);
+  }
+
+  private static CamkitException unknown(String raw) {
+    return new CamkitException("unknown test-time augmentation '" + raw.trim() + "'; choose from "
+        + String.join(", ", NAMES) + " (comma-separated)");
   }
 }
