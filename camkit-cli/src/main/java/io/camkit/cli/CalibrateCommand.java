@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
     description = "Choose τ* and the map's refinement (a guided filter, or none) on annotated validation images for an"
         + " existing model, as train does after training, and store them beside the model (calibration.json, or"
         + " NAME.calibration.json beside a .pt/.onnx); localize, evaluate, serve and spark then use them by default."
+        + " The entry that did best (MaxBoxAcc, then MaxBoxAccV2, then fewer augmentations, then mean IoU) is stored"
+        + " as preferred: localize and evaluate use its method and augmentations when no --method is given."
         + " Never give it the test split.")
 final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "camkit model or transfer folder, or a TorchScript .pt /"
@@ -40,8 +42,9 @@ final class CalibrateCommand implements Callable<Integer> {
 
   @Option(names = "--tta", description = "choose τ and the refinement for each method's maps averaged over these"
       + " test-time augmentations (flip, shift, rotate or a comma-separated list), as evaluate and localize --tta"
-      + " compute them; stored beside the plain method's τ*, which is kept")
-  String tta;
+      + " compute them; stored beside the plain method's τ*, which is kept. Repeat it to calibrate several sets;"
+      + " 'none' for the plain maps (e.g. --tta none --tta flip)")
+  java.util.List<String> ttas;
 
   @Option(names = "--strict", description = "stop at the first bad annotation or damaged image (default: name it"
       + " and go on)")
@@ -61,7 +64,9 @@ final class CalibrateCommand implements Callable<Integer> {
       throw new CamkitException(data + " holds no annotated image: nothing to choose τ on");
     }
     Workflows.printProblems(val.dataset().size(), val.problems(), "");
-    Workflows.calibrate(model, val.dataset(), methods, tta == null ? null : TtaPresets.canonical(tta));
+    java.util.List<String> sets = ttas == null ? null : ttas.stream()
+        .map(t -> t.trim().equalsIgnoreCase("none") ? null : TtaPresets.canonical(t)).distinct().toList();
+    Workflows.calibrate(model, val.dataset(), methods, sets);
     return 0;
   }
 }

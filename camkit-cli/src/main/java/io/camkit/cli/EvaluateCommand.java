@@ -44,8 +44,9 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--method", split = ",", description = "methods to score, side by side (comma-separated: "
       + "cam, gradcam, gradcampp, smoothgradcampp, scorecam, xgradcam, layercam, hirescam, augmentedgradcam,"
       + " eigencam, eigengradcam, ablationcam, fullgrad, sscam, iscam;"
-      + " default: cam): the first gives metrics.json, report.md and the pictures; all give methods.md")
-  List<String> methods = List.of("cam");
+      + " default: the method (and --tta) the model's calibration prefers, else cam): the first gives metrics.json,"
+      + " report.md and the pictures; all give methods.md")
+  List<String> methods;
 
   @Option(names = "--faithfulness-images", description = "images (from the start) that get deletion/insertion "
       + "curves and the confidence change (default: 0 for one method, 100 for several)")
@@ -95,12 +96,13 @@ final class EvaluateCommand implements Callable<Integer> {
     Workflows.reportProblems(all.size(), problems, out);
     Dataset dataset = images == null ? all : all.head(Math.min(images, all.size()));
     if (io.camkit.model.supervised.SupervisedCard.isSupervised(map.model)) { // a box head or a segmenter: no CAM
-      if (!methods.equals(List.of("cam"))) {
+      if (methods != null) {
         throw new CamkitException("--method does not apply to a fully supervised model (" + map.model + "): its"
             + " boxes or masks are scored as they are");
       }
       return SupervisedRuns.evaluate(map.model, dataset, data, map.tau, out);
     }
+    List<String> methods = map.methodsOrPreferred(this.methods);
     int faith = faithfulnessImages != null ? faithfulnessImages : methods.size() > 1 ? 100 : 0;
     var settings = new Evaluation.Settings(faith, DeletionInsertionOptions.defaults().withSteps(steps), 0,
         roadOptions(road));

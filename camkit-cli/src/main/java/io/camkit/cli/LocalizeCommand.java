@@ -55,9 +55,9 @@ final class LocalizeCommand implements Callable<Integer> {
   Integer output;
 
   @Option(names = "--method", description = "cam, gradcam, gradcampp, smoothgradcampp, scorecam, xgradcam, layercam,"
-      + " hirescam, augmentedgradcam, eigencam, eigengradcam, ablationcam, fullgrad, sscam, iscam (default:"
-      + " ${DEFAULT-VALUE})")
-  String method = "cam";
+      + " hirescam, augmentedgradcam, eigencam, eigengradcam, ablationcam, fullgrad, sscam, iscam (default: the method"
+      + " and --tta the model's calibration prefers, chosen on its validation split; else cam)")
+  String method;
 
   @Option(names = "--strict", description = "skip damaged images that decode only in part (default: explain them, with"
       + " a warning)")
@@ -84,6 +84,7 @@ final class LocalizeCommand implements Callable<Integer> {
       }
       return SupervisedRuns.localize(map.model, ImageInputs.list(all), map.tau, out);
     }
+    String method = map.methodsOrPreferred(this.method == null ? null : List.of(this.method)).get(0);
     Calibration.TauChoice choice = map.tau(method); // an unknown method fails first
     List<Path> paths = new ArrayList<>();
     for (Path in : inputs) { // a CUB-200-2011 folder: the images of its chosen part

@@ -7,6 +7,8 @@ import io.camkit.pipeline.Calibration;
 import io.camkit.pipeline.MapRequest;
 import io.camkit.pipeline.TtaPresets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,6 +55,29 @@ final class MapMixin {
           + " evaluate and localize score and draw its boxes and masks; it has no maps for this command");
     }
     return Models.open(model, card, tokens.grid());
+  }
+
+  /**
+   * The methods to run: {@code given} when the user named any. Otherwise, when the user gave no
+   * --tta either, the method of the model's preferred calibration entry ({@link
+   * Calibration#preferred}: the one that did best on the validation split), whose test-time
+   * augmentations this mixin then applies, with a line that says so; else cam.
+   */
+  List<String> methodsOrPreferred(List<String> given) {
+    if (given != null && !given.isEmpty()) {
+      return given;
+    }
+    Optional<Calibration> c = tta == null ? Calibration.of(model) : Optional.empty();
+    if (c.isEmpty() || c.get().preferred() == null || c.get().preferred().equals("cam")) {
+      return List.of("cam");
+    }
+    String[] methodAndTta = Calibration.parseKey(c.get().preferred());
+    tta = methodAndTta[1];
+    Calibration.Entry e = c.get().methods().get(c.get().preferred());
+    System.out.println("method: " + (tta == null ? methodAndTta[0] : methodAndTta[0] + " with --tta " + tta)
+        + ", preferred on the validation split " + c.get().dataset() + " (" + c.get().images() + " images, MaxBoxAcc "
+        + io.camkit.evaluate.Reports.pct(e.maxBoxAcc()) + "); --method to choose another");
+    return List.of(methodAndTta[0]);
   }
 
   /**

@@ -66,12 +66,15 @@ final class Workflows {
   }
 
   /**
-   * As {@link #calibrate(Path, Dataset, List)}, each method's maps averaged over the test-time
-   * augmentations {@code tta} ({@link TtaPresets}; null for none): their τ* is stored under the
-   * method's name with the augmentations ({@link Calibration#key}), beside the plain method's.
+   * As {@link #calibrate(Path, Dataset, List)} for each method with each set of test-time
+   * augmentations in {@code ttas} ({@link TtaPresets#canonical} specs, null for none; null or empty:
+   * none only): maps averaged over augmentations get their τ* stored under the method's name with
+   * the augmentations ({@link Calibration#key}), beside the plain method's. The calibration then
+   * names the entry that did best ({@link Calibration#preferredOf}) among all it holds.
    */
-  static Optional<Calibration> calibrate(Path model, Dataset val, List<String> methods, String tta)
+  static Optional<Calibration> calibrate(Path model, Dataset val, List<String> methods, List<String> ttas)
       throws IOException {
+    List<String> sets = ttas == null || ttas.isEmpty() ? java.util.Collections.singletonList(null) : ttas;
     if (val.size() == 0) {
       System.out.println("no validation split: no τ chosen; localize and evaluate use τ = 0.2 unless told otherwise");
       return Optional.empty();
@@ -79,11 +82,17 @@ final class Workflows {
     try (LayeredModel m = Models.open(model)) {
       List<String> chosen = methods != null && !methods.isEmpty() ? methods
           : List.of(m.supportsCam(m.defaultLayer()) ? "cam" : "gradcam");
-      List<Explainer> explainers = chosen.stream().map(method -> new Explainer(m, tta == null ? MapRequest.of(method)
-          : MapRequest.of(method).withTta(TtaPresets.parse(tta, m.inputSize())))).toList();
+      List<Explainer> explainers = new ArrayList<>();
+      for (String tta : sets) {
+        for (String method : chosen) {
+          explainers.add(new Explainer(m, tta == null ? MapRequest.of(method)
+              : MapRequest.of(method).withTta(TtaPresets.parse(tta, m.inputSize()))));
+        }
+      }
       Calibration c;
       List<io.camkit.localize.GuidedFilter> refinements = io.camkit.localize.GuidedFilter.candidates();
-      try (Progress p = new Progress("choose τ and refinement on val", refinements.size() + 2, 0, "steps")) {
+      try (Progress p = new Progress("choose τ and refinement on val", (long) explainers.size() * (refinements.size()
+          + 2), 0, "steps")) {
         c = TauCalibration.onValidation(explainers, val, refinements, (done, total) -> p.step(done, ""));
       }
       if (io.camkit.core.Interruption.requested()) {
@@ -95,7 +104,7 @@ final class Workflows {
           && before.get().layer().equals(c.layer())) {
         java.util.Map<String, Calibration.Entry> merged = new java.util.LinkedHashMap<>(before.get().methods());
         merged.putAll(c.methods());
-        c = new Calibration(c.dataset(), c.images(), c.layer(), merged, c.createdAt());
+        c = new Calibration(c.dataset(), c.images(), c.layer(), merged, c.createdAt()).withPreferredChosen();
       }
       Path f = c.write(model);
       for (Explainer explainer : explainers) {
@@ -105,6 +114,12 @@ final class Workflows {
             e.tau(), method, val.size(), Reports.pct(e.maxBoxAcc()), e.guidedFilter() == null
                 ? "no refinement of the map (none of the " + refinements.size() + " guided filters tried did better)"
                 : "map refined by " + e.guidedFilter().describe(val.get(0).image().width(), val.get(0).image().height()));
+      }
+      if (c.preferred() != null && c.methods().size() > 1) {
+        Calibration.Entry e = c.methods().get(c.preferred());
+        System.out.printf(Locale.ROOT, "preferred on the validation split: %s (MaxBoxAcc %s%s); localize and evaluate use it"
+            + " when no --method is given%n", c.preferred(), Reports.pct(e.maxBoxAcc()), e.maxBoxAccV2() == null ? ""
+                : ", MaxBoxAccV2 " + Reports.pct(e.maxBoxAccV2()));
       }
       System.out.println("written: " + f);
       return Optional.of(c);

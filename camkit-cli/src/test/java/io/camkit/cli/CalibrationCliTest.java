@@ -117,6 +117,40 @@ class CalibrationCliTest {
         "--out", shift.toString(), "--tta", "shift", "--images", "4")).isZero();
     assertThat(new ObjectMapper().readTree(shift.resolve("metrics.json").toFile()).path("provenance")
         .path("tauSource").asText()).contains("has no τ* for tta-cam[shift]");
+    // the calibration names its best entry (MaxBoxAcc first); evaluate and localize without --method use it,
+    // with its augmentations, and say so
+    String preferred = new ObjectMapper().readTree(model.resolve("calibration.json").toFile()).path("preferred")
+        .asText();
+    double bestAcc = 0;
+    for (JsonNode e : withTta) {
+      bestAcc = Math.max(bestAcc, e.path("maxBoxAcc").asDouble());
+    }
+    assertThat(withTta.path(preferred).path("maxBoxAcc").asDouble()).isEqualTo(bestAcc);
+    assertThat(withTta.path(preferred).path("maxBoxAccV2").isNumber()).isTrue();
+    String[] methodAndTta = io.camkit.pipeline.Calibration.parseKey(preferred);
+    Path auto = tmp.resolve("eval-preferred");
+    String said = captureOut(() -> assertThat(Camkit.execute("evaluate", "--model", model.toString(), "--data",
+        data.resolve("val").toString(), "--out", auto.toString(), "--images", "6")).isZero());
+    JsonNode ma = new ObjectMapper().readTree(auto.resolve("metrics.json").toFile());
+    assertThat(ma.path("provenance").path("method").asText())
+        .isEqualTo(io.camkit.pipeline.MapRequest.methodName(methodAndTta[0], methodAndTta[1] != null));
+    assertThat(ma.path("provenance").path("tau").asDouble()).isEqualTo(withTta.path(preferred).path("tau").asDouble());
+    if (!preferred.equals("cam")) {
+      assertThat(said).contains("method: " + methodAndTta[0]).contains("preferred on the validation split");
+    }
+    Path one = uncheckedList(data.resolve("val/images")).findFirst().orElseThrow();
+    Path loc = tmp.resolve("loc-preferred");
+    assertThat(Camkit.execute("localize", "--model", model.toString(), one.toString(), "--out", loc.toString()))
+        .isZero();
+    JsonNode first = new ObjectMapper().readTree(loc.resolve("localizations.json").toFile());
+    assertThat(first.toString()).contains("\"method\":\""
+        + io.camkit.pipeline.MapRequest.methodName(methodAndTta[0], methodAndTta[1] != null) + "\"");
+    // --method names the method whatever the preference
+    Path named = tmp.resolve("eval-named");
+    assertThat(Camkit.execute("evaluate", "--model", model.toString(), "--data", data.resolve("val").toString(),
+        "--out", named.toString(), "--images", "4", "--method", "cam")).isZero();
+    assertThat(new ObjectMapper().readTree(named.resolve("metrics.json").toFile()).path("provenance").path("method")
+        .asText()).isEqualTo("cam");
     both = withTta;
 
     // an unknown method: a non-zero exit, the calibration untouched
@@ -124,5 +158,25 @@ class CalibrationCliTest {
         "--method", "nosuchcam")).isNotZero();
     assertThat(new ObjectMapper().readTree(model.resolve("calibration.json").toFile()).path("methods"))
         .isEqualTo(both);
+  }
+
+  private static java.util.stream.Stream<Path> uncheckedList(Path dir) {
+    try {
+      return java.nio.file.Files.list(dir).sorted();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String captureOut(Runnable r) {
+    java.io.PrintStream old = System.out;
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setOut(old);
+    }
+    return buf.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 }

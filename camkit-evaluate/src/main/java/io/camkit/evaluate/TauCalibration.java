@@ -64,7 +64,8 @@ public final class TauCalibration {
    * τ and the map's refinement chosen together: each image of the validation split is explained
    * once, then every setting in {@code refinements} (and no refinement) is scored over the whole τ
    * grid on the same maps; the setting and τ of best MaxBoxAcc win (no refinement on a tie, then
-   * the first in the list). Multi-label validation data is scored as {@link MultiLabelEvaluation}
+   * the first in the list). Single-label entries also store MaxBoxAccV2 and the mean IoU at τ*,
+   * and the calibration names its {@link Calibration#preferred} entry. Multi-label validation data is scored as {@link MultiLabelEvaluation}
    * scores it (each present class from its own map).
    *
    * @param refinements the settings to try, e.g. {@link GuidedFilter#candidates()}
@@ -95,7 +96,7 @@ public final class TauCalibration {
       for (GuidedFilter f : settings) {
         Interruption.check("stopped while choosing the map's refinement on the validation split");
         double[] tauAndAcc = multi ? multiLabel(samples, results, f, e.model().classes().size())
-            : singleLabel(samples, results, f);
+            : singleLabel(samples, results, f, ThresholdLocalizer.DEFAULT_TAU);
         if (f == null) {
           unrefined = new Calibration.Entry(tauAndAcc[0], tauAndAcc[1]);
         }
@@ -104,25 +105,33 @@ public final class TauCalibration {
         }
         progress.step(++done, total);
       }
-      methods.put(e.calibrationKey(), best.guidedFilter() == null ? best
-          : new Calibration.Entry(best.tau(), best.maxBoxAcc(), best.guidedFilter(), unrefined));
+      Calibration.Entry entry = best.guidedFilter() == null ? best
+          : new Calibration.Entry(best.tau(), best.maxBoxAcc(), best.guidedFilter(), unrefined);
+      if (!multi) { // what breaks a tie between methods (Calibration#preferredOf): V2 and the mean IoU at τ*
+        double[] atTau = singleLabel(samples, results, best.guidedFilter(), best.tau());
+        entry = entry.withTieBreakers(atTau[2], atTau[3], Math.max(1, e.request().tta().size()));
+      }
+      methods.put(e.calibrationKey(), entry);
     }
     return new Calibration(validation.name(), validation.size(), explainers.get(0).layer(), methods,
-        Instant.now().toString());
+        Instant.now().toString()).withPreferredChosen();
   }
 
-  /** τ* and MaxBoxAcc as {@link Evaluation#run} finds them, on maps already computed. */
-  private static double[] singleLabel(List<Sample> samples, List<ImageResult> results, GuidedFilter f) {
-    Scorer scorer = new Scorer(ThresholdLocalizer.DEFAULT_TAU);
+  /**
+   * τ*, MaxBoxAcc, MaxBoxAccV2 (mean) and the mean GT-known IoU at {@code tau}, as {@link
+   * Evaluation#run} finds them, on maps already computed.
+   */
+  private static double[] singleLabel(List<Sample> samples, List<ImageResult> results, GuidedFilter f, double tau) {
+    Scorer scorer = new Scorer(tau);
     ImageOutcome[] scored = new ImageOutcome[samples.size()];
     IntStream.range(0, samples.size()).parallel().forEach(i ->
         scored[i] = Evaluation.score(scorer, samples.get(i), results.get(i).withRefinement(f)));
-    LocalizationAccumulator acc = new LocalizationAccumulator(ThresholdLocalizer.DEFAULT_TAU);
+    LocalizationAccumulator acc = new LocalizationAccumulator(tau);
     for (int i = 0; i < samples.size(); i++) {
       acc.add(scored[i], samples.get(i).image().width(), samples.get(i).image().height());
     }
     LocalizationMetrics m = acc.snapshot();
-    return new double[] {m.tauStar(), m.maxBoxAcc()};
+    return new double[] {m.tauStar(), m.maxBoxAcc(), m.maxBoxAccV2().mean(), m.meanIou()};
   }
 
   /** τ* and MaxBoxAcc as {@link MultiLabelEvaluation#run} finds them (each present class from its own map). */

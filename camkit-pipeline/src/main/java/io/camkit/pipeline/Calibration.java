@@ -28,10 +28,16 @@ import java.util.OptionalDouble;
  * @param dataset the validation data's name
  * @param images how many validation images were scored
  * @param layer the layer the maps read
- * @param methods per method name ("cam", "gradcam"…): its τ* and the MaxBoxAcc it reached there
+ * @param methods per method name ("cam", "gradcam"…, {@link #key}): its τ* and the MaxBoxAcc it
+ *     reached there
  * @param createdAt when (ISO-8601)
+ * @param preferred of two entries or more, the one that did best on the validation split ({@link
+ *     #preferredOf}), which {@code localize} and {@code evaluate} use when no method is named; null
+ *     with one entry and in files written before it existed
  */
-public record Calibration(String dataset, int images, String layer, Map<String, Entry> methods, String createdAt) {
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+public record Calibration(String dataset, int images, String layer, Map<String, Entry> methods, String createdAt,
+    String preferred) {
   /** The file name inside a model folder. */
   public static final String FILE = "calibration.json";
 
@@ -45,9 +51,16 @@ public record Calibration(String dataset, int images, String layer, Map<String, 
    *     the unrefined map did best or no refinement was tried (files written before it existed)
    * @param unrefined with a refinement: τ* and MaxBoxAcc of the map without it, on the same split
    *     (what the refinement adds); else null
+   * @param maxBoxAccV2 MaxBoxAccV2 there (mean over IoU 0.3, 0.5, 0.7; each IoU its own best τ), with
+   *     the refinement; null where not computed (multi-label data, older files)
+   * @param meanIou the mean GT-known IoU there at {@code tau}, with the refinement; null where not
+   *     computed
+   * @param copies the maps averaged per image: 1 without test-time augmentation, else the
+   *     augmented copies (the identity included); null in older files (read as 1)
    */
   @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-  public record Entry(double tau, double maxBoxAcc, GuidedFilter guidedFilter, Entry unrefined) {
+  public record Entry(double tau, double maxBoxAcc, GuidedFilter guidedFilter, Entry unrefined, Double maxBoxAccV2,
+      Double meanIou, Integer copies) {
     public Entry {
       Options.check(tau >= 0 && tau <= 1, "tau", tau, "0..1");
     }
@@ -56,10 +69,69 @@ public record Calibration(String dataset, int images, String layer, Map<String, 
     public Entry(double tau, double maxBoxAcc) {
       this(tau, maxBoxAcc, null, null);
     }
+
+    /** τ and a refinement, without the tie-breaking figures. */
+    public Entry(double tau, double maxBoxAcc, GuidedFilter guidedFilter, Entry unrefined) {
+      this(tau, maxBoxAcc, guidedFilter, unrefined, null, null, null);
+    }
+
+    /** This entry with the figures that break ties between methods ({@link #preferredOf}). */
+    public Entry withTieBreakers(double maxBoxAccV2, double meanIou, int copies) {
+      return new Entry(tau, maxBoxAcc, guidedFilter, unrefined, maxBoxAccV2, meanIou, copies);
+    }
   }
 
   public Calibration {
     methods = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(methods));
+  }
+
+  /** Without a preferred entry (files written before it existed, calibrations built in Java). */
+  public Calibration(String dataset, int images, String layer, Map<String, Entry> methods, String createdAt) {
+    this(dataset, images, layer, methods, createdAt, null);
+  }
+
+  /**
+   * This calibration with {@link #preferred} chosen among its entries by {@link #preferredOf}; none
+   * with a single entry (nothing was compared: the commands keep their own default, cam).
+   */
+  public Calibration withPreferredChosen() {
+    return new Calibration(dataset, images, layer, methods, createdAt,
+        methods.size() < 2 ? null : preferredOf(methods).orElse(null));
+  }
+
+  /**
+   * The entry that did best on the validation split, by these rules in turn: the higher MaxBoxAcc
+   * (GT-known localization at its τ*, what localization at τ* will do on new images); on a tie
+   * the higher MaxBoxAccV2 (τ-free, less noisy on a small split); then the fewer augmented copies
+   * (cheaper); then the higher mean GT-known IoU at τ*; then the first entry. A figure not stored
+   * (older files) counts as lower than any stored one. Empty for no entries.
+   */
+  public static Optional<String> preferredOf(Map<String, Entry> methods) {
+    java.util.Comparator<Map.Entry<String, Entry>> better = java.util.Comparator
+        .<Map.Entry<String, Entry>>comparingDouble(e -> e.getValue().maxBoxAcc())
+        .thenComparingDouble(e -> orLowest(e.getValue().maxBoxAccV2()))
+        .thenComparingDouble(e -> -(e.getValue().copies() == null ? 1 : e.getValue().copies()))
+        .thenComparingDouble(e -> orLowest(e.getValue().meanIou()));
+    Map.Entry<String, Entry> best = null;
+    for (Map.Entry<String, Entry> e : methods.entrySet()) {
+      if (best == null || better.compare(e, best) > 0) {
+        best = e;
+      }
+    }
+    return Optional.ofNullable(best).map(Map.Entry::getKey);
+  }
+
+  private static double orLowest(Double v) {
+    return v == null ? Double.NEGATIVE_INFINITY : v;
+  }
+
+  /**
+   * The method and the test-time augmentations of a {@link #key}: {@code {"layercam", "flip"}} for
+   * "tta-layercam[flip]", {@code {"cam", null}} for "cam".
+   */
+  public static String[] parseKey(String key) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("tta-([^\\[]+)\\[(.+)]").matcher(key);
+    return m.matches() ? new String[] {m.group(1), m.group(2)} : new String[] {key, null};
   }
 
   /**

@@ -56,6 +56,9 @@ class CalibrationTest {
   @Test
   void theRefinementChosenWithTauIsStoredAndReadBack() throws Exception {
     Path folder = Files.createDirectories(tmp.resolve("refined"));
+    // one entry: nothing was compared, nothing is preferred
+    assertThat(new Calibration("val", 30, "features", Map.of("gradcam", entry(0.9, 0.8, 1, 0.6)), "now")
+        .withPreferredChosen().preferred()).isNull();
     refined().write(folder);
     assertThat(Files.readString(folder.resolve("calibration.json"))).contains("\"radius\" : 0.25", "\"eps\" : 0.01");
     assertThat(Calibration.of(folder)).contains(refined());
@@ -87,5 +90,58 @@ class CalibrationTest {
     assertThat(r.refinement()).contains(new GuidedFilter(0.08, 0.1));
     assertThatThrownBy(() -> Calibration.choose(OptionalDouble.empty(), "sharp", c, "cam", 0.2))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("auto, none or RADIUS,EPS");
+  }
+
+  private static Calibration.Entry entry(double acc, Double v2, Integer copies, Double iou) {
+    return new Calibration.Entry(0.5, acc, null, null, v2, iou, copies);
+  }
+
+  @Test
+  void thePreferredEntryIsTheBestMaxBoxAccThenV2ThenFewerCopiesThenMeanIou() {
+    java.util.LinkedHashMap<String, Calibration.Entry> m = new java.util.LinkedHashMap<>();
+    m.put("cam", entry(0.833, 0.767, 1, 0.644));
+    m.put("gradcampp", entry(0.9, 0.811, 1, 0.650));
+    assertThat(Calibration.preferredOf(m)).contains("gradcampp"); // MaxBoxAcc
+    m.put("tta-gradcampp[flip]", entry(0.9, 0.822, 2, 0.657));
+    assertThat(Calibration.preferredOf(m)).contains("tta-gradcampp[flip]"); // same MaxBoxAcc, better V2
+    m.put("tta-layercam[flip,shift]", entry(0.9, 0.822, 6, 0.70));
+    assertThat(Calibration.preferredOf(m)).contains("tta-gradcampp[flip]"); // same V2, fewer copies
+    m.put("tta-layercam[flip]", entry(0.9, 0.822, 2, 0.677));
+    assertThat(Calibration.preferredOf(m)).contains("tta-layercam[flip]"); // same copies, better mean IoU
+    m.put("tta-cam[flip]", entry(0.9, 0.822, 2, 0.677));
+    assertThat(Calibration.preferredOf(m)).contains("tta-layercam[flip]"); // a full tie: the first stays
+    // an entry of an older file (no V2, no copies) loses a tie on MaxBoxAcc to one that has them, not a better one
+    m.put("xgradcam", new Calibration.Entry(0.4, 0.9));
+    assertThat(Calibration.preferredOf(m)).contains("tta-layercam[flip]");
+    m.put("hirescam", new Calibration.Entry(0.4, 0.95));
+    assertThat(Calibration.preferredOf(m)).contains("hirescam");
+    assertThat(Calibration.preferredOf(Map.of())).isEmpty();
+  }
+
+  @Test
+  void aKeyReadsBackAsItsMethodAndAugmentations() {
+    assertThat(Calibration.parseKey(Calibration.key("tta-layercam", "flip,shift"))).containsExactly("layercam",
+        "flip,shift");
+    assertThat(Calibration.parseKey(Calibration.key("gradcampp", null))).containsExactly("gradcampp", null);
+  }
+
+  @Test
+  void thePreferredEntryAndTheTieBreakersRoundTripAndOlderFilesReadWithoutThem() throws Exception {
+    Path folder = Files.createDirectories(tmp.resolve("preferred"));
+    java.util.LinkedHashMap<String, Calibration.Entry> m = new java.util.LinkedHashMap<>();
+    m.put("cam", entry(0.833, 0.767, 1, 0.644));
+    m.put("tta-layercam[flip]", entry(0.9, 0.822, 2, 0.677));
+    Calibration c = new Calibration("val", 30, "features", m, "now").withPreferredChosen();
+    assertThat(c.preferred()).isEqualTo("tta-layercam[flip]");
+    c.write(folder);
+    assertThat(Files.readString(folder.resolve("calibration.json"))).contains("\"preferred\" : \"tta-layercam[flip]\"",
+        "\"maxBoxAccV2\" : 0.822", "\"copies\" : 2");
+    assertThat(Calibration.of(folder)).contains(c);
+    // one entry: nothing was compared, nothing is preferred
+    assertThat(new Calibration("val", 30, "features", Map.of("gradcam", entry(0.9, 0.8, 1, 0.6)), "now")
+        .withPreferredChosen().preferred()).isNull();
+    refined().write(folder);
+    assertThat(Files.readString(folder.resolve("calibration.json"))).doesNotContain("preferred", "copies");
+    assertThat(Calibration.of(folder).orElseThrow().preferred()).isNull();
   }
 }
