@@ -70,11 +70,11 @@ final class SupervisedRuns {
               }
             }, System.out::println);
       } else {
-        CamNetOptions net = t.net(train.get(0).image().width(), train.classes().size());
+        CamNetOptions net = t.net(train.get(0).width(), train.classes().size());
         SupervisedModel.trainBoxes(train, net, o, source, dir, System.out::println);
       }
     } else {
-      int side = train.get(0).image().width();
+      int side = train.get(0).width();
       CamNetOptions d = CamNetOptions.defaults(side, train.classes().size());
       SegmenterOptions so = new SegmenterOptions(sup.segArch, side, train.classes().size(), sup.segWidth, sup.segDepth,
           d.mean(), d.std());

@@ -113,7 +113,7 @@ final class Workflows {
         System.out.printf(Locale.ROOT, "τ* = %.2f for %s on the validation split (%d images, MaxBoxAcc %s), %s%n",
             e.tau(), method, val.size(), Reports.pct(e.maxBoxAcc()), e.guidedFilter() == null
                 ? "no refinement of the map (none of the " + refinements.size() + " guided filters tried did better)"
-                : "map refined by " + e.guidedFilter().describe(val.get(0).image().width(), val.get(0).image().height()));
+                : "map refined by " + e.guidedFilter().describe(val.get(0).width(), val.get(0).height()));
       }
       if (c.preferred() != null && c.methods().size() > 1) {
         Calibration.Entry e = c.methods().get(c.preferred());
@@ -147,7 +147,7 @@ final class Workflows {
       throw new CamkitException(
           out + " already holds a checkpoint: pass --resume to continue it, or choose another --out");
     }
-    CamNetOptions net = options.net(train.get(0).image().width(), train.classes().size());
+    CamNetOptions net = options.net(train.get(0).width(), train.classes().size());
     Path modelDir = out.resolve("model");
     try (CamModel model = CamNetTrainer.newModel(net, train.classes(), opts.seed())) {
       CamNetTrainer trainer;

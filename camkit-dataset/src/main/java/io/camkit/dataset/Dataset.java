@@ -55,7 +55,7 @@ public record Dataset(String name, List<String> classes, List<Sample> samples) {
             + " of " + first.name() + " " + first.classes() + "; data read together must have the same classes");
       }
       for (Sample s : d.samples()) {
-        all.add(new Sample(d.name() + "/" + s.id(), s.image(), s.objects()));
+        all.add(new Sample(d.name() + "/" + s.id(), s.pixels(), s.objects()));
       }
     }
     return new Dataset(String.join(" + ", parts.stream().map(Dataset::name).toList()), first.classes(), all);

@@ -7,15 +7,38 @@ import java.util.Objects;
 /**
  * One image with its image-level label(s) and, for evaluation only, its object annotations.
  * Training sees only {@link #label()} (or {@link #labels()} for multi-label data), never boxes.
+ *
+ * @param pixels where the image's pixels are: in memory, or a file whose decoded pixels the JVM may
+ *     drop and decode again ({@link ImageRef}), so that data sets larger than the heap can be read
  */
-public record Sample(String id, RgbImage image, List<ObjectAnnotation> objects) {
+public record Sample(String id, ImageRef pixels, List<ObjectAnnotation> objects) {
   public Sample {
     Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(pixels, "pixels");
     objects = List.copyOf(objects);
     if (objects.isEmpty()) {
       throw new IllegalArgumentException("sample " + id + " has no labelled object");
     }
+  }
+
+  /** A sample whose image is held in memory. */
+  public Sample(String id, RgbImage image, List<ObjectAnnotation> objects) {
+    this(id, ImageRef.of(image), objects);
+  }
+
+  /** The image (decoded again from its file if the JVM dropped its pixels). */
+  public RgbImage image() {
+    return pixels.get();
+  }
+
+  /** The image's width in pixels, without decoding it. */
+  public int width() {
+    return pixels.width();
+  }
+
+  /** The image's height in pixels, without decoding it. */
+  public int height() {
+    return pixels.height();
   }
 
   /** The image-level class: the class of the first object (single-label data has exactly one). */

@@ -178,7 +178,7 @@ public final class Evaluation {
         ImageResult r = results.get(i);
         ImageOutcome o = scored[i];
         outcomes.add(o);
-        loc.add(o, s.image().width(), s.image().height());
+        loc.add(o, s.width(), s.height());
         HeatMap trueMap = r.classes().get(1).normalized();
         Scorer.truthMask(trueMap.width(), trueMap.height(), s.objectsOf(s.label()))
             .ifPresent(t -> masks.add(s.label(), trueMap, t));

@@ -53,7 +53,7 @@ public final class MultiLabelAccumulator {
       HeatMap m = map.apply(c);
       List<Box> truth = sample.objectsOf(c).stream().map(ObjectAnnotation::box).toList();
       pairs[c]++;
-      baselines.add(truth, sample.image().width(), sample.image().height());
+      baselines.add(truth, sample.width(), sample.height());
       if (Scorer.bestIou(localizer.localizeNormalised(m).box(), truth) >= LocalizationMetrics.IOU_THRESHOLD) {
         hits[c]++;
       }

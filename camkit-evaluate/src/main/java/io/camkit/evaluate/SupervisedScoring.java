@@ -88,7 +88,7 @@ public final class SupervisedScoring {
       top1 += pred == s.label() ? 1 : 0;
       top1Loc += pred == s.label() && iou >= LocalizationMetrics.IOU_THRESHOLD ? 1 : 0;
       iouSum += iou;
-      baselines.add(truth, s.image().width(), s.image().height());
+      baselines.add(truth, s.width(), s.height());
       BoxOutcome o = new BoxOutcome(s.id(), s.label(), pred, truth, box, iou);
       outcomes.add(o);
       return o;
@@ -185,7 +185,7 @@ public final class SupervisedScoring {
       HeatMap tmap = map(planes, s.label() + 1, side, s);
       HeatMap pmap = pred == s.label() ? tmap : map(planes, pred + 1, side, s);
       ImageOutcome o = scorer.score(s, pred, total == 0 ? 0 : mass[pred + 1] / total, pmap, tmap);
-      acc.add(o, s.image().width(), s.image().height());
+      acc.add(o, s.width(), s.height());
       Scorer.truthMask(tmap.width(), tmap.height(), s.objectsOf(s.label()))
           .ifPresent(t -> masks.add(s.label(), tmap, t));
       outcomes.add(o);
@@ -216,8 +216,8 @@ public final class SupervisedScoring {
   /** Plane {@code k} of {@code [K, S, S]} at the image's size (bilinear when it differs). */
   public static HeatMap map(float[] planes, int k, int side, Sample s) {
     HeatMap m = new HeatMap(side, side, Arrays.copyOfRange(planes, k * side * side, (k + 1) * side * side));
-    return m.width() == s.image().width() && m.height() == s.image().height() ? m
-        : m.resize(s.image().width(), s.image().height());
+    return m.width() == s.width() && m.height() == s.height() ? m
+        : m.resize(s.width(), s.height());
   }
 
   /** The index of the largest score (the first on a tie). */

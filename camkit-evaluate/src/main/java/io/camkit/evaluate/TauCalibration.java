@@ -128,7 +128,7 @@ public final class TauCalibration {
         scored[i] = Evaluation.score(scorer, samples.get(i), results.get(i).withRefinement(f)));
     LocalizationAccumulator acc = new LocalizationAccumulator(tau);
     for (int i = 0; i < samples.size(); i++) {
-      acc.add(scored[i], samples.get(i).image().width(), samples.get(i).image().height());
+      acc.add(scored[i], samples.get(i).width(), samples.get(i).height());
     }
     LocalizationMetrics m = acc.snapshot();
     return new double[] {m.tauStar(), m.maxBoxAcc(), m.maxBoxAccV2().mean(), m.meanIou()};

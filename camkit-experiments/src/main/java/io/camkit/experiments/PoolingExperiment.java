@@ -112,7 +112,7 @@ public final class PoolingExperiment {
           // Each present class's own map: ReLU, bilinear to the image, min-max (as Explanation.map).
           acc.add(sample, scores[from + i], c -> new HeatMap(w, h,
                   java.util.Arrays.copyOfRange(all, (base + c) * h * w, (base + c + 1) * h * w))
-              .relu().resize(sample.image().width(), sample.image().height()).normalized());
+              .relu().resize(sample.width(), sample.height()).normalized());
         }
       }
     }

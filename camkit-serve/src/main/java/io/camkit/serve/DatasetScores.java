@@ -141,7 +141,7 @@ public final class DatasetScores {
     for (Row r : sorted.subList(Math.min(sorted.size(), page * size), Math.min(sorted.size(), (page + 1) * size))) {
       Sample s = dataset.data().get(r.index());
       ObjectNode it = items.addObject();
-      it.put("index", r.index()).put("id", r.id()).put("width", s.image().width()).put("height", s.image().height())
+      it.put("index", r.index()).put("id", r.id()).put("width", s.width()).put("height", s.height())
           .put("trueClass", classes.get(r.trueClass()))
           .put("predictedClass", r.predictedClass() >= 0 && r.predictedClass() < classes.size()
               ? classes.get(r.predictedClass()) : "?")

@@ -183,7 +183,7 @@ public final class SupervisedModel implements AutoCloseable {
             + where + " has none");
       }
       io.camkit.core.Box b = s.objectsOf(s.label()).get(0).box();
-      whole += b.x0() == 0 && b.y0() == 0 && b.x1() == s.image().width() && b.y1() == s.image().height() ? 1 : 0;
+      whole += b.x0() == 0 && b.y0() == 0 && b.x1() == s.width() && b.y1() == s.height() ? 1 : 0;
     }
     if (whole == train.size()) {
       throw new CamkitException("--supervision boxes needs box annotations, and " + where + " has none (every"

@@ -13,6 +13,7 @@ import io.camkit.core.Mask;
 import io.camkit.core.RgbImage;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.ObjectAnnotation;
+import io.camkit.dataset.ImageRef;
 import io.camkit.dataset.Sample;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,8 +83,8 @@ public final class CocoFormat {
           .addObject()
           .put("id", i + 1)
           .put("file_name", "images/" + s.id() + ".png")
-          .put("width", s.image().width())
-          .put("height", s.image().height());
+          .put("width", s.width())
+          .put("height", s.height());
       for (ObjectAnnotation o : s.objects()) {
         ObjectNode a = annotations.addObject();
         a.put("id", annId++).put("image_id", i + 1).put("category_id", o.classIndex() + 1);
@@ -239,7 +240,7 @@ public final class CocoFormat {
         problems.report(imageFile, DataProblem.Kind.PARTIAL_IMAGE, decoded.partialReason(), false);
       }
       String id = Path.of(name).getFileName().toString().replaceFirst("\\.[^.]*$", "");
-      samples.add(new Sample(id, image, objs));
+      samples.add(new Sample(id, ImageRef.file(imageFile, image), objs));
     }
     for (Map.Entry<Integer, List<ObjectAnnotation>> e : objects.entrySet()) {
       if (!seen.contains(e.getKey())) {

@@ -7,6 +7,7 @@ import io.camkit.core.ImageFiles;
 import io.camkit.core.Options;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.ObjectAnnotation;
+import io.camkit.dataset.ImageRef;
 import io.camkit.dataset.Sample;
 import io.camkit.dataset.Split;
 import java.io.IOException;
@@ -147,7 +148,7 @@ public final class CubFormat {
               + w + "×" + h + " image: the whole image stands in for it", false);
         }
       }
-      samples.add(new Sample(e.path(), img.image(), List.of(new ObjectAnnotation(label, box, Optional.empty()))));
+      samples.add(new Sample(e.path(), ImageRef.file(file, img.image()), List.of(new ObjectAnnotation(label, box, Optional.empty()))));
     }
     if (samples.isEmpty()) {
       throw problems.nothingUsable("no readable image in the " + part.label() + " part of " + dir);

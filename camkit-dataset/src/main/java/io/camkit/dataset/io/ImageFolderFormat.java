@@ -7,6 +7,7 @@ import io.camkit.core.ImageFiles;
 import io.camkit.core.RgbImage;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.ObjectAnnotation;
+import io.camkit.dataset.ImageRef;
 import io.camkit.dataset.Sample;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,7 +83,7 @@ public final class ImageFolderFormat {
           if (img.partial()) {
             problems.report(f, DataProblem.Kind.PARTIAL_IMAGE, img.partialReason(), false);
           }
-          samples.add(new Sample(root.relativize(f).toString(), img.image(), objects.get()));
+          samples.add(new Sample(root.relativize(f).toString(), ImageRef.file(f, img.image()), objects.get()));
         }
       }
       if (samples.isEmpty()) {

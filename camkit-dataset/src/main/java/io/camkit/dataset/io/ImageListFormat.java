@@ -6,6 +6,7 @@ import io.camkit.core.DataProblem;
 import io.camkit.core.ImageFiles;
 import io.camkit.dataset.Dataset;
 import io.camkit.dataset.ObjectAnnotation;
+import io.camkit.dataset.ImageRef;
 import io.camkit.dataset.Sample;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -129,7 +130,7 @@ public final class ImageListFormat {
         if (objs.isEmpty()) {
           objs.add(new ObjectAnnotation(label, new Box(0, 0, w, h), Optional.empty()));
         }
-        samples.add(new Sample(path, img.image(), objs));
+        samples.add(new Sample(path, ImageRef.file(file, img.image()), objs));
       }
       if (samples.isEmpty()) {
         throw problems.nothingUsable("no readable image in " + dir);

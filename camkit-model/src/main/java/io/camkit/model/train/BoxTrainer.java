@@ -91,8 +91,8 @@ public final class BoxTrainer {
       throw new CamkitException("image " + s.id() + " has no box of its class: the box head trains on boxes");
     }
     Box b = objects.get(0).box();
-    float w = s.image().width();
-    float h = s.image().height();
+    float w = s.width();
+    float h = s.height();
     return new float[] {b.x0() / w, b.y0() / h, b.x1() / w, b.y1() / h};
   }
 
