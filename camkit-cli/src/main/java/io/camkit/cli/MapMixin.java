@@ -72,6 +72,11 @@ final class MapMixin {
       return List.of("cam");
     }
     String[] methodAndTta = Calibration.parseKey(c.get().preferred());
+    if (methodAndTta[1] != null && !TtaPresets.isCanonical(methodAndTta[1])) { // a set built in Java: no CLI form
+      System.out.println("the calibration prefers " + c.get().preferred() + ", whose augmentations have no --tta form:"
+          + " cam instead; --method and --tta to choose");
+      return List.of("cam");
+    }
     tta = methodAndTta[1];
     Calibration.Entry e = c.get().methods().get(c.get().preferred());
     System.out.println("method: " + (tta == null ? methodAndTta[0] : methodAndTta[0] + " with --tta " + tta)

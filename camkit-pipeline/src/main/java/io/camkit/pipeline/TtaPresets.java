@@ -38,6 +38,15 @@ public final class TtaPresets {
     return String.join(",", NAMES.stream().filter(names::contains).toList());
   }
 
+  /** Whether {@code spec} is a {@link #canonical} name (what a calibration key holds for presets). */
+  public static boolean isCanonical(String spec) {
+    try {
+      return canonical(spec).equals(spec);
+    } catch (CamkitException e) {
+      return false;
+    }
+  }
+
   /**
    * What {@code tta} is, as {@link #canonical} names it when it is a union of presets for this
    * input size ({@code describe(parse(s, size), size) = canonical(s)}); otherwise each augmentation

@@ -22,6 +22,9 @@ class TtaPresetsTest {
   void theCanonicalNameListsEachPresetOnceInTheirOrder() {
     assertThat(TtaPresets.canonical("rotate, FLIP,flip")).isEqualTo("flip,rotate");
     assertThat(TtaPresets.canonical("shift")).isEqualTo("shift");
+    assertThat(TtaPresets.isCanonical("flip,rotate")).isTrue();
+    assertThat(TtaPresets.isCanonical("rotate,flip")).isFalse();
+    assertThat(TtaPresets.isCanonical("angle 5.0°, dx 3.0, dy 0.0, flipped")).isFalse();
     assertThatThrownBy(() -> TtaPresets.canonical("flip,mirror")).isInstanceOf(CamkitException.class)
         .hasMessageContaining("'mirror'").hasMessageContaining("flip, shift, rotate");
   }
