@@ -160,7 +160,8 @@ public final class Explainer {
       throw new IllegalArgumentException(images.size() + " images but " + sources.size() + " sources");
     }
     List<ImageResult> out = new ArrayList<>(images.size());
-    int batch = tta == null ? batchSize() : 1;
+    // with TTA each image brings its augmented copies: as many copies per call as images without
+    int batch = tta == null ? batchSize() : Math.max(1, batchSize() / request.tta().size());
     for (int from = 0; from < images.size(); from += batch) {
       int to = Math.min(images.size(), from + batch);
       int first = from;

@@ -88,4 +88,36 @@ class AugmentationMethodsTest {
       assertThat(tta.method()).isEqualTo("tta-cam");
     }
   }
+
+  @Test
+  void ttaOverABatchGivesEachImageTheMapsItGetsAlone() {
+    List<Augmentation> augs = List.of(Augmentation.identity(), new Augmentation(0, 0, 0, true),
+        new Augmentation(0, 2, -1, false));
+    try (CamModel m = model(); NDManager scope = NDManager.newBaseManager("PyTorch")) {
+      CamModelLayers l = new CamModelLayers(m);
+      NDArray x = scope.randomUniform(-1, 1, new Shape(3, 3, 32, 32));
+      TestTimeAugmentation tta = new TestTimeAugmentation(new GradCam(), augs);
+      // two targets per image (its two best classes), and a target that is not a class
+      List<ClassMap> together = tta.explain(l, scope, x, l.defaultLayer(), TargetSelector.topK(2));
+      io.camkit.explain.target.Target margin = y -> y.get(":, 0").sub(y.get(":, 1"));
+      List<ClassMap> marginTogether = tta.explain(l, scope, x, l.defaultLayer(), TargetSelector.of(margin));
+      assertThat(together).hasSize(6);
+      for (int i = 0; i < 3; i++) {
+        NDArray one = x.get(i + ":" + (i + 1));
+        List<ClassMap> alone = tta.explain(l, scope, one, l.defaultLayer(), TargetSelector.topK(2));
+        for (int t = 0; t < 2; t++) {
+          ClassMap a = alone.get(t);
+          ClassMap b = together.get(i * 2 + t);
+          assertThat(b.classIndex()).isEqualTo(a.classIndex());
+          assertThat(b.probability()).isCloseTo(a.probability(), within(1e-6f));
+          assertThat(b.upsampled().values()).containsExactly(a.upsampled().values(), within(1e-5f));
+        }
+        ClassMap marginAlone = tta.explain(l, scope, one, l.defaultLayer(), TargetSelector.of(margin)).get(0);
+        assertThat(marginTogether.get(i).classIndex()).isEqualTo(-1);
+        assertThat(marginTogether.get(i).upsampled().values())
+            .containsExactly(marginAlone.upsampled().values(), within(1e-5f));
+      }
+      assertThat(together.get(0).classIndex()).isNotEqualTo(together.get(1).classIndex());
+    }
+  }
 }
