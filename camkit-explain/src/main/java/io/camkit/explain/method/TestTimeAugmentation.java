@@ -50,11 +50,11 @@ public final class TestTimeAugmentation {
 
   /**
    * For {@code x [N, 3, H, W]}: per image, the averaged map of each target, image-major then target.
-   * The N images' L augmented copies run together, {@code [N·L, 3, H, W]}: one forward for the
-   * averaged probabilities {@code p_i = mean_l softmax(y_{i,l})}, from which the targets are chosen
-   * (one {@code select} over N rows of {@code log p_i}), then one call of the method per target
-   * over all copies, each copy explaining its image's class ({@link Target#classOf}); a target that
-   * is not a class (a regression output, a segmentation mask) is the same function of every copy.
+   * The N images' L augmented copies run together, {@code [N·L, 3, H, W]}, in one call of the
+   * method: its forward pass gives the averaged probabilities {@code p_i = mean_l softmax(y_{i,l})},
+   * from which the targets are chosen (one {@code select} over N rows of {@code log p_i}); each copy
+   * then explains its image's class ({@link Target#classOf}), and a target that is not a class (a
+   * regression output, a segmentation mask) is the same function of every copy.
    */
   public List<ClassMap> explain(LayeredModel model, NDManager scope, NDArray x, String layer, TargetSelector targets) {
     int n = (int) x.getShape().get(0);
@@ -66,54 +66,82 @@ public final class TestTimeAugmentation {
       parts.add(InputWarps.augmented(scope, x, i, augmentations));
     }
     NDArray xs = n == 1 ? parts.get(0) : NDArrays.concat(new NDList(parts)); // [N·L, 3, H, W]
-    float[][] p = averaged(model, scope, xs, n);
-    float[][] logp = new float[n][];
+    float[][] p = new float[n][];
+    List<Target> chosen = new ArrayList<>();
+    TargetSelector perCopy = y -> { // y: the raw scores of the N·L copies, from the method's own forward pass
+      float[][] logp = new float[n][];
+      for (int i = 0; i < n; i++) {
+        p[i] = averagedSoftmax(y, i * copies, copies);
+        logp[i] = new float[p[i].length];
+        for (int c = 0; c < p[i].length; c++) {
+          logp[i][c] = (float) Math.log(p[i][c]);
+        }
+      }
+      chosen.clear();
+      chosen.addAll(targets.select(logp));
+      return chosen.stream().map(t -> forCopies(t, n, copies)).toList();
+    };
+    List<ClassMap> maps = method.explain(model, scope, xs, layer, perCopy); // copy-major, then target
+    int targetCount = chosen.size();
+    List<ClassMap> out = new ArrayList<>(n * targetCount);
     for (int i = 0; i < n; i++) {
-      logp[i] = new float[p[i].length];
-      for (int c = 0; c < p[i].length; c++) {
-        logp[i][c] = (float) Math.log(p[i][c]);
-      }
-    }
-    List<Target> chosen = targets.select(logp);
-    ClassMap[][] out = new ClassMap[n][chosen.size()];
-    for (int t = 0; t < chosen.size(); t++) {
-      Target target = chosen.get(t);
-      int[] classes = new int[n];
-      int[] rows = new int[n * copies];
-      boolean perClass = true;
-      for (int i = 0; i < n; i++) {
-        classes[i] = target.classOf(i);
-        perClass &= classes[i] >= 0;
-        java.util.Arrays.fill(rows, i * copies, (i + 1) * copies, classes[i]);
-      }
-      Target each = perClass ? new ClassTarget(rows) : target;
-      List<ClassMap> maps = method.explain(model, scope, xs, layer, TargetSelector.of(each)); // one per copy
-      for (int i = 0; i < n; i++) {
+      for (int t = 0; t < targetCount; t++) {
         List<float[]> own = new ArrayList<>(copies);
         for (int l = 0; l < copies; l++) {
-          own.add(maps.get(i * copies + l).upsampled(w, h).values());
+          own.add(maps.get((i * copies + l) * targetCount + t).upsampled(w, h).values());
         }
         float[] avg = Augmentation.averageInverted(augmentations, own, w, h);
-        int cls = perClass ? classes[i] : -1;
-        out[i][t] = new ClassMap(name(), layer, cls, Float.NaN, cls >= 0 ? p[i][cls] : Float.NaN,
-            new HeatMap(w, h, avg), w, h);
+        int cls = isClassTarget(chosen.get(t), n) ? chosen.get(t).classOf(i) : -1;
+        out.add(new ClassMap(name(), layer, cls, Float.NaN, cls >= 0 ? p[i][cls] : Float.NaN, new HeatMap(w, h, avg),
+            w, h));
       }
     }
-    List<ClassMap> all = new ArrayList<>(n * chosen.size());
-    for (ClassMap[] row : out) {
-      all.addAll(List.of(row));
-    }
-    return all;
+    return out;
   }
 
-  /** Class probabilities {@code [N, C]} of N images' augmented copies {@code xs [N·L, 3, H, W]}, averaged per image. */
-  private float[][] averaged(LayeredModel model, NDManager scope, NDArray xs, int n) {
-    NDArray probs = model.logits(scope, xs).softmax(1);
-    long classes = probs.getShape().get(1);
-    float[] flat = probs.reshape(n, -1, classes).mean(new int[] {1}).toFloatArray();
-    float[][] p = new float[n][(int) classes];
+  /** Whether {@code t} names a class for each of the {@code n} images. */
+  private static boolean isClassTarget(Target t, int n) {
     for (int i = 0; i < n; i++) {
-      System.arraycopy(flat, (int) (i * classes), p[i], 0, (int) classes);
+      if (t.classOf(i) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code t} over the N·L copies: copy {@code (i, l)} explains image i's class; a target that is not a class, as it is. */
+  private static Target forCopies(Target t, int n, int copies) {
+    if (!isClassTarget(t, n)) {
+      return t;
+    }
+    int[] rows = new int[n * copies];
+    for (int i = 0; i < n; i++) {
+      java.util.Arrays.fill(rows, i * copies, (i + 1) * copies, t.classOf(i));
+    }
+    return new ClassTarget(rows);
+  }
+
+  /** {@code mean_l softmax(y[from + l])} over {@code copies} rows of raw scores, in double. */
+  private static float[] averagedSoftmax(float[][] y, int from, int copies) {
+    int classes = y[from].length;
+    double[] sum = new double[classes];
+    for (int l = 0; l < copies; l++) {
+      float[] row = y[from + l];
+      double max = Double.NEGATIVE_INFINITY;
+      for (float v : row) {
+        max = Math.max(max, v);
+      }
+      double z = 0;
+      for (float v : row) {
+        z += Math.exp(v - max);
+      }
+      for (int c = 0; c < classes; c++) {
+        sum[c] += Math.exp(row[c] - max) / z;
+      }
+    }
+    float[] p = new float[classes];
+    for (int c = 0; c < classes; c++) {
+      p[c] = (float) (sum[c] / copies);
     }
     return p;
   }
