@@ -96,19 +96,19 @@ final class EvaluateCommand implements Callable<Integer> {
     Workflows.reportProblems(all.size(), problems, out);
     Dataset dataset = images == null ? all : all.head(Math.min(images, all.size()));
     if (io.camkit.model.supervised.SupervisedCard.isSupervised(map.model)) { // a box head or a segmenter: no CAM
-      if (methods != null) {
+      if (methods != null && !methods.equals(List.of("cam"))) {
         throw new CamkitException("--method does not apply to a fully supervised model (" + map.model + "): its"
             + " boxes or masks are scored as they are");
       }
       return SupervisedRuns.evaluate(map.model, dataset, data, map.tau, out);
     }
-    List<String> methods = map.methodsOrPreferred(this.methods);
-    int faith = faithfulnessImages != null ? faithfulnessImages : methods.size() > 1 ? 100 : 0;
-    var settings = new Evaluation.Settings(faith, DeletionInsertionOptions.defaults().withSteps(steps), 0,
-        roadOptions(road));
     boolean multi = multiLabel || dataset.multiLabel() || Models.trainedMultiLabel(map.model);
     try (LayeredModel m = map.open()) {
       checkClasses(m, dataset);
+      List<String> methods = map.methodsOrPreferred(this.methods, m, true);
+      int faith = faithfulnessImages != null ? faithfulnessImages : methods.size() > 1 ? 100 : 0;
+      var settings = new Evaluation.Settings(faith, DeletionInsertionOptions.defaults().withSteps(steps), 0,
+          roadOptions(road));
       List<Calibration.TauChoice> taus = methods.stream().map(map::tau).toList();
       List<Explainer> explainers = new java.util.ArrayList<>();
       for (int i = 0; i < methods.size(); i++) {

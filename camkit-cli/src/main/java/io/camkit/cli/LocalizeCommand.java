@@ -84,8 +84,9 @@ final class LocalizeCommand implements Callable<Integer> {
       }
       return SupervisedRuns.localize(map.model, ImageInputs.list(all), map.tau, out);
     }
-    String method = map.methodsOrPreferred(this.method == null ? null : List.of(this.method)).get(0);
-    Calibration.TauChoice choice = map.tau(method); // an unknown method fails first
+    if (method != null) {
+      map.tau(method); // an unknown method fails first, before any file is listed
+    }
     List<Path> paths = new ArrayList<>();
     for (Path in : inputs) { // a CUB-200-2011 folder: the images of its chosen part
       paths.addAll(Files.isDirectory(in) && CubFormat.isCub(in) ? CubFormat.imageFiles(in, cub.part(), cub.selection())
@@ -100,6 +101,9 @@ final class LocalizeCommand implements Callable<Integer> {
     int[] skipped = {0};
     int done;
     try (LayeredModel m = map.open()) {
+      String method = map.methodsOrPreferred(this.method == null ? null : List.of(this.method), m, region == null)
+          .get(0);
+      Calibration.TauChoice choice = map.tau(method);
       Explainer explainer = new Explainer(m, map.request(m, method, choice).withTargets(targets(m)));
       Files.createDirectories(out);
       System.out.println("τ = " + choice.tau() + " (" + choice.source() + ")");

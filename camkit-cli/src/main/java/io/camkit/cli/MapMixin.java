@@ -58,12 +58,16 @@ final class MapMixin {
   }
 
   /**
-   * The methods to run: {@code given} when the user named any. Otherwise, when the user gave no
-   * --tta either, the method of the model's preferred calibration entry ({@link
+   * The methods to run on {@code m}: {@code given} when the user named any. Otherwise, when the
+   * user gave no --tta either, the method of the model's preferred calibration entry ({@link
    * Calibration#preferred}: the one that did best on the validation split), whose test-time
-   * augmentations this mixin then applies, with a line that says so; else cam.
+   * augmentations this mixin then applies, with a line that says so; else cam. The preferred entry
+   * is passed over, with a line, when it cannot run on {@code m} at the asked layer (a gradient
+   * method on a forward-only model sharing the calibration file), when its augmentations have no
+   * --tta form, or when {@code ttaAllowed} is false (a region target, which augmented copies would
+   * not warp).
    */
-  List<String> methodsOrPreferred(List<String> given) {
+  List<String> methodsOrPreferred(List<String> given, LayeredModel m, boolean ttaAllowed) {
     if (given != null && !given.isEmpty()) {
       return given;
     }
@@ -71,14 +75,27 @@ final class MapMixin {
     if (c.isEmpty() || c.get().preferred() == null || c.get().preferred().equals("cam")) {
       return List.of("cam");
     }
-    String[] methodAndTta = Calibration.parseKey(c.get().preferred());
-    if (methodAndTta[1] != null && !TtaPresets.isCanonical(methodAndTta[1])) { // a set built in Java: no CLI form
-      System.out.println("the calibration prefers " + c.get().preferred() + ", whose augmentations have no --tta form:"
-          + " cam instead; --method and --tta to choose");
+    String preferred = c.get().preferred();
+    String[] methodAndTta = Calibration.parseKey(preferred);
+    String why = null;
+    if (methodAndTta[1] != null && !TtaPresets.isCanonical(methodAndTta[1])) {
+      why = "its augmentations have no --tta form";
+    } else if (methodAndTta[1] != null && !ttaAllowed) {
+      why = "it averages over augmented copies, which a region target does not follow";
+    } else {
+      try {
+        new io.camkit.pipeline.Explainer(m, MapRequest.of(methodAndTta[0]).withLayer(layer));
+      } catch (io.camkit.core.CamkitException | IllegalArgumentException e) {
+        why = "it cannot run here (" + e.getMessage() + ")";
+      }
+    }
+    if (why != null) {
+      System.out.println("the calibration prefers " + preferred + ", but " + why + ": cam instead; --method to"
+          + " choose");
       return List.of("cam");
     }
     tta = methodAndTta[1];
-    Calibration.Entry e = c.get().methods().get(c.get().preferred());
+    Calibration.Entry e = c.get().methods().get(preferred);
     System.out.println("method: " + (tta == null ? methodAndTta[0] : methodAndTta[0] + " with --tta " + tta)
         + ", preferred on the validation split " + c.get().dataset() + " (" + c.get().images() + " images, MaxBoxAcc "
         + io.camkit.evaluate.Reports.pct(e.maxBoxAcc()) + "); --method to choose another");

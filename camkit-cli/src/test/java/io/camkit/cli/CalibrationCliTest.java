@@ -145,6 +145,22 @@ class CalibrationCliTest {
     JsonNode first = new ObjectMapper().readTree(loc.resolve("localizations.json").toFile());
     assertThat(first.toString()).contains("\"method\":\""
         + io.camkit.pipeline.MapRequest.methodName(methodAndTta[0], methodAndTta[1] != null) + "\"");
+    // a preferred entry that cannot run here: cam instead, with a line that says why
+    java.nio.file.Path cal = model.resolve("calibration.json");
+    String kept = java.nio.file.Files.readString(cal);
+    com.fasterxml.jackson.databind.node.ObjectNode edited = (com.fasterxml.jackson.databind.node.ObjectNode)
+        new ObjectMapper().readTree(kept);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) edited.path("methods")).set("nosuchcam",
+        edited.path("methods").path("cam"));
+    edited.put("preferred", "nosuchcam");
+    java.nio.file.Files.writeString(cal, edited.toString());
+    Path fallback = tmp.resolve("eval-fallback");
+    String saidFallback = captureOut(() -> assertThat(Camkit.execute("evaluate", "--model", model.toString(), "--data",
+        data.resolve("val").toString(), "--out", fallback.toString(), "--images", "4")).isZero());
+    assertThat(saidFallback).contains("the calibration prefers nosuchcam, but it cannot run here").contains("cam instead");
+    assertThat(new ObjectMapper().readTree(fallback.resolve("metrics.json").toFile()).path("provenance")
+        .path("method").asText()).isEqualTo("cam");
+    java.nio.file.Files.writeString(cal, kept);
     // --method names the method whatever the preference
     Path named = tmp.resolve("eval-named");
     assertThat(Camkit.execute("evaluate", "--model", model.toString(), "--data", data.resolve("val").toString(),

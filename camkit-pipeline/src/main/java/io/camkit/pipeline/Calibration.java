@@ -83,6 +83,10 @@ public record Calibration(String dataset, int images, String layer, Map<String, 
 
   public Calibration {
     methods = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(methods));
+    if (preferred != null && !methods.containsKey(preferred)) {
+      throw new IllegalArgumentException("the preferred entry '" + preferred + "' is not among the methods "
+          + methods.keySet());
+    }
   }
 
   /** Without a preferred entry (files written before it existed, calibrations built in Java). */

@@ -22,7 +22,7 @@ import java.util.List;
  * pass up to the layer and one pass of the head ({@code x [N, 3, H, W] → A [N, K, h, w] → y [N,
  * C]}); every target of the batch reads the same {@code A} and {@code y} (CAM of any number of
  * classes costs no further pass; gradient methods add one backward through the head per target).
- * With test-time augmentation each image's {@code L} augmented copies form one batch.
+ * With test-time augmentation the augmented copies of several images (the method's batch size ÷ the copies) run in one call.
  *
  * <p>The explainer does not own the model: close the model yourself. An explainer is cheap and
  * stateless between calls; it is not meant to be shared by threads that run at the same time

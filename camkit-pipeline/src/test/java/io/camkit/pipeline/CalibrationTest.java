@@ -144,4 +144,15 @@ class CalibrationTest {
     assertThat(Files.readString(folder.resolve("calibration.json"))).doesNotContain("preferred", "copies");
     assertThat(Calibration.of(folder).orElseThrow().preferred()).isNull();
   }
+
+  @Test
+  void aPreferredEntryThatIsNoEntryIsRefusedAndAFileThatSaysSoIsAClearError() throws Exception {
+    assertThatThrownBy(() -> new Calibration("val", 3, "f", Map.of("cam", entry(0.5, 0.5, 1, 0.5)), "now",
+        "layercam")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'layercam'");
+    Path folder = Files.createDirectories(tmp.resolve("bad"));
+    Files.writeString(folder.resolve("calibration.json"), "{\"dataset\": \"val\", \"images\": 3, \"layer\": \"f\","
+        + " \"methods\": {\"cam\": {\"tau\": 0.4, \"maxBoxAcc\": 0.6}}, \"createdAt\": \"x\", \"preferred\": \"gone\"}");
+    assertThatThrownBy(() -> Calibration.of(folder)).isInstanceOf(io.camkit.core.CamkitException.class)
+        .hasMessageContaining("cannot read the calibration").hasMessageContaining("'gone'");
+  }
 }

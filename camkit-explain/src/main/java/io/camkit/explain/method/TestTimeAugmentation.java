@@ -54,7 +54,8 @@ public final class TestTimeAugmentation {
    * method: its forward pass gives the averaged probabilities {@code p_i = mean_l softmax(y_{i,l})},
    * from which the targets are chosen (one {@code select} over N rows of {@code log p_i}); each copy
    * then explains its image's class ({@link Target#classOf}), and a target that is not a class (a
-   * regression output, a segmentation mask) is the same function of every copy.
+   * regression output) is the same function of every copy. A region target ({@link
+   * io.camkit.explain.target.MapTarget}) is refused: its mask would not follow the warped copies.
    */
   public List<ClassMap> explain(LayeredModel model, NDManager scope, NDArray x, String layer, TargetSelector targets) {
     int n = (int) x.getShape().get(0);
@@ -79,10 +80,20 @@ public final class TestTimeAugmentation {
       }
       chosen.clear();
       chosen.addAll(targets.select(logp));
+      for (Target t : chosen) {
+        if (t instanceof io.camkit.explain.target.MapTarget) {
+          throw new io.camkit.core.CamkitException("test-time augmentation cannot explain a region target: the"
+              + " augmented copies would not move the region with the image; leave out --tta");
+        }
+      }
       return chosen.stream().map(t -> forCopies(t, n, copies)).toList();
     };
     List<ClassMap> maps = method.explain(model, scope, xs, layer, perCopy); // copy-major, then target
     int targetCount = chosen.size();
+    if (maps.size() != n * copies * targetCount) {
+      throw new IllegalStateException(method.name() + " returned " + maps.size() + " maps for " + n * copies
+          + " augmented copies and " + targetCount + " targets");
+    }
     List<ClassMap> out = new ArrayList<>(n * targetCount);
     for (int i = 0; i < n; i++) {
       for (int t = 0; t < targetCount; t++) {

@@ -120,4 +120,19 @@ class AugmentationMethodsTest {
       assertThat(together.get(0).classIndex()).isNotEqualTo(together.get(1).classIndex());
     }
   }
+
+  @Test
+  void ttaRefusesARegionTargetWhoseMaskWouldNotFollowTheCopies() {
+    try (CamModel m = model(); NDManager scope = NDManager.newBaseManager("PyTorch")) {
+      CamModelLayers l = new CamModelLayers(m);
+      NDArray x = scope.randomUniform(-1, 1, new Shape(1, 3, 32, 32));
+      var region = new io.camkit.explain.target.SegmentationTarget(0,
+          new io.camkit.core.Mask(2, 2, new boolean[] {true, false, false, false}));
+      TestTimeAugmentation tta = new TestTimeAugmentation(new GradCam(), List.of(Augmentation.identity(),
+          new Augmentation(0, 0, 0, true)));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> tta.explain(l, scope, x, l.defaultLayer(),
+          TargetSelector.of(region))).isInstanceOf(io.camkit.core.CamkitException.class)
+          .hasMessageContaining("cannot explain a region target");
+    }
+  }
 }
