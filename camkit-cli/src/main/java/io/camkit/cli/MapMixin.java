@@ -109,8 +109,8 @@ final class MapMixin {
    */
   Calibration.TauChoice tau(String method) {
     return Calibration.choose(tau == null ? OptionalDouble.empty() : OptionalDouble.of(tau), refine,
-        Calibration.of(model), Calibration.key(MapRequest.methodName(MapRequest.of(method).method().name(),
-            tta != null), tta == null ? null : TtaPresets.canonical(tta)), ThresholdLocalizer.DEFAULT_TAU);
+        Calibration.of(model), Calibration.key(MapRequest.of(method).method().name(),
+            tta == null ? null : TtaPresets.canonical(tta)), ThresholdLocalizer.DEFAULT_TAU);
   }
 
   /** The request for {@code method} on {@code m}: layer, τ (see {@link #tau}) and TTA from the options. */

@@ -53,24 +53,17 @@ final class Workflows {
    * use it by default. Nothing is written when there is no validation split.
    */
   static Optional<Calibration> calibrate(Path model, Dataset val) throws IOException {
-    return calibrate(model, val, null);
+    return calibrate(model, val, null, null);
   }
 
   /**
    * Chooses τ* and the refinement of each of {@code methods} (null: cam, or gradcam where the head is
-   * not GAP + linear) on {@code val} and stores them beside the model. Entries already stored for
-   * other methods are kept when they were chosen on the same validation images at the same layer.
-   */
-  static Optional<Calibration> calibrate(Path model, Dataset val, List<String> methods) throws IOException {
-    return calibrate(model, val, methods, null);
-  }
-
-  /**
-   * As {@link #calibrate(Path, Dataset, List)} for each method with each set of test-time
-   * augmentations in {@code ttas} ({@link TtaPresets#canonical} specs, null for none; null or empty:
-   * none only): maps averaged over augmentations get their τ* stored under the method's name with
-   * the augmentations ({@link Calibration#key}), beside the plain method's. The calibration then
-   * names the entry that did best ({@link Calibration#preferredOf}) among all it holds.
+   * not GAP + linear) with each set of test-time augmentations in {@code ttas} ({@link
+   * TtaPresets#canonical} specs, null for none; null or empty: none only) on {@code val}, and stores
+   * them beside the model: maps averaged over augmentations under the method's name with the
+   * augmentations ({@link Calibration#key}). Entries already stored for other methods are kept when
+   * they were chosen on the same validation images at the same layer. The calibration then names the
+   * entry that did best ({@link Calibration#preferredOf}) among all it holds.
    */
   static Optional<Calibration> calibrate(Path model, Dataset val, List<String> methods, List<String> ttas)
       throws IOException {

@@ -130,7 +130,7 @@ public record Calibration(String dataset, int images, String layer, Map<String, 
   }
 
   /**
-   * The method and the test-time augmentations of a {@link #key}: {@code {"layercam", "flip"}} for
+   * The method and the test-time augmentations of a {@link #key} (its inverse): {@code {"layercam", "flip"}} for
    * "tta-layercam[flip]", {@code {"cam", null}} for "cam".
    */
   public static String[] parseKey(String key) {
@@ -145,11 +145,12 @@ public record Calibration(String dataset, int images, String layer, Map<String, 
    * than one map, so they get a τ of their own, and a τ chosen for one set of augmentations is not
    * used for another.
    *
-   * @param methodName {@link MapRequest#methodName()}
+   * @param method the method's name ("gradcampp")
    * @param tta {@link TtaPresets#canonical} or {@link TtaPresets#describe}; null or empty for none
    */
-  public static String key(String methodName, String tta) {
-    return tta == null || tta.isEmpty() ? methodName : methodName + "[" + tta + "]";
+  public static String key(String method, String tta) {
+    boolean augmented = tta != null && !tta.isEmpty();
+    return augmented ? MapRequest.methodName(method, true) + "[" + tta + "]" : method;
   }
 
   /** τ* of {@code method}, if it was calibrated. */

@@ -75,7 +75,7 @@ public final class Explainer {
    * with its test-time augmentations when it has some ({@link Calibration#key}).
    */
   public String calibrationKey() {
-    return Calibration.key(request.methodName(),
+    return Calibration.key(request.method().name(),
         request.tta().isEmpty() ? null : TtaPresets.describe(request.tta(), model.inputSize()));
   }
 

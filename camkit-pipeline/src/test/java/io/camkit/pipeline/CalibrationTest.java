@@ -120,7 +120,7 @@ class CalibrationTest {
 
   @Test
   void aKeyReadsBackAsItsMethodAndAugmentations() {
-    assertThat(Calibration.parseKey(Calibration.key("tta-layercam", "flip,shift"))).containsExactly("layercam",
+    assertThat(Calibration.parseKey(Calibration.key("layercam", "flip,shift"))).containsExactly("layercam",
         "flip,shift");
     assertThat(Calibration.parseKey(Calibration.key("gradcampp", null))).containsExactly("gradcampp", null);
   }

@@ -44,7 +44,7 @@ class TtaPresetsTest {
   void aSetBuiltInJavaIsDescribedAugmentationByAugmentation() {
     List<Augmentation> mine = List.of(Augmentation.identity(), new Augmentation(5, 3, 0, true));
     assertThat(TtaPresets.describe(mine, SIZE)).isEqualTo("angle 5.0°, dx 3.0, dy 0.0, flipped");
-    assertThat(Calibration.key("tta-cam", TtaPresets.describe(mine, SIZE)))
+    assertThat(Calibration.key("cam", TtaPresets.describe(mine, SIZE)))
         .isEqualTo("tta-cam[angle 5.0°, dx 3.0, dy 0.0, flipped]");
     assertThat(Calibration.key("cam", null)).isEqualTo("cam");
   }

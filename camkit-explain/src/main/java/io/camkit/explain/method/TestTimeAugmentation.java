@@ -94,6 +94,10 @@ public final class TestTimeAugmentation {
       throw new IllegalStateException(method.name() + " returned " + maps.size() + " maps for " + n * copies
           + " augmented copies and " + targetCount + " targets");
     }
+    boolean[] perClass = new boolean[targetCount];
+    for (int t = 0; t < targetCount; t++) {
+      perClass[t] = isClassTarget(chosen.get(t), n);
+    }
     List<ClassMap> out = new ArrayList<>(n * targetCount);
     for (int i = 0; i < n; i++) {
       for (int t = 0; t < targetCount; t++) {
@@ -102,7 +106,7 @@ public final class TestTimeAugmentation {
           own.add(maps.get((i * copies + l) * targetCount + t).upsampled(w, h).values());
         }
         float[] avg = Augmentation.averageInverted(augmentations, own, w, h);
-        int cls = isClassTarget(chosen.get(t), n) ? chosen.get(t).classOf(i) : -1;
+        int cls = perClass[t] ? chosen.get(t).classOf(i) : -1;
         out.add(new ClassMap(name(), layer, cls, Float.NaN, cls >= 0 ? p[i][cls] : Float.NaN, new HeatMap(w, h, avg),
             w, h));
       }
