@@ -110,11 +110,13 @@ final class BenchCommand implements Runnable {
       Files.createDirectories(out);
       AtomicFiles.writeString(out.resolve("bench-explain.md"), "# camkit bench explain\n\n"
           + Runtime.getRuntime().availableProcessors() + " CPU threads, Java " + System.getProperty("java.version")
-          + "; medians of " + rounds + " alternating rounds after warm-up; target layer = the model's default.\n\n"
+          + "; medians of " + rounds + " alternating rounds after warm-up; target layer = the model's default.\n"
+          + io.camkit.core.NativeAllocator.describe(System.getenv()) + ".\n\n"
           + table + "\nPeak resident memory of the whole run (VmHWM): " + PeakMemory.describe() + ".\n");
       System.out.println();
       System.out.println(table);
       System.out.println("peak resident memory of the whole run (VmHWM): " + PeakMemory.describe());
+      System.out.println(io.camkit.core.NativeAllocator.describe(System.getenv()));
       System.out.println("written: " + out.resolve("bench-explain.md"));
       return 0;
     }

@@ -22,12 +22,16 @@ public final class SparkSessions {
       opens("java.base/sun.util.calendar"), opens("java.security.jgss/sun.security.krb5"),
       "-Djdk.reflect.useDirectMethodHandle=false", "-Dio.netty.tryReflectionSetAccessible=true");
 
+  /** The prefix of an executor's environment variable in Spark's configuration. */
+  static final String EXECUTOR_ENV = "spark.executorEnv.";
+
   private SparkSessions() {}
 
   /**
    * A session (or the running one) for {@code master}: {@code local[N]}, {@code spark://…}, {@code
    * yarn}, or null to take spark-submit's. Executors get the module options, offline DJL and the
-   * PyTorch natives from the application jar; in local mode the driver binds to 127.0.0.1 and the
+   * PyTorch natives from the application jar, and glibc's allocator settings for PyTorch ({@link
+   * io.camkit.core.NativeAllocator}); in local mode the driver binds to 127.0.0.1 and the
    * UI is off (a job here is a command, not a service). Options set with {@code spark-submit --conf}
    * are kept; executor Java options given there are appended after camkit's.
    */
@@ -40,6 +44,13 @@ public final class SparkSessions {
     String user = System.getProperty("spark.executor.extraJavaOptions", "");
     b.config("spark.executor.extraJavaOptions",
         (JAVA_OPTIONS + " -Dai.djl.offline=true -Djava.awt.headless=true " + user).strip());
+    // glibc's allocator settings for PyTorch's tensors (io.camkit.core.NativeAllocator); an executor
+    // started by Spark does not run the camkit launcher that sets them. The user's --conf wins.
+    io.camkit.core.NativeAllocator.SETTINGS.forEach((name, value) -> {
+      if (System.getProperty(EXECUTOR_ENV + name) == null) {
+        b.config(EXECUTOR_ENV + name, value);
+      }
+    });
     if (master != null && master.startsWith("local")) {
       b.config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1")

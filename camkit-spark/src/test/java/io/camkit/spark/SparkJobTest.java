@@ -52,6 +52,14 @@ class SparkJobTest {
         data.toString(), out.toString(), partitions, false, false, SparkJob.DEFAULT_MAX_BYTES, null);
   }
 
+  /** Executors started by Spark get glibc's allocator settings that the camkit launcher exports. */
+  @Test
+  void executorsGetTheAllocatorSettings() {
+    var conf = spark.sparkContext().getConf();
+    io.camkit.core.NativeAllocator.SETTINGS.forEach((name, value) ->
+        assertThat(conf.get(SparkSessions.EXECUTOR_ENV + name)).isEqualTo(value));
+  }
+
   @Test
   void evaluateEqualsCamkitEvaluateToTheLastDigit() throws Exception {
     Path out = tmp.resolve("eval");
