@@ -52,8 +52,9 @@ public final class MultiLabelEvaluation {
     MultiLabelAccumulator acc = new MultiLabelAccumulator(classes, tau);
     MaskIouAccumulator masks = new MaskIouAccumulator(classes, tau);
     int done = 0;
-    for (int from = 0; from < data.size(); from += Evaluation.CHUNK) {
-      List<Sample> part = data.samples().subList(from, Math.min(data.size(), from + Evaluation.CHUNK));
+    int chunk = Evaluation.chunk(explainer);
+    for (int from = 0; from < data.size(); from += chunk) {
+      List<Sample> part = data.samples().subList(from, Math.min(data.size(), from + chunk));
       var explained = explainer.explainUnlessStopped(part.stream().map(Sample::image).toList(),
           part.stream().map(Sample::id).toList(), (first, y) -> presentClasses(part.subList(first, first + y.length)));
       if (explained.isEmpty()) {
