@@ -61,14 +61,15 @@ final class LossStep {
       }
       float value = l.getFloat();
       if (!Float.isFinite(value)) {
-        throw new CamkitException(what + " training diverged (loss " + value + "); try a smaller --lr");
+        throw new CamkitException(what + " training diverged (loss " + value + ") at step " + adam.step()
+            + "; try a smaller --lr");
       }
       for (Pair<String, Parameter> p : trainable) {
         NDArray w = p.getValue().getArray();
         try (NDArray g = w.getGradient()) {
           adam.update(p.getKey(), w, g, lr, 0f);
-          g.subi(g);
         }
+        Gradients.clear(w);
       }
       return value;
     }

@@ -101,8 +101,8 @@ final class TrainingStep {
         try (NDArray g = w.getGradient()) {
           float decay = w.getShape().dimension() > 1 ? weightDecay : 0f;
           adam.update(p.getKey(), w, g, (float) (lr * lrFactor.applyAsDouble(p.getKey())), decay);
-          g.subi(g);
         }
+        Gradients.clear(w);
       }
       NDArray logits = outputs.get(0);
       long correct;
