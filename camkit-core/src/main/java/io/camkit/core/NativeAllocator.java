@@ -7,21 +7,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The settings of glibc's {@code malloc} under which PyTorch's CPU tensors are allocated without
- * page faults: the {@code camkit} launcher exports them (unless already set), {@link
- * io.camkit.core.NativeAllocator#SETTINGS} is the one list of them, and Spark executors get them
- * as {@code spark.executorEnv.*}.
+ * The settings of glibc's {@code malloc} under which PyTorch's CPU tensors are reused instead of
+ * being faulted in afresh on every forward pass: the {@code camkit} launcher exports them (unless
+ * already set), {@link io.camkit.core.NativeAllocator#SETTINGS} is the one list of them, and Spark
+ * executors get them as {@code spark.executorEnv.*}.
  *
- * <p>Why: every forward pass frees and allocates its activations again (a batch of 16 masked
- * 224-px inputs makes 51 MB tensors in ResNet-18's first block). With glibc's defaults each thread
- * arena hands freed memory back to the kernel and large blocks are mapped afresh, so the next pass
- * faults every page in again: Score-CAM on the reference ResNet-18 spent 11 of its 63 CPU seconds
- * in the kernel (1.5 million page faults in 33 s). One arena ({@code MALLOC_ARENA_MAX=1}), blocks up
- * to 32 MiB from the heap ({@code MALLOC_MMAP_THRESHOLD_}, glibc's ceiling for the dynamic
- * threshold), free memory kept up to 512 MiB ({@code MALLOC_TRIM_THRESHOLD_}) and the heap grown
- * 256 MiB at a time ({@code MALLOC_TOP_PAD_}) cut that to 0.1 million faults and 1.3 s, and
- * Score-CAM from 8.8 to 6.0–6.7 s per image (docs/BENCHMARKS.md). They act only when set before
- * the JVM starts: a Java program that embeds camkit sets them in its own launcher.
+ * <p>Why: every forward pass frees and allocates its activations again (a pass over 16 masked
+ * 224-px inputs makes ResNet-18 tensors of 3 to 51 MB). With glibc's defaults, freed heap is handed
+ * back to the kernel and blocks above a few MiB are mapped afresh, so the next pass faults every
+ * page in again: Score-CAM on the reference ResNet-18 spent 11 of its 63 CPU seconds in the kernel
+ * (1.5 million page faults in 33 s). One arena ({@code MALLOC_ARENA_MAX=1}: PyTorch's worker threads
+ * free what another thread allocated), blocks up to 32 MiB from the heap ({@code
+ * MALLOC_MMAP_THRESHOLD_}, glibc's ceiling for its dynamic threshold; larger ones are still mapped
+ * per use), free heap kept up to 512 MiB ({@code MALLOC_TRIM_THRESHOLD_}) and the heap grown 256 MiB
+ * at a time ({@code MALLOC_TOP_PAD_}) cut that to 0.1 million faults and 1.3 s, and Score-CAM from
+ * 8.8–10.8 to 6.0–6.3 s per image on an idle 2-core VM (docs/BENCHMARKS.md, "glibc's allocator").
+ * They act only when set before the JVM starts: a Java program that embeds camkit sets them in its
+ * own launcher.
  */
 public final class NativeAllocator {
   /** Variable → value, in the order the launcher exports them. */
@@ -69,7 +71,7 @@ public final class NativeAllocator {
     }
     if (set.isEmpty()) {
       return "glibc malloc: defaults (none of " + String.join(", ", SETTINGS.keySet())
-          + " set; the camkit launcher sets them: Score-CAM 1.3-1.5x faster, docs/BENCHMARKS.md)";
+          + " set; the camkit launcher sets them: Score-CAM about 1.5x faster, docs/BENCHMARKS.md)";
     }
     return "glibc malloc: " + String.join(", ", set) + " (camkit's: " + join(SETTINGS) + ")";
   }

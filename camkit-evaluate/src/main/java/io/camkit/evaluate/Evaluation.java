@@ -39,13 +39,19 @@ public final class Evaluation {
   static final int CHUNK = 64;
 
   /**
-   * Images explained and scored per step: one batch of the explainer's, or one image per core when
-   * that is more (scoring runs in parallel), up to {@link #CHUNK}. Progress moves, and a stop loses
-   * at most, one step: with Score-CAM (seconds per image) a step of 64 kept the run's count at 0
-   * and its ETA unknown for the first 64 images, 10 minutes and more.
+   * Images explained and scored per step: one batch of the explainer's ({@link
+   * Explainer#batchSize()}: 8 for 224-px photos, up to 64 for small inputs), at most {@link
+   * #CHUNK}. Progress moves, and a stop loses at most, one step: with Score-CAM (seconds per image)
+   * a step of 64 kept the run's count at 0 and its ETA unknown for the first 64 images, 10 minutes
+   * and more. With test-time augmentation the explainer passes a step's copies in several batches.
    */
   static int chunk(Explainer explainer) {
-    return Math.min(CHUNK, Math.max(explainer.batchSize(), Runtime.getRuntime().availableProcessors()));
+    return chunk(explainer.batchSize());
+  }
+
+  /** {@code clamp(batch, 1, CHUNK)}. */
+  static int chunk(int batch) {
+    return Math.max(1, Math.min(CHUNK, batch));
   }
 
   private Evaluation() {}

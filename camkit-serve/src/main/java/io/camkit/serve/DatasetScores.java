@@ -26,7 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * class (0 when the class is wrong or there is no box), as top-1 localization counts it.
  */
 public final class DatasetScores {
-  /** Images per locked batch: between two batches, explain requests get their turn at the model. */
+  /**
+   * Most images per locked step; a step is one batch of the explainer's ({@link
+   * Explainer#batchSize()}, 8 for 224-px photos): between two steps, explain requests get their turn
+   * at the model, so a slow method (Score-CAM, seconds per image) holds the lock for one batch only.
+   */
   static final int CHUNK = 32;
 
   /**
@@ -60,8 +64,9 @@ public final class DatasetScores {
       Explainer explainer = new Explainer(model.model(), tau.applyTo(MapRequest.of(method)).withTopK(1));
       List<Sample> samples = dataset.data().samples();
       List<Row> out = new ArrayList<>(samples.size());
-      for (int from = 0; from < samples.size(); from += CHUNK) {
-        List<Sample> part = samples.subList(from, Math.min(samples.size(), from + CHUNK));
+      int step = Math.max(1, Math.min(CHUNK, explainer.batchSize()));
+      for (int from = 0; from < samples.size(); from += step) {
+        List<Sample> part = samples.subList(from, Math.min(samples.size(), from + step));
         List<RgbImage> images = part.stream().map(Sample::image).toList();
         List<ImageResult> results;
         synchronized (model.lock()) {

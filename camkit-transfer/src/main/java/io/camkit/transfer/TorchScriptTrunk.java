@@ -147,8 +147,8 @@ final class TorchScriptTrunk extends AbstractBlock implements ImportedTrunk {
           if (g.abs().sum().getFloat() > 0) {
             groups.computeIfAbsent(groupOf(p.getKey()), k -> new ArrayList<>());
           }
-          g.subi(g);
         }
+        io.camkit.model.train.Gradients.clear(p.getValue().getArray());
       }
       for (Pair<String, Parameter> p : all) {
         List<Parameter> g = groups.get(groupOf(p.getKey()));

@@ -6,9 +6,10 @@ import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Resetting a weight's accumulated gradient between optimisation steps. PyTorch adds each backward
- * pass's gradient to the one already stored, so every trainer clears it after its update.
+ * pass's gradient to the one already stored, so every trainer clears it after its update (and the
+ * transfer trunk after its layer probe).
  */
-final class Gradients {
+public final class Gradients {
   private Gradients() {}
 
   /**
@@ -16,7 +17,7 @@ final class Gradients {
    * arithmetic idiom {@code g − g} is not a reset: one infinite element gives {@code ∞ − ∞ = NaN},
    * which every later step would then add to.
    */
-  static void clear(NDArray weight) {
+  public static void clear(NDArray weight) {
     if (!(weight instanceof PtNDArray pt)) {
       throw new IllegalArgumentException("camkit trains on the PyTorch engine, not " + weight.getManager().getEngine());
     }
