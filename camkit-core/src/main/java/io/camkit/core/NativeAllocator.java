@@ -21,7 +21,8 @@ import java.util.Map;
  * MALLOC_MMAP_THRESHOLD_}, glibc's ceiling for its dynamic threshold; larger ones are still mapped
  * per use), free heap kept up to 512 MiB ({@code MALLOC_TRIM_THRESHOLD_}) and the heap grown 256 MiB
  * at a time ({@code MALLOC_TOP_PAD_}) cut that to 0.1 million faults and 1.3 s, and Score-CAM from
- * 8.8–10.8 to 6.0–6.3 s per image on an idle 2-core VM (docs/BENCHMARKS.md, "glibc's allocator").
+ * 8.8–10.8 to 6.0–6.3 s per image on an idle 2-core VM one day; on a slower day of the same VM
+ * ResNet-18 gained nothing and camnet 1.3–1.5× (docs/BENCHMARKS.md, "glibc's allocator").
  * They act only when set before the JVM starts: a Java program that embeds camkit sets them in its
  * own launcher.
  */
@@ -71,7 +72,7 @@ public final class NativeAllocator {
     }
     if (set.isEmpty()) {
       return "glibc malloc: defaults (none of " + String.join(", ", SETTINGS.keySet())
-          + " set; the camkit launcher sets them: Score-CAM about 1.5x faster, docs/BENCHMARKS.md)";
+          + " set; the camkit launcher sets them: Score-CAM up to 1.8x faster, docs/BENCHMARKS.md)";
     }
     return "glibc malloc: " + String.join(", ", set) + " (camkit's: " + join(SETTINGS) + ")";
   }
