@@ -202,8 +202,8 @@ public record GuidedFilter(double radius, double eps) {
     double[][] mean = {box.of(c[0]), box.of(c[1]), box.of(c[2])};
     double[] meanP = box.of(p);
     double[][] covIp = new double[3][];
+    double[] prod = new double[n]; // one scratch for every product: box.of returns a new array
     for (int k = 0; k < 3; k++) {
-      double[] prod = new double[n];
       for (int i = 0; i < n; i++) {
         prod[i] = c[k][i] * p[i];
       }
@@ -219,7 +219,6 @@ public record GuidedFilter(double radius, double eps) {
     for (int t = 0; t < 6; t++) {
       int u = pairs[t][0];
       int v = pairs[t][1];
-      double[] prod = new double[n];
       for (int i = 0; i < n; i++) {
         prod[i] = c[u][i] * c[v][i];
       }
@@ -265,21 +264,27 @@ public record GuidedFilter(double radius, double eps) {
     return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
   }
 
-  /** Mean over the (2r + 1)² window clipped to the image, separable running sums: O(N). */
+  /**
+   * Mean over the (2r + 1)² window clipped to the image, separable running sums: O(N). Its row
+   * sums and prefix sums are scratch kept between calls (14 calls per filtered map; one instance
+   * per call of {@code coefficients}, so never shared between threads).
+   */
   static final class BoxMean {
     private final int w;
     private final int h;
     private final int r;
+    private final double[] rows;
+    private final double[] prefix;
 
     BoxMean(int w, int h, int r) {
       this.w = w;
       this.h = h;
       this.r = r;
+      this.rows = new double[w * h];
+      this.prefix = new double[Math.max(w, h) + 1];
     }
 
     double[] of(double[] src) {
-      double[] rows = new double[w * h];
-      double[] prefix = new double[Math.max(w, h) + 1];
       for (int y = 0; y < h; y++) {
         int o = y * w;
         for (int x = 0; x < w; x++) {
