@@ -64,7 +64,7 @@ public final class DatasetScores {
       Explainer explainer = new Explainer(model.model(), tau.applyTo(MapRequest.of(method)).withTopK(1));
       List<Sample> samples = dataset.data().samples();
       List<Row> out = new ArrayList<>(samples.size());
-      int step = Math.max(1, Math.min(CHUNK, explainer.batchSize()));
+      int step = Math.min(CHUNK, explainer.batchSize()); // batchSize() ≥ 1
       for (int from = 0; from < samples.size(); from += step) {
         List<Sample> part = samples.subList(from, Math.min(samples.size(), from + step));
         List<RgbImage> images = part.stream().map(Sample::image).toList();

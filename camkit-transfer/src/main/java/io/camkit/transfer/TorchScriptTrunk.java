@@ -19,6 +19,7 @@ import ai.djl.util.PairList;
 import io.camkit.core.AtomicFiles;
 import io.camkit.core.CamkitException;
 import io.camkit.interop.torchscript.TorchScriptCard;
+import io.camkit.model.train.Gradients;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -148,7 +149,7 @@ final class TorchScriptTrunk extends AbstractBlock implements ImportedTrunk {
             groups.computeIfAbsent(groupOf(p.getKey()), k -> new ArrayList<>());
           }
         }
-        io.camkit.model.train.Gradients.clear(p.getValue().getArray());
+        Gradients.clear(p.getValue().getArray());
       }
       for (Pair<String, Parameter> p : all) {
         List<Parameter> g = groups.get(groupOf(p.getKey()));
