@@ -31,4 +31,17 @@ class ChannelsLastTest {
       assertThat(ChannelsLast.copyOf(flat)).isSameAs(flat);
     }
   }
+
+  /** Agreement allows 1e-4 of the largest plain value (at least 1): float reordering, not a faulty kernel. */
+  @Test
+  void layoutsAgreeWithinARelativeTenThousandth() {
+    float[] plain = {1f, -2f, 30f};
+    assertThat(ChannelsLast.agrees(new float[] {1f, -2f, 30.002f}, plain)).isTrue(); // 0.002 ≤ 1e-4 · 30
+    assertThat(ChannelsLast.agrees(new float[] {1.004f, -2f, 30f}, plain)).isFalse(); // 0.004 > 0.003
+    float[] small = {0.01f, 0.02f};
+    assertThat(ChannelsLast.agrees(new float[] {0.01009f, 0.02f}, small)).isTrue(); // scale is at least 1
+    assertThat(ChannelsLast.agrees(new float[] {0.0102f, 0.02f}, small)).isFalse();
+    assertThat(ChannelsLast.agrees(new float[] {Float.NaN, 0.02f}, small)).isFalse();
+    assertThat(ChannelsLast.agrees(new float[] {0.01f}, small)).isFalse();
+  }
 }

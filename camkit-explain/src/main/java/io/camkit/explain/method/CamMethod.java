@@ -69,6 +69,21 @@ public abstract class CamMethod {
   }
 
   /**
+   * The raw maps of several targets of one batch (the captures differ only in their target), {@code
+   * [N, h, w]} each, in order. Default: {@link #maps(LayerCapture)} of each. A method whose costly
+   * work does not depend on the target overrides it to do that work once: Score-CAM's masked passes
+   * give every class's score at once, so {@code evaluate} (the predicted and the true class of each
+   * image) costs one set of passes, not two.
+   */
+  protected List<NDArray> maps(List<LayerCapture> captures) {
+    List<NDArray> out = new ArrayList<>(captures.size());
+    for (LayerCapture c : captures) {
+      out.add(maps(c));
+    }
+    return out;
+  }
+
+  /**
    * {@code Σ_k w[n, k] A[n, k]}: weights {@code [N, K]} (or per-position weights {@code [N, K, h,
    * w]}) times activations {@code [N, K, h, w]} → {@code [N, h, w]}.
    */
@@ -141,11 +156,14 @@ public abstract class CamMethod {
     NDArray y = model.head(scope, a, layer);
     List<Target> chosen = targets.select(rows(y));
     int n = (int) x.getShape().get(0);
-    List<List<ClassMap>> perTarget = new ArrayList<>();
+    List<LayerCapture> captures = new ArrayList<>(chosen.size());
     for (Target t : chosen) {
-      LayerCapture c = capture(model, scope, layer, x, a, y, t);
-      NDArray m = maps(c);
-      perTarget.add(toMaps(c, m, (int) x.getShape().get(3), (int) x.getShape().get(2)));
+      captures.add(capture(model, scope, layer, x, a, y, t));
+    }
+    List<NDArray> maps = maps(captures);
+    List<List<ClassMap>> perTarget = new ArrayList<>();
+    for (int j = 0; j < captures.size(); j++) {
+      perTarget.add(toMaps(captures.get(j), maps.get(j), (int) x.getShape().get(3), (int) x.getShape().get(2)));
     }
     List<ClassMap> out = new ArrayList<>(n * chosen.size());
     for (int i = 0; i < n; i++) {

@@ -34,6 +34,13 @@ public class ScoreCam extends CamMethod {
    * resident memory against 1071 MiB at 32 (docs/BENCHMARKS.md).
    */
   private int maskBatch = 16;
+  /**
+   * Per model, whether its channels-last passes agree with the plain layout on this machine (checked
+   * on the first masked batch it sees; {@link io.camkit.model.ChannelsLast}): false sends all its
+   * later passes through {@code NCHW}.
+   */
+  private static final java.util.Map<io.camkit.model.layers.LayeredModel, Boolean> LAYOUT_AGREES =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
   private boolean alignCorners = true;
   private boolean normaliseFirst;
   private boolean channelsLast = true;
@@ -106,26 +113,62 @@ public class ScoreCam extends CamMethod {
    */
   @Override
   protected NDArray weights(LayerCapture c) {
+    return weights(List.of(c)).get(0);
+  }
+
+  /**
+   * The maps of all the targets from one set of masked passes: a pass's outputs give every target's
+   * score, so T targets cost K passes per image, not T · K (the maps are those of T separate calls).
+   */
+  @Override
+  protected List<NDArray> maps(List<LayerCapture> captures) {
+    List<NDArray> w = weights(captures);
+    List<NDArray> out = new ArrayList<>(captures.size());
+    for (int j = 0; j < captures.size(); j++) {
+      out.add(weightedSum(w.get(j), captures.get(j).activations()));
+    }
+    return out;
+  }
+
+  /**
+   * The weights {@code [N, K]} of each capture's target (the captures share the batch, its
+   * activations and its layer, and differ only in their target), computed from one set of masked
+   * passes.
+   */
+  private List<NDArray> weights(List<LayerCapture> cs) {
+    LayerCapture c = cs.get(0);
+    int targets = cs.size();
     long hIn = c.input().getShape().get(2);
     long wIn = c.input().getShape().get(3);
     int k = c.channels();
-    List<NDArray> rows = new ArrayList<>(c.batch());
+    List<List<NDArray>> rows = new ArrayList<>(targets);
+    for (int j = 0; j < targets; j++) {
+      rows.add(new ArrayList<>(c.batch()));
+    }
     for (int i = 0; i < c.batch(); i++) {
       try (NDManager image = c.scope().newSubManager()) {
         NDArray a = into(image, c.activations().get(i)).expandDims(0); // [1, K, h, w]
         NDArray xi = into(image, c.input().get(i)).expandDims(0); // [1, 3, H, W]
-        NDArray xiHwc = channelsLast ? io.camkit.model.ChannelsLast.hwc(xi) : null; // [1, H, W, 3], contiguous
-        Target t = forImage(c.target(), i);
+        boolean cl = channelsLast && !Boolean.FALSE.equals(LAYOUT_AGREES.get(c.model()));
+        NDArray xiHwc = cl ? io.camkit.model.ChannelsLast.hwc(xi) : null; // [1, H, W, 3], contiguous
+        Target[] t = new Target[targets];
+        boolean anyMap = false;
+        boolean anyLogits = false;
+        for (int j = 0; j < targets; j++) {
+          t[j] = forImage(cs.get(j).target(), i);
+          anyMap |= t[j] instanceof io.camkit.explain.target.MapTarget;
+          anyLogits |= !(t[j] instanceof io.camkit.explain.target.MapTarget);
+        }
         int samples = samples();
         startImage(image, k, hIn, wIn);
         // A channel that is 0 everywhere (a dead ReLU) masks the input to 0 whatever its index: one
         // of them is run and the others share its score (exact: their masks are exactly 0).
         boolean[] dead = sharesZeroMasks() ? deadChannels(a, k) : new boolean[k];
         int[] run = channelsToRun(dead);
-        float[] row = new float[k];
+        float[][] row = new float[targets][k];
         for (int from = 0; from < run.length; from += maskBatch) {
           int to = Math.min(run.length, from + maskBatch);
-          NDArray sum = null;
+          NDArray[] sum = new NDArray[targets];
           try (NDManager batch = image.newSubManager()) {
             // only this mask batch's B channels are upsampled: [B, 1, H, W], not all K at once
             NDArray chosen = into(batch, a.get(new ai.djl.ndarray.index.NDIndex(":, {}",
@@ -135,12 +178,21 @@ public class ScoreCam extends CamMethod {
               io.camkit.core.Interruption.check("stopped during " + displayName() + "'s masked passes");
               try (NDManager pass = batch.newSubManager()) {
                 NDArray m = perturb(pass, masks, sample); // [B, 1, H, W]
-                NDArray masked = channelsLast ? maskedChannelsLast(pass, xiHwc, m) : into(pass, xi.mul(m)); // [B, 3, H, W]
-                NDArray s = t instanceof io.camkit.explain.target.MapTarget
-                    ? score(c.model(), pass, c.model().features(pass, masked, c.layer()), c.layer(), t)
-                    : t.score(c.model().logits(pass, masked));
-                s.attach(image);
-                sum = sum == null ? s : sum.add(s);
+                NDArray masked = cl ? maskedChannelsLast(pass, xiHwc, m) : into(pass, xi.mul(m)); // [B, 3, H, W]
+                if (cl && !LAYOUT_AGREES.containsKey(c.model())) {
+                  cl = checkLayout(c.model(), pass, masked, into(pass, xi.mul(m)));
+                  masked = cl ? masked : into(pass, xi.mul(m));
+                }
+                // one forward pass serves every target: the logits, or the layer's maps for a map target
+                NDArray features = anyMap ? c.model().features(pass, masked, c.layer()) : null;
+                NDArray logits = anyLogits ? c.model().logits(pass, masked) : null;
+                for (int j = 0; j < targets; j++) {
+                  NDArray s = t[j] instanceof io.camkit.explain.target.MapTarget
+                      ? score(c.model(), pass, features, c.layer(), t[j])
+                      : t[j].score(logits);
+                  s.attach(image);
+                  sum[j] = sum[j] == null ? s : sum[j].add(s);
+                }
               }
               // in units of the image's K channels × samples, the shared dead channels counted as done with their pass
               long units = (long) from * samples + (long) (to - from) * (sample + 1);
@@ -148,26 +200,68 @@ public class ScoreCam extends CamMethod {
                   (long) i * k * samples + units * k / run.length, (long) c.batch() * k * samples);
             }
           }
-          float[] v = (samples == 1 ? sum : sum.div(samples)).toFloatArray();
-          for (int j = from; j < to; j++) {
-            row[run[j]] = v[j - from];
+          for (int j = 0; j < targets; j++) {
+            float[] v = (samples == 1 ? sum[j] : sum[j].div(samples)).toFloatArray();
+            for (int r = from; r < to; r++) {
+              row[j][run[r]] = v[r - from];
+            }
           }
         }
         int shared = -1;
         for (int r : run) {
           shared = dead[r] ? r : shared;
         }
-        for (int ch = 0; ch < k; ch++) {
-          if (dead[ch]) {
-            row[ch] = row[shared];
+        for (int j = 0; j < targets; j++) {
+          for (int ch = 0; ch < k; ch++) {
+            if (dead[ch]) {
+              row[j][ch] = row[j][shared];
+            }
           }
+          NDArray weights = image.create(row[j]).softmax(0).reshape(new Shape(1, k));
+          weights.attach(c.scope()); // only the rows of K weights outlive the image
+          rows.get(j).add(weights);
         }
-        NDArray weights = image.create(row).softmax(0).reshape(new Shape(1, k));
-        weights.attach(c.scope()); // only the row of K weights outlives the image
-        rows.add(weights);
       }
     }
-    return NDArrays.concat(new NDList(rows)); // [N, K]
+    List<NDArray> out = new ArrayList<>(targets);
+    for (List<NDArray> r : rows) {
+      out.add(NDArrays.concat(new NDList(r))); // [N, K]
+    }
+    return out;
+  }
+
+  /**
+   * Checks once per model that its logits from channels-last masked inputs agree with those from the
+   * same inputs in {@code NCHW} ({@link io.camkit.model.ChannelsLast#agrees}), remembers the verdict
+   * and warns when they do not; returns it.
+   */
+  private boolean checkLayout(io.camkit.model.layers.LayeredModel model, NDManager pass, NDArray channelsLast,
+      NDArray plain) {
+    float[] a = model.logits(pass, channelsLast).toFloatArray();
+    float[] b = model.logits(pass, plain).toFloatArray();
+    boolean ok = layoutsAgree(a, b);
+    LAYOUT_AGREES.put(model, ok);
+    if (!ok) {
+      double diff = 0;
+      for (int i = 0; i < Math.min(a.length, b.length); i++) {
+        diff = Math.max(diff, Math.abs(a[i] - b[i]));
+      }
+      org.slf4j.LoggerFactory.getLogger(ScoreCam.class).warn(
+          "{}: this machine's channels-last convolutions disagree with the plain layout on {} (logits differ by up to"
+              + " {}); its masked passes use the plain layout (slower, exact)", displayName(), model.description(),
+          String.format(java.util.Locale.ROOT, "%.3g", diff));
+    }
+    return ok;
+  }
+
+  /** {@link io.camkit.model.ChannelsLast#agrees}; tests replace it to follow the fallback. */
+  boolean layoutsAgree(float[] channelsLast, float[] plain) {
+    return io.camkit.model.ChannelsLast.agrees(channelsLast, plain);
+  }
+
+  /** Forgets the layout verdicts (tests). */
+  static void forgetLayoutChecks() {
+    LAYOUT_AGREES.clear();
   }
 
   /**

@@ -168,6 +168,86 @@ class CamFamilyTest {
   }
 
   /**
+   * Several targets share one set of masked passes: the top-2 classes of a batch of two images cost
+   * K passes per image (perturb is called once per pass), not 2K, and each target's map is the
+   * hand-computed one of that class. SS-CAM, seeded per image, gives the maps of separate calls.
+   */
+  @Test
+  void scoreCamTargetsShareTheMaskedPasses() {
+    int[] passes = {0};
+    ScoreCam counting = new ScoreCam() {
+      @Override
+      protected NDArray perturb(NDManager pass, NDArray masks, int sample) {
+        passes[0]++;
+        return masks;
+      }
+    }.maskBatch(1);
+    NDArray two = x.concat(x.flip(3), 0); // [2, 3, 2, 2]: the image and its mirror
+    List<ClassMap> maps = counting.explain(model, scope, two, "input", TargetSelector.topK(2));
+    assertThat(passes[0]).isEqualTo(2 * 3); // two images × K = 3 channels, one mask per pass
+    assertThat(maps).hasSize(4); // image-major: image 0's two targets, then image 1's
+    for (int i = 0; i < 2; i++) {
+      for (int t = 0; t < 2; t++) {
+        ClassMap m = maps.get(2 * i + t);
+        List<ClassMap> alone = new ScoreCam().explain(model, scope, two.get(i + ":" + (i + 1)), "input",
+            TargetSelector.classIndex(m.classIndex()));
+        assertThat(m.raw().values()).containsExactly(alone.get(0).raw().values(), within(1e-6f));
+      }
+    }
+    assertThat(maps.get(0).classIndex()).isNotEqualTo(maps.get(1).classIndex());
+    float[] byHand = softmaxWeighted(maskedScoresByHand(1));
+    ClassMap class1 = maps.get(0).classIndex() == 1 ? maps.get(0) : maps.get(1);
+    assertThat(class1.raw().values()).containsExactly(byHand, within(1e-6f));
+
+    SsCam ss = new SsCam();
+    List<ClassMap> shared = ss.explain(model, scope, x, "input", TargetSelector.topK(2));
+    for (ClassMap m : shared) {
+      ClassMap alone = ss.explain(model, scope, x, "input", TargetSelector.classIndex(m.classIndex())).get(0);
+      assertThat(m.raw().values()).containsExactly(alone.raw().values(), within(1e-6f));
+    }
+  }
+
+  /**
+   * When a model's channels-last logits disagree with the plain layout (an engine fault seen on an
+   * AMD EPYC VM), Score-CAM checks once, then runs that model's passes in NCHW: the maps are those of
+   * {@code channelsLast(false)} exactly, and later calls do not check again.
+   */
+  @Test
+  void scoreCamFallsBackToThePlainLayoutWhenChannelsLastDisagrees() {
+    int[] checks = {0};
+    ScoreCam faulty = new ScoreCam() {
+      @Override
+      boolean layoutsAgree(float[] channelsLast, float[] plain) {
+        checks[0]++;
+        return false;
+      }
+    }.maskBatch(2);
+    float[] expected = new ScoreCam().maskBatch(2).channelsLast(false)
+        .explain(model, scope, x, "input", TargetSelector.classIndex(1)).get(0).raw().values();
+    float[] first = faulty.explain(model, scope, x, "input", TargetSelector.classIndex(1)).get(0).raw().values();
+    float[] second = faulty.explain(model, scope, x, "input", TargetSelector.classIndex(0)).get(0).raw().values();
+    assertThat(first).containsExactly(expected);
+    assertThat(second).containsExactly(
+        new ScoreCam().channelsLast(false).explain(model, scope, x, "input", TargetSelector.classIndex(0)).get(0)
+            .raw().values());
+    assertThat(checks[0]).isEqualTo(1);
+    // a model whose layouts agree keeps channels-last, checked once too
+    int[] agreed = {0};
+    LinearGapModel other = new LinearGapModel(W, 2, true);
+    ScoreCam fine = new ScoreCam() {
+      @Override
+      boolean layoutsAgree(float[] channelsLast, float[] plain) {
+        agreed[0]++;
+        return super.layoutsAgree(channelsLast, plain);
+      }
+    };
+    fine.explain(other, scope, x, "input", TargetSelector.classIndex(1));
+    fine.explain(other, scope, x, "input", TargetSelector.classIndex(1));
+    assertThat(agreed[0]).isEqualTo(1);
+    other.close();
+  }
+
+  /**
    * Score-CAM builds its masked inputs channels-last: the values are exactly those of {@code x ⊙ m}
    * (a 3 × 2 × 5 image and 4 masks, so that a wrong permutation of the axes would move them).
    */
