@@ -51,6 +51,8 @@ public final class Camkit implements Runnable {
     // Ctrl-C and kill (SIGTERM) raise a flag that long loops poll at batch boundaries; the JVM
     // halts only once the command has written what is complete (never inside a native call).
     Interruption.installHook(STOP_GRACE);
+    // glibc keeps what PyTorch frees below a block in use: trim it when resident memory grows 512 MiB
+    io.camkit.core.NativeAllocator.startTrimmer();
     int code;
     Interruption.begin();
     try {

@@ -90,6 +90,7 @@ final class ImageTask implements FlatMapFunction<Iterator<String>, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<String> paths) {
+    io.camkit.core.NativeAllocator.startTrimmer(); // once per executor JVM: glibc's free heap goes back on growth
     LayeredModel model = ModelHolder.get(spec.model(), spec.card());
     List<Explainer> explainers = new ArrayList<>();
     List<Scorer> scorers = new ArrayList<>();

@@ -30,8 +30,8 @@ public final class SparkSessions {
   /**
    * A session (or the running one) for {@code master}: {@code local[N]}, {@code spark://…}, {@code
    * yarn}, or null to take spark-submit's. Executors get the module options, offline DJL and the
-   * PyTorch natives from the application jar, and glibc's allocator settings for PyTorch with the
-   * periodic trim of its free heap ({@link io.camkit.core.NativeAllocator}); in local mode the driver binds to 127.0.0.1 and the
+   * PyTorch natives from the application jar, and glibc's allocator settings for PyTorch ({@link
+   * io.camkit.core.NativeAllocator}); in local mode the driver binds to 127.0.0.1 and the
    * UI is off (a job here is a command, not a service). Options set with {@code spark-submit --conf}
    * are kept; executor Java options given there are appended after camkit's.
    */
@@ -43,8 +43,7 @@ public final class SparkSessions {
     // The user's executor options (spark-submit --conf) come last, so that they win.
     String user = System.getProperty("spark.executor.extraJavaOptions", "");
     b.config("spark.executor.extraJavaOptions",
-        (JAVA_OPTIONS + " " + io.camkit.core.NativeAllocator.TRIM_OPTION
-            + " -Dai.djl.offline=true -Djava.awt.headless=true " + user).strip());
+        (JAVA_OPTIONS + " -Dai.djl.offline=true -Djava.awt.headless=true " + user).strip());
     // glibc's allocator settings for PyTorch's tensors (io.camkit.core.NativeAllocator); an executor
     // started by Spark does not run the camkit launcher that sets them. The user's --conf wins.
     io.camkit.core.NativeAllocator.SETTINGS.forEach((name, value) -> {

@@ -52,15 +52,12 @@ class SparkJobTest {
         data.toString(), out.toString(), partitions, false, false, SparkJob.DEFAULT_MAX_BYTES, null);
   }
 
-  /** Executors started by Spark get glibc's allocator settings and the trim option that the camkit launcher sets. */
+  /** Executors started by Spark get glibc's allocator settings that the camkit launcher exports. */
   @Test
   void executorsGetTheAllocatorSettings() {
     var conf = spark.sparkContext().getConf();
     io.camkit.core.NativeAllocator.SETTINGS.forEach((name, value) ->
         assertThat(conf.get(SparkSessions.EXECUTOR_ENV + name)).isEqualTo(value));
-    // and the JVM's periodic trim of glibc's free heap, which older JDKs ignore
-    assertThat(conf.get("spark.executor.extraJavaOptions")).contains(io.camkit.core.NativeAllocator.TRIM_OPTION)
-        .contains("-XX:+IgnoreUnrecognizedVMOptions");
   }
 
   @Test

@@ -86,7 +86,9 @@ public class ScoreCam extends CamMethod {
    * without converting every activation to and from their blocked layout: 1.25–1.43× faster per
    * image on the reference ResNet-18 in paired runs (docs/BENCHMARKS.md). The values of the masked
    * inputs are the same, the map the same up to the order of float sums; false keeps the plain
-   * {@code NCHW} layout.
+   * {@code NCHW} layout. The first masked batch of each model is run in both layouts: where this
+   * machine's channels-last convolutions give other logits (an AMD EPYC VM did, on ResNet-18's
+   * layer4 shortcut), a warning says so and that model's passes stay {@code NCHW}.
    */
   public ScoreCam channelsLast(boolean on) {
     this.channelsLast = on;
