@@ -181,9 +181,10 @@ public class ScoreCam extends CamMethod {
               try (NDManager pass = batch.newSubManager()) {
                 NDArray m = perturb(pass, masks, sample); // [B, 1, H, W]
                 NDArray masked = cl ? maskedChannelsLast(pass, xiHwc, m) : into(pass, xi.mul(m)); // [B, 3, H, W]
-                if (cl && !LAYOUT_AGREES.containsKey(c.model())) {
-                  cl = checkLayout(c.model(), pass, masked, into(pass, xi.mul(m)));
-                  masked = cl ? masked : into(pass, xi.mul(m));
+                if (cl && !LAYOUT_AGREES.containsKey(c.model())) { // once per model: one more forward pass
+                  NDArray plain = into(pass, xi.mul(m));
+                  cl = checkLayout(c.model(), pass, masked, plain);
+                  masked = cl ? masked : plain;
                 }
                 // one forward pass serves every target: the logits, or the layer's maps for a map target
                 NDArray features = anyMap ? c.model().features(pass, masked, c.layer()) : null;
