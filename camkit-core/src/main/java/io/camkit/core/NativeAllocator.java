@@ -98,7 +98,7 @@ public final class NativeAllocator {
 
   /**
    * Hands glibc's free heap back to the kernel now ({@code malloc_trim(0)}, through the JVM's {@code
-   * System.trim_native_heap} diagnostic command: JDK 17.0.9+, 21.0.1+, 22+, on glibc).
+   * System.trim_native_heap} diagnostic command of recent JDKs, e.g. 17.0.15, on glibc).
    *
    * <p>glibc returns free memory to the kernel by itself only from the top of its heap, and the
    * pages of a free block below a block still in use stay resident. PyTorch's tensors of many sizes
@@ -131,7 +131,8 @@ public final class NativeAllocator {
    * work that follows it the page faults of its next allocations: trimming every 5 s made Score-CAM on
    * ResNet-18 25 % slower, so the thread trims on growth, not on a clock. The {@code camkit} CLI,
    * its server and Spark tasks start it; a program that embeds camkit calls it once. Does nothing
-   * off Linux, on JDKs without the trim command, or with {@code -Dcamkit.trim=false}.
+   * off Linux, on JDKs whose trim command is missing or answers otherwise, or with {@code
+   * -Dcamkit.trim=false}.
    *
    * @return whether the thread runs
    */
@@ -191,11 +192,15 @@ public final class NativeAllocator {
     }
   }
 
-  /** The process's resident bytes from {@code /proc/self/statm}, or -1 where there is none. */
+  /** The process's resident bytes ({@code VmRSS} of {@code /proc/self/status}, in kB), or -1 where there is none. */
   static long residentBytes() {
     try {
-      String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/statm")).trim().split("\\s+");
-      return Long.parseLong(f[1]) * 4096L;
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024L;
+        }
+      }
+      return -1;
     } catch (java.io.IOException | RuntimeException e) {
       return -1;
     }

@@ -14,8 +14,10 @@ import ai.djl.ndarray.types.Shape;
  * <p>They are not always: on a 2-core AMD EPYC VM (AVX-512, Zen), PyTorch 2.7.1's channels-last 1×1
  * stride-2 convolution of 256 to 512 channels at 14×14 (ResNet-18's layer4 shortcut) was off by up
  * to 0.4 on outputs of magnitude 1, and the reference ResNet-18's logits by 0.11, while the same
- * convolution in {@code NCHW}, and other shapes channels-last, agreed to 1e-5. Whoever uses this
- * layout checks a model's outputs against the plain layout once ({@link #agrees}).
+ * convolution in {@code NCHW}, and other shapes channels-last, agreed to 1e-5 (with oneDNN held to
+ * its SSE4.1 kernels, {@code ONEDNN_MAX_CPU_ISA=SSE41}, they agreed too). Whoever relies on numbers
+ * computed in this layout checks a model's outputs against the plain layout once ({@link #agrees});
+ * the explain benchmark uses it only to time forward passes.
  */
 public final class ChannelsLast {
   private ChannelsLast() {}

@@ -180,15 +180,20 @@ public class ScoreCam extends CamMethod {
               io.camkit.core.Interruption.check("stopped during " + displayName() + "'s masked passes");
               try (NDManager pass = batch.newSubManager()) {
                 NDArray m = perturb(pass, masks, sample); // [B, 1, H, W]
+                cl &= !Boolean.FALSE.equals(LAYOUT_AGREES.get(c.model())); // another thread may have found a fault
                 NDArray masked = cl ? maskedChannelsLast(pass, xiHwc, m) : into(pass, xi.mul(m)); // [B, 3, H, W]
+                NDArray checked = null; // the logits of the layout check, in the layout kept
                 if (cl && !LAYOUT_AGREES.containsKey(c.model())) { // once per model: one more forward pass
                   NDArray plain = into(pass, xi.mul(m));
-                  cl = checkLayout(c.model(), pass, masked, plain);
+                  NDArray inCl = c.model().logits(pass, masked);
+                  NDArray inPlain = c.model().logits(pass, plain);
+                  cl = checkLayout(c.model(), inCl, inPlain);
                   masked = cl ? masked : plain;
+                  checked = cl ? inCl : inPlain;
                 }
                 // one forward pass serves every target: the logits, or the layer's maps for a map target
                 NDArray features = anyMap ? c.model().features(pass, masked, c.layer()) : null;
-                NDArray logits = anyLogits ? c.model().logits(pass, masked) : null;
+                NDArray logits = !anyLogits ? null : checked != null ? checked : c.model().logits(pass, masked);
                 for (int j = 0; j < targets; j++) {
                   NDArray s = t[j] instanceof io.camkit.explain.target.MapTarget
                       ? score(c.model(), pass, features, c.layer(), t[j])
@@ -234,14 +239,13 @@ public class ScoreCam extends CamMethod {
   }
 
   /**
-   * Checks once per model that its logits from channels-last masked inputs agree with those from the
-   * same inputs in {@code NCHW} ({@link io.camkit.model.ChannelsLast#agrees}), remembers the verdict
+   * Checks once per model that its logits from channels-last masked inputs ({@code channelsLast})
+   * agree with those from the same inputs in {@code NCHW} ({@code plain}) ({@link io.camkit.model.ChannelsLast#agrees}), remembers the verdict
    * and warns when they do not; returns it.
    */
-  private boolean checkLayout(io.camkit.model.layers.LayeredModel model, NDManager pass, NDArray channelsLast,
-      NDArray plain) {
-    float[] a = model.logits(pass, channelsLast).toFloatArray();
-    float[] b = model.logits(pass, plain).toFloatArray();
+  private boolean checkLayout(io.camkit.model.layers.LayeredModel model, NDArray channelsLast, NDArray plain) {
+    float[] a = channelsLast.toFloatArray();
+    float[] b = plain.toFloatArray();
     boolean ok = layoutsAgree(a, b);
     LAYOUT_AGREES.put(model, ok);
     if (!ok) {
@@ -260,11 +264,6 @@ public class ScoreCam extends CamMethod {
   /** {@link io.camkit.model.ChannelsLast#agrees}; tests replace it to follow the fallback. */
   boolean layoutsAgree(float[] channelsLast, float[] plain) {
     return io.camkit.model.ChannelsLast.agrees(channelsLast, plain);
-  }
-
-  /** Forgets the layout verdicts (tests). */
-  static void forgetLayoutChecks() {
-    LAYOUT_AGREES.clear();
   }
 
   /**

@@ -64,6 +64,7 @@ final class LossStep {
         throw new CamkitException(what + " training diverged (loss " + value + ") at step " + adam.step()
             + "; try a smaller --lr");
       }
+      Gradients.requireFinite(trainable, value, adam.step(), what);
       for (Pair<String, Parameter> p : trainable) {
         NDArray w = p.getValue().getArray();
         try (NDArray g = w.getGradient()) {

@@ -96,6 +96,7 @@ final class TrainingStep {
         throw new CamkitException(
             "training diverged (loss " + lossValue + ") at step " + adam.step() + "; try a smaller --lr");
       }
+      Gradients.requireFinite(trainable, lossValue, adam.step(), "classifier");
       for (Pair<String, Parameter> p : trainable) {
         NDArray w = p.getValue().getArray();
         try (NDArray g = w.getGradient()) {
