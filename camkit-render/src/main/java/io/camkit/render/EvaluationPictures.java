@@ -93,8 +93,8 @@ public final class EvaluationPictures implements Evaluation.Listener {
 
   /** A box scaled by {@code f} (outward to whole pixels, at least one pixel, inside {@code w × h}). */
   static Box shrink(Box b, double f, int w, int h) {
-    int x0 = Math.min(w - 1, (int) Math.floor(b.x0() * f));
-    int y0 = Math.min(h - 1, (int) Math.floor(b.y0() * f));
+    int x0 = Math.max(0, Math.min(w - 1, (int) Math.floor(b.x0() * f)));
+    int y0 = Math.max(0, Math.min(h - 1, (int) Math.floor(b.y0() * f)));
     int x1 = Math.max(x0 + 1, Math.min(w, (int) Math.ceil(b.x1() * f)));
     int y1 = Math.max(y0 + 1, Math.min(h, (int) Math.ceil(b.y1() * f)));
     return new Box(x0, y0, x1, y1);

@@ -114,16 +114,18 @@ public class ScoreCam extends CamMethod {
    * held three such tensors).
    */
   @Override
-  protected NDArray weights(LayerCapture c) {
+  protected final NDArray weights(LayerCapture c) {
     return weights(List.of(c)).get(0);
   }
 
   /**
    * The maps of all the targets from one set of masked passes: a pass's outputs give every target's
    * score, so T targets cost K passes per image, not T · K (the maps are those of T separate calls).
+   * Final, as is {@link #weights(LayerCapture)}: the Score-CAM family varies its masks through
+   * {@link #perturb}, {@link #samples()} and {@link #startImage}, not its weights.
    */
   @Override
-  protected List<NDArray> maps(List<LayerCapture> captures) {
+  protected final List<NDArray> maps(List<LayerCapture> captures) {
     List<NDArray> w = weights(captures);
     List<NDArray> out = new ArrayList<>(captures.size());
     for (int j = 0; j < captures.size(); j++) {
