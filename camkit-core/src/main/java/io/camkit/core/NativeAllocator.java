@@ -140,10 +140,11 @@ public final class NativeAllocator {
     if (trimmer != null) {
       return true;
     }
-    if (!Boolean.parseBoolean(System.getProperty("camkit.trim", "true")) || residentBytes() < 0 || trim().isEmpty()) {
+    long resident = residentBytes();
+    if (!Boolean.parseBoolean(System.getProperty("camkit.trim", "true")) || resident < 0 || trim().isEmpty()) {
       return false;
     }
-    TrimPolicy policy = new TrimPolicy(TRIM_GROWTH, residentBytes());
+    TrimPolicy policy = new TrimPolicy(TRIM_GROWTH, resident);
     trimmer = new Thread(() -> {
       while (true) {
         try {

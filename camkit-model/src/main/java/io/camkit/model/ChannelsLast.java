@@ -46,12 +46,39 @@ public final class ChannelsLast {
     if (channelsLast.length != plain.length) {
       return false;
     }
-    double diff = 0;
     double scale = 1;
-    for (int i = 0; i < plain.length; i++) {
-      diff = Math.max(diff, Math.abs((double) channelsLast[i] - plain[i]));
-      scale = Math.max(scale, Math.abs(plain[i]));
+    for (float v : plain) {
+      scale = Math.max(scale, Math.abs(v));
     }
-    return diff <= 1e-4 * scale; // NaN compares false: a NaN is a disagreement
+    return maxDifference(channelsLast, plain) <= 1e-4 * scale; // NaN compares false: a NaN is a disagreement
   }
+
+  /** The largest {@code |a[i] − b[i]|} over the common length (NaN if any difference is NaN). */
+  public static double maxDifference(float[] a, float[] b) {
+    double diff = 0;
+    for (int i = 0; i < Math.min(a.length, b.length); i++) {
+      double d = Math.abs((double) a[i] - b[i]);
+      if (Double.isNaN(d)) {
+        return d;
+      }
+      diff = Math.max(diff, d);
+    }
+    return diff;
+  }
+
+  /**
+   * What this machine's check found for {@code model}: true when its channels-last outputs agree with
+   * the plain layout, false when they do not, null before it is checked ({@link #remember}).
+   */
+  public static Boolean verdict(io.camkit.model.layers.LayeredModel model) {
+    return VERDICTS.get(model);
+  }
+
+  /** Records the check's verdict for {@code model}, for as long as the model lives. */
+  public static void remember(io.camkit.model.layers.LayeredModel model, boolean agrees) {
+    VERDICTS.put(model, agrees);
+  }
+
+  private static final java.util.Map<io.camkit.model.layers.LayeredModel, Boolean> VERDICTS =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 }

@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.camkit.explain.target.MapTarget;
 import io.camkit.explain.target.Target;
+import io.camkit.model.ChannelsLast;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,13 +36,6 @@ public class ScoreCam extends CamMethod {
    * resident memory against 1071 MiB at 32 (docs/BENCHMARKS.md).
    */
   private int maskBatch = 16;
-  /**
-   * Per model, whether its channels-last passes agree with the plain layout on this machine (checked
-   * on the first masked batch it sees; {@link io.camkit.model.ChannelsLast}): false sends all its
-   * later passes through {@code NCHW}.
-   */
-  private static final java.util.Map<io.camkit.model.layers.LayeredModel, Boolean> LAYOUT_AGREES =
-      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
   private boolean alignCorners = true;
   private boolean normaliseFirst;
   private boolean channelsLast = true;
@@ -153,15 +148,16 @@ public class ScoreCam extends CamMethod {
       try (NDManager image = c.scope().newSubManager()) {
         NDArray a = into(image, c.activations().get(i)).expandDims(0); // [1, K, h, w]
         NDArray xi = into(image, c.input().get(i)).expandDims(0); // [1, 3, H, W]
-        boolean cl = channelsLast && !Boolean.FALSE.equals(LAYOUT_AGREES.get(c.model()));
-        NDArray xiHwc = cl ? io.camkit.model.ChannelsLast.hwc(xi) : null; // [1, H, W, 3], contiguous
+        // channels-last unless this model's check found it faulty (ChannelsLast.verdict: null until checked)
+        NDArray xiHwc = channelsLast && !Boolean.FALSE.equals(ChannelsLast.verdict(c.model()))
+            ? ChannelsLast.hwc(xi) : null; // [1, H, W, 3], contiguous
         Target[] t = new Target[targets];
         boolean anyMap = false;
         boolean anyLogits = false;
         for (int j = 0; j < targets; j++) {
           t[j] = forImage(cs.get(j).target(), i);
-          anyMap |= t[j] instanceof io.camkit.explain.target.MapTarget;
-          anyLogits |= !(t[j] instanceof io.camkit.explain.target.MapTarget);
+          anyMap |= t[j] instanceof MapTarget;
+          anyLogits |= !(t[j] instanceof MapTarget);
         }
         int samples = samples();
         startImage(image, k, hIn, wIn);
@@ -182,10 +178,11 @@ public class ScoreCam extends CamMethod {
               io.camkit.core.Interruption.check("stopped during " + displayName() + "'s masked passes");
               try (NDManager pass = batch.newSubManager()) {
                 NDArray m = perturb(pass, masks, sample); // [B, 1, H, W]
-                cl &= !Boolean.FALSE.equals(LAYOUT_AGREES.get(c.model())); // another thread may have found a fault
+                Boolean verdict = ChannelsLast.verdict(c.model()); // re-read: another thread may have checked
+                boolean cl = xiHwc != null && !Boolean.FALSE.equals(verdict);
                 NDArray masked = cl ? maskedChannelsLast(pass, xiHwc, m) : into(pass, xi.mul(m)); // [B, 3, H, W]
                 NDArray checked = null; // the logits of the layout check, in the layout kept
-                if (cl && !LAYOUT_AGREES.containsKey(c.model())) { // once per model: one more forward pass
+                if (cl && verdict == null) { // once per model: one more forward pass
                   NDArray plain = into(pass, xi.mul(m));
                   NDArray inCl = c.model().logits(pass, masked);
                   NDArray inPlain = c.model().logits(pass, plain);
@@ -197,7 +194,7 @@ public class ScoreCam extends CamMethod {
                 NDArray features = anyMap ? c.model().features(pass, masked, c.layer()) : null;
                 NDArray logits = !anyLogits ? null : checked != null ? checked : c.model().logits(pass, masked);
                 for (int j = 0; j < targets; j++) {
-                  NDArray s = t[j] instanceof io.camkit.explain.target.MapTarget
+                  NDArray s = t[j] instanceof MapTarget
                       ? score(c.model(), pass, features, c.layer(), t[j])
                       : t[j].score(logits);
                   s.attach(image);
@@ -242,19 +239,16 @@ public class ScoreCam extends CamMethod {
 
   /**
    * Checks once per model that its logits from channels-last masked inputs ({@code channelsLast})
-   * agree with those from the same inputs in {@code NCHW} ({@code plain}) ({@link io.camkit.model.ChannelsLast#agrees}), remembers the verdict
-   * and warns when they do not; returns it.
+   * agree with those from the same inputs in {@code NCHW} ({@code plain}; {@link ChannelsLast#agrees}),
+   * remembers the verdict ({@link ChannelsLast#remember}) and warns when they do not; returns it.
    */
   private boolean checkLayout(io.camkit.model.layers.LayeredModel model, NDArray channelsLast, NDArray plain) {
     float[] a = channelsLast.toFloatArray();
     float[] b = plain.toFloatArray();
     boolean ok = layoutsAgree(a, b);
-    LAYOUT_AGREES.put(model, ok);
+    ChannelsLast.remember(model, ok);
     if (!ok) {
-      double diff = 0;
-      for (int i = 0; i < Math.min(a.length, b.length); i++) {
-        diff = Math.max(diff, Math.abs(a[i] - b[i]));
-      }
+      double diff = ChannelsLast.maxDifference(a, b);
       org.slf4j.LoggerFactory.getLogger(ScoreCam.class).warn(
           "{}: this machine's channels-last convolutions disagree with the plain layout on {} (logits differ by up to"
               + " {}); its masked passes use the plain layout (slower, exact)", displayName(), model.description(),
@@ -263,9 +257,9 @@ public class ScoreCam extends CamMethod {
     return ok;
   }
 
-  /** {@link io.camkit.model.ChannelsLast#agrees}; tests replace it to follow the fallback. */
+  /** {@link ChannelsLast#agrees}; tests replace it to follow the fallback. */
   boolean layoutsAgree(float[] channelsLast, float[] plain) {
-    return io.camkit.model.ChannelsLast.agrees(channelsLast, plain);
+    return ChannelsLast.agrees(channelsLast, plain);
   }
 
   /**
